@@ -1,0 +1,445 @@
+"""The rules of DOMAIN.md, in one place and with no storage or interface in them.
+
+Statuses, Under-review reasons, roles and the allowed transitions are data (``TRANSITIONS``);
+a billing report and its lines are plain objects whose derived figures (over-provisioned
+percentage, discrepancy, subtotal, total) are computed here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from . import money
+from .errors import InvalidInput, InvalidTransition, NotAllowed
+
+
+class Status(str, enum.Enum):
+    MSP_PREPARING = "msp-preparing"
+    UNDER_REVIEW = "under-review"
+    REJECTED = "rejected"
+    SUBMITTED = "submitted"
+    COMPLETED = "completed"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.MSP_PREPARING: "MSP preparing",
+    Status.UNDER_REVIEW: "Under review",
+    Status.REJECTED: "Rejected (Returned to partner)",
+    Status.SUBMITTED: "Submitted to Trend Micro",
+    Status.COMPLETED: "Completed",
+}
+
+
+class ReviewReason(str, enum.Enum):
+    AUTO_NO_PENALTIES = "auto-no-penalties"
+    AUTO_PENALTIES = "auto-penalties"
+    MANUAL_SUBMISSION = "manual-submission"
+    RETURNED_BY_VENDOR = "returned-by-vendor"
+
+    @property
+    def label(self) -> str:
+        return REASON_LABELS[self]
+
+
+REASON_LABELS = {
+    ReviewReason.AUTO_NO_PENALTIES: "Automatic submission (no penalties)",
+    ReviewReason.AUTO_PENALTIES: "Automatic submission (penalties)",
+    ReviewReason.MANUAL_SUBMISSION: "Manual submission",
+    ReviewReason.RETURNED_BY_VENDOR: "Returned by Trend Micro",
+}
+
+AUTO_SUBMITTED_FLAG = "Automatically submitted – may require review"
+
+
+class CodeKind(str, enum.Enum):
+    BID_DESK = "bid-desk"
+    PROMOTE = "promote"
+
+    @property
+    def label(self) -> str:
+        return "Bid Desk Number" if self is CodeKind.BID_DESK else "Promote Code"
+
+
+class EditableField(str, enum.Enum):
+    UNIT_PRICE = "unit_price"
+    CHANNEL_MARGIN = "channel_margin"
+
+    @property
+    def label(self) -> str:
+        return "Unit Price" if self is EditableField.UNIT_PRICE else "Channel Margin"
+
+
+class Role(str, enum.Enum):
+    VIEWER = "viewer"
+    BILLING = "billing"
+    ADMIN = "admin"
+
+
+class Action(str, enum.Enum):
+    """Everything that can happen to a report; each is a history entry's ``action``."""
+
+    SET_PO = "po-set"
+    APPLY_CODE = "code-applied"
+    SET_UNIT_PRICE = "unit-price-changed"
+    SET_CHANNEL_MARGIN = "channel-margin-changed"
+    RESET_PRICING = "prices-reset"
+    SAVE_DRAFT = "draft-saved"
+    SUBMIT = "submitted"
+    REJECT = "rejected"
+    PARTNER_SUBMIT = "partner-submission"
+    AUTO_SUBMIT = "automatic-submission"
+    VENDOR_COMPLETE = "completed"
+    VENDOR_RETURN = "returned"
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[Status]
+    target: Status | None  # None: the status stays as it is
+    roles: frozenset[Role]
+    what: str  # how the action is named in a refusal
+
+
+_STAFF = frozenset({Role.BILLING, Role.ADMIN})
+_SIMULATION = frozenset({Role.ADMIN})
+_REVIEW = frozenset({Status.UNDER_REVIEW})
+
+#: The only moves a report can make. Anything not here is refused (rule).
+#: The partner's, the vendor's and the cycle's moves stand in for the other parties of the
+#: platform; only an admin may record them (rule).
+TRANSITIONS: dict[Action, Transition] = {
+    Action.SET_PO: Transition(_REVIEW, None, _STAFF, "set the PO number"),
+    Action.APPLY_CODE: Transition(_REVIEW, None, _STAFF, "specify a promotional code"),
+    Action.SET_UNIT_PRICE: Transition(_REVIEW, None, _STAFF, "change a unit price"),
+    Action.SET_CHANNEL_MARGIN: Transition(_REVIEW, None, _STAFF, "change a channel margin"),
+    Action.RESET_PRICING: Transition(_REVIEW, None, _STAFF, "reset unit prices and channel margins"),
+    Action.SAVE_DRAFT: Transition(_REVIEW, None, _STAFF, "save a draft"),
+    Action.SUBMIT: Transition(_REVIEW, Status.SUBMITTED, _STAFF, "submit it to Trend Micro"),
+    Action.REJECT: Transition(_REVIEW, Status.REJECTED, _STAFF, "reject it"),
+    Action.PARTNER_SUBMIT: Transition(
+        frozenset({Status.MSP_PREPARING, Status.REJECTED}), Status.UNDER_REVIEW, _SIMULATION,
+        "record the partner's submission",
+    ),
+    Action.AUTO_SUBMIT: Transition(
+        frozenset({Status.MSP_PREPARING}), Status.UNDER_REVIEW, _SIMULATION, "submit it automatically"
+    ),
+    Action.VENDOR_COMPLETE: Transition(
+        frozenset({Status.SUBMITTED}), Status.COMPLETED, _SIMULATION, "record Trend Micro's completion"
+    ),
+    Action.VENDOR_RETURN: Transition(
+        frozenset({Status.SUBMITTED}), Status.UNDER_REVIEW, _SIMULATION, "record Trend Micro's return"
+    ),
+}
+
+#: Why no action is offered, by status (shown by the interface and used in refusals).
+WHY_READ_ONLY = {
+    Status.MSP_PREPARING: "The partner is still preparing this usage report; its figures may still change.",
+    Status.REJECTED: "Rejected and returned to the partner; it comes back when the partner resubmits.",
+    Status.SUBMITTED: "Submitted to Trend Micro; it comes back only if Trend Micro returns it.",
+    Status.COMPLETED: "Completed by Trend Micro; a completed report never changes.",
+}
+
+
+def check_transition(action: Action, status: Status, role: Role | None = None) -> Transition:
+    """Raise a clerk-readable error when ``action`` is not allowed; return the transition."""
+    t = TRANSITIONS[action]
+    if role is not None and role not in t.roles:
+        if role is Role.VIEWER:
+            raise NotAllowed(
+                f"You cannot {t.what}: your role is viewer (read-only). Ask a billing user or an admin."
+            )
+        raise NotAllowed(f"You cannot {t.what}: only an admin may record the other parties' moves.")
+    if status not in t.sources:
+        allowed = " or ".join(s.label for s in sorted(t.sources, key=list(Status).index))
+        why = WHY_READ_ONLY.get(status, "")
+        raise InvalidTransition(
+            f"Cannot {t.what}: the report is {status.label}; this is possible only when it is "
+            f"{allowed}. {why}".strip()
+        )
+    return t
+
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass
+class Line:
+    line_no: int
+    product_id: int
+    name: str
+    units: str
+    provisioned: int
+    used: int | None
+    chargeable: int
+    partner_comment: str | None
+    list_unit_price: Decimal
+    list_channel_margin: Decimal
+    unit_price: Decimal
+    channel_margin: Decimal
+    promo_code: str | None = None
+    editable_field: EditableField | None = None
+    #: the code's bound on the opened field: lowest unit price or highest channel margin
+    code_bound: Decimal | None = None
+
+    @property
+    def over_provisioned_pct(self) -> Decimal | None:
+        """(Provisioned − Used) / Provisioned × 100 when Used < Provisioned, else 0;
+        None when Used is empty. Shown to two decimals, half-up."""
+        if self.used is None:
+            return None
+        if self.provisioned <= 0 or self.used >= self.provisioned:
+            return Decimal("0.00")
+        pct = Decimal(self.provisioned - self.used) * 100 / Decimal(self.provisioned)
+        return pct.quantize(Decimal("0.01"), rounding=money.ROUNDING)
+
+    @property
+    def over_provisioned(self) -> bool:
+        """An over-provisioning violation: fewer units in use than provisioned (rule)."""
+        return self.used is not None and self.used < self.provisioned
+
+    @property
+    def discrepancy(self) -> bool:
+        """Chargeable differs from Provisioned, or over-provisioning exists (doc)."""
+        return self.chargeable != self.provisioned or self.over_provisioned
+
+    @property
+    def penalised(self) -> bool:
+        """Charged at the provisioned count on automatic submission: over-provisioned and
+        the partner did not comment (doc)."""
+        return self.over_provisioned and not self.partner_comment
+
+    def subtotal(self, currency: str) -> Decimal:
+        return money.subtotal(self.unit_price, self.chargeable, self.channel_margin, currency)
+
+
+def chargeable_for(provisioned: int, used: int | None, chargeable: int | None) -> int:
+    """Chargeable equals Provisioned when Used is empty (doc), or when not given."""
+    if used is None or chargeable is None:
+        return provisioned
+    return chargeable
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    action: Action
+    detail: str
+    comment: str | None = None
+
+
+@dataclass
+class Report:
+    id: int
+    version: int
+    partner_id: int
+    partner_name: str
+    company_id: str
+    distributor_id: int
+    region_code: str
+    region_name: str
+    currency: str
+    code_kind: CodeKind
+    code_opens: EditableField
+    cycle: str
+    period_start: date
+    period_end: date
+    status: Status
+    review_reason: ReviewReason | None
+    auto_submitted: bool
+    po_number: str | None
+    vendor_comment: str | None
+    usage_approved_at: datetime | None
+    lines: list[Line] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        """Total invoice amount: the sum of the rounded subtotals (rule)."""
+        return sum((ln.subtotal(self.currency) for ln in self.lines), start=money.round_money(Decimal(0), self.currency))
+
+    @property
+    def discrepancy_count(self) -> int:
+        return sum(1 for ln in self.lines if ln.discrepancy)
+
+    @property
+    def comment_count(self) -> int:
+        return sum(1 for ln in self.lines if ln.partner_comment)
+
+    @property
+    def actionable(self) -> bool:
+        return self.status is Status.UNDER_REVIEW
+
+    @property
+    def status_text(self) -> str:
+        if self.status is Status.UNDER_REVIEW and self.review_reason is not None:
+            return f"{self.status.label} – {self.review_reason.label}"
+        return self.status.label
+
+    def line(self, line_no: int) -> Line:
+        for ln in self.lines:
+            if ln.line_no == line_no:
+                return ln
+        raise InvalidInput(
+            f"Report #{self.id} has no line {line_no}; its lines are numbered 1 to {len(self.lines)}."
+        )
+
+
+# --------------------------------------------------------------------------- codes
+
+
+@dataclass(frozen=True)
+class PromoCode:
+    code: str
+    kind: CodeKind
+    region_code: str
+    product_ids: frozenset[int]
+    valid_from: date
+    valid_to: date
+    partner_id: int | None = None
+    min_unit_price: Decimal | None = None
+    max_channel_margin: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class CodeGrant:
+    """A verified code: what it opens on which line, and its bound."""
+
+    line_no: int
+    code: str
+    opens: EditableField
+    bound: Decimal | None
+
+
+def verify_code(report: Report, line: Line, typed: str, code: PromoCode | None) -> CodeGrant:
+    """The checks of DOMAIN.md, in order; the refusal names the check that failed."""
+    from .errors import CodeRefused
+
+    kind = report.code_kind.label
+    if code is None:
+        raise CodeRefused("exists", f"{kind} {typed} does not exist. Check the code with the partner or the vendor.")
+    if code.kind is not report.code_kind:
+        raise CodeRefused(
+            "kind",
+            f"{code.code} is a {code.kind.label}, but region {report.region_name} uses {kind}s. "
+            f"Ask for a {kind}.",
+        )
+    if code.region_code != report.region_code:
+        raise CodeRefused(
+            "region",
+            f"{code.code} belongs to region {code.region_code}, not to the partner's region "
+            f"{report.region_code}.",
+        )
+    if line.product_id not in code.product_ids:
+        raise CodeRefused("product", f"{code.code} does not cover {line.name} (line {line.line_no}).")
+    if code.valid_from > report.period_start or code.valid_to < report.period_end:
+        raise CodeRefused(
+            "validity",
+            f"{code.code} is valid {code.valid_from} to {code.valid_to}, which does not cover the "
+            f"report period {report.period_start} to {report.period_end}.",
+        )
+    if code.partner_id is not None and code.partner_id != report.partner_id:
+        raise CodeRefused("partner", f"{code.code} is reserved for another partner, not {report.partner_name}.")
+    opens = report.code_opens
+    bound = code.min_unit_price if opens is EditableField.UNIT_PRICE else code.max_channel_margin
+    return CodeGrant(line.line_no, code.code, opens, bound)
+
+
+# --------------------------------------------------------------------------- pricing edits
+
+
+def apply_grant(report: Report, grant: CodeGrant) -> str:
+    """Apply a verified code to its line; the line starts again from the price list."""
+    line = report.line(grant.line_no)
+    line.promo_code = grant.code
+    line.editable_field = grant.opens
+    line.code_bound = grant.bound
+    line.unit_price = line.list_unit_price
+    line.channel_margin = line.list_channel_margin
+    bound = ""
+    if grant.bound is not None:
+        bound = (
+            f"; lowest unit price {grant.bound}" if grant.opens is EditableField.UNIT_PRICE
+            else f"; highest channel margin {grant.bound}%"
+        )
+    return f"line {line.line_no} {line.name}: {report.code_kind.label} {grant.code} applied, {grant.opens.label} editable{bound}"
+
+
+def set_unit_price(report: Report, line_no: int, value: Decimal) -> str:
+    line = report.line(line_no)
+    _require_opened(report, line, EditableField.UNIT_PRICE)
+    digits = money.minor_digits(report.currency)
+    if value.as_tuple().exponent < -digits:  # type: ignore[operator]
+        raise InvalidInput(
+            f"A unit price in {report.currency} has at most {digits} decimals; {value} has more."
+            if digits else f"A unit price in {report.currency} has no decimals; type a whole number."
+        )
+    if line.code_bound is not None and value < line.code_bound:
+        raise InvalidInput(
+            f"Code {line.promo_code} allows a unit price of {line.code_bound} {report.currency} or more "
+            f"on line {line_no}; {value} is below it."
+        )
+    old, line.unit_price = line.unit_price, value
+    return f"line {line_no} {line.name}: unit price {old} → {value} {report.currency}"
+
+
+def set_channel_margin(report: Report, line_no: int, value: Decimal) -> str:
+    line = report.line(line_no)
+    _require_opened(report, line, EditableField.CHANNEL_MARGIN)
+    if line.code_bound is not None and value > line.code_bound:
+        raise InvalidInput(
+            f"Code {line.promo_code} allows a channel margin of at most {line.code_bound}% on line "
+            f"{line_no}; {value}% is above it."
+        )
+    old, line.channel_margin = line.channel_margin, value
+    return f"line {line_no} {line.name}: channel margin {old}% → {value}%"
+
+
+def reset_pricing(report: Report) -> str:
+    """Reset Unit Prices and Channel Margins: clear every code, restore the price list (doc)."""
+    changed = 0
+    for line in report.lines:
+        if (line.promo_code or line.unit_price != line.list_unit_price
+                or line.channel_margin != line.list_channel_margin):
+            changed += 1
+        line.promo_code = None
+        line.editable_field = None
+        line.code_bound = None
+        line.unit_price = line.list_unit_price
+        line.channel_margin = line.list_channel_margin
+    return f"unit prices and channel margins reset to the price list on {changed} line(s)"
+
+
+def set_po(report: Report, po_number: str) -> str:
+    old, report.po_number = report.po_number, po_number
+    return f"PO number {old or '(none)'} → {po_number}"
+
+
+def _require_opened(report: Report, line: Line, wanted: EditableField) -> None:
+    if line.promo_code is None:
+        raise InvalidInput(
+            f"Line {line.line_no} ({line.name}) has no promotional code: specify a "
+            f"{report.code_kind.label} first; it opens the {report.code_opens.label}."
+        )
+    if line.editable_field is not wanted:
+        raise InvalidInput(
+            f"Code {line.promo_code} opened the {line.editable_field.label if line.editable_field else '?'} "
+            f"on line {line.line_no}, not the {wanted.label}; in region {report.region_name} codes open the "
+            f"{report.code_opens.label}."
+        )
+
+
+def penalise(report: Report) -> list[Line]:
+    """Automatic submission with penalties: over-provisioned, uncommented lines are charged
+    at the provisioned count. Returns the lines that were penalised."""
+    hit = [ln for ln in report.lines if ln.penalised]
+    for ln in hit:
+        ln.chargeable = ln.provisioned
+    return hit

@@ -1,0 +1,54 @@
+"""Money: exact decimals, rounded in exactly one place.
+
+Rule (DOMAIN.md): each region has a currency; a line's subtotal is rounded **half-up**
+(``ROUND_HALF_UP``) to the currency's minor unit, and a report's total is the sum of the
+rounded subtotals. Nothing here ever touches a binary float.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+#: Digits after the decimal point of each supported currency's minor unit.
+CURRENCY_DECIMALS: dict[str, int] = {
+    "USD": 2,
+    "EUR": 2,
+    "AUD": 2,
+    "GBP": 2,
+    "CAD": 2,
+    "NZD": 2,
+    "JPY": 0,
+    "KRW": 0,
+}
+
+ROUNDING = ROUND_HALF_UP
+HUNDRED = Decimal(100)
+
+
+def minor_digits(currency: str) -> int:
+    try:
+        return CURRENCY_DECIMALS[currency]
+    except KeyError:
+        raise ValueError(f"unknown currency {currency!r}") from None
+
+
+def quantum(currency: str) -> Decimal:
+    """The smallest amount of ``currency``: Decimal('0.01') for USD, Decimal('1') for JPY."""
+    return Decimal(1).scaleb(-minor_digits(currency))
+
+
+def round_money(amount: Decimal, currency: str) -> Decimal:
+    """The single rounding of the product: half-up to the currency's minor unit."""
+    return amount.quantize(quantum(currency), rounding=ROUNDING)
+
+
+def subtotal(unit_price: Decimal, chargeable: int, channel_margin: Decimal, currency: str) -> Decimal:
+    """Amount owed to the vendor for a line (rule):
+    Unit Price × Chargeable × (1 − Channel Margin / 100), rounded half-up."""
+    return round_money(unit_price * chargeable * (1 - channel_margin / HUNDRED), currency)
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """'1,234.50 USD', '98,000 JPY' — grouping for people, exact digits."""
+    digits = minor_digits(currency)
+    return f"{amount:,.{digits}f} {currency}"

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy 2 typed ORM, exact column types, engines and Alembic migrations."""

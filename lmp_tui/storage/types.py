@@ -1,0 +1,82 @@
+"""Column types that keep money exact on every database.
+
+PostgreSQL has an exact NUMERIC. SQLite has none (SQLAlchemy's Numeric goes through a
+float there), so on SQLite a decimal is stored as an integer count of 1/10,000ths: exact,
+sortable and indexable. The conversion lives in this one class.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, DateTime, Numeric
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+SCALE = 4
+_FACTOR = Decimal(10) ** SCALE
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    impl = Numeric(18, SCALE)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[object]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(18, SCALE, asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> object:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal):
+            raise TypeError(f"ExactDecimal takes Decimal, not {type(value).__name__}")
+        scaled = value * _FACTOR
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {SCALE} decimals")
+        if dialect.name == "sqlite":
+            return int(scaled)
+        return value
+
+    def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return _trim(Decimal(int(value)) / _FACTOR)  # type: ignore[call-overload]
+        assert isinstance(value, Decimal)
+        return _trim(value)
+
+    def compare_against_backend(self, dialect: Dialect, conn_type: object) -> bool | None:  # pragma: no cover
+        return None
+
+
+def _trim(value: Decimal) -> Decimal:
+    """Drop trailing zeros beyond two decimals: 12.5000 → 12.50, 3.1250 → 3.125, 7 → 7.00."""
+    q = value.quantize(Decimal("0.0001"))
+    for places in (Decimal("0.01"), Decimal("0.001")):
+        if q == q.quantize(places):
+            return q.quantize(places)
+    return q
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on every database."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)

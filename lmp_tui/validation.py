@@ -1,0 +1,247 @@
+"""Every input from a person, a script or a file is validated here, at the edge, with
+pydantic; a refusal becomes :class:`InvalidInput` with a sentence a clerk understands."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal, TypeVar, Union
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from .domain import ReviewReason, Status
+from .errors import InvalidInput
+
+MAX_TEXT = 2000
+PO_MAX = 35
+_DECIMAL_RE = re.compile(r"^[+-]?(\d{1,12})(\.(\d*))?$")
+_CYCLE_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9\-_/.]{0,39}$")
+
+
+def _printable(text: str, what: str, *, multiline: bool) -> str:
+    for ch in text:
+        if multiline and ch in "\n\t":
+            continue
+        if not ch.isprintable():
+            raise ValueError(f"{what} contains a control character ({ch!r}); remove it and try again.")
+    return text
+
+
+def _po(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("The PO number must be text.")
+    value = value.strip()
+    if not value:
+        raise ValueError("The PO number is empty; type the partner's purchase order number (1–35 characters).")
+    if len(value) > PO_MAX:
+        raise ValueError(f"The PO number is {len(value)} characters long; it may have at most {PO_MAX}.")
+    return _printable(value, "The PO number", multiline=False)
+
+
+def _code(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("The code must be text.")
+    value = value.strip().upper()
+    if not value:
+        raise ValueError("The code is empty; type the Bid Desk Number or Promote Code.")
+    _printable(value, "The code", multiline=False)
+    if not _CODE_RE.match(value):
+        raise ValueError(
+            "A code has 1–40 letters, digits, '-', '_', '/' or '.', and no spaces; check what you typed."
+        )
+    return value
+
+
+def parse_decimal(value: Any, what: str) -> Decimal:
+    """Plain decimal text (or an int or Decimal) → Decimal. Never a float, never an
+    exponent, NaN or Infinity."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError(f"{what} must be given as exact decimal text, e.g. 12.50, not as a float.")
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{what} must be a number, not {value}.")
+        value = format(value, "f")
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be a number.")
+    text = value.strip()
+    m = _DECIMAL_RE.match(text)
+    if not m:
+        raise ValueError(
+            f"{what} '{text[:40]}' is not a plain number; type digits with a point for decimals, e.g. 1234.50."
+        )
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid text
+        raise ValueError(f"{what} '{text[:40]}' is not a number.") from None
+
+
+def _decimals(value: Decimal) -> int:
+    exp = value.as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
+
+
+def _unit_price(value: Any) -> Decimal:
+    d = parse_decimal(value, "The unit price")
+    if d < 0:
+        raise ValueError(f"The unit price cannot be negative ({d}); type 0 or more.")
+    if _decimals(d) > 2:
+        raise ValueError(f"The unit price {d} has more than 2 decimals.")
+    return d
+
+
+def _margin(value: Any) -> Decimal:
+    d = parse_decimal(value, "The channel margin")
+    if d < 0:
+        raise ValueError(f"The channel margin cannot be negative ({d}%); type 0 to 99.99.")
+    if d >= 100:
+        raise ValueError(f"The channel margin must be below 100% ({d}% given); type 0 to 99.99.")
+    if _decimals(d) > 2:
+        raise ValueError(f"The channel margin {d}% has more than 2 decimals.")
+    return d
+
+
+def _text(what: str, *, required: bool):
+    def check(value: Any) -> str | None:
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise ValueError(f"{what} must be text.")
+        value = value.strip()
+        if not value:
+            if required:
+                raise ValueError(f"{what} cannot be empty; say what the partner must fix.")
+            return None
+        if len(value) > MAX_TEXT:
+            raise ValueError(f"{what} is {len(value)} characters long; it may have at most {MAX_TEXT}.")
+        return _printable(value, what, multiline=True)
+
+    return check
+
+
+def _cycle(value: Any) -> str:
+    if not isinstance(value, str) or not _CYCLE_RE.match(value.strip()):
+        raise ValueError(f"The report cycle '{value}' is not in the form YYYY-MM, e.g. 2026-10.")
+    value = value.strip()
+    year, month = int(value[:4]), int(value[5:])
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise ValueError(f"The report cycle '{value}' is not a real month; use YYYY-MM, e.g. 2026-10.")
+    return value
+
+
+PONumber = Annotated[str, BeforeValidator(_po)]
+CodeText = Annotated[str, BeforeValidator(_code)]
+UnitPrice = Annotated[Decimal, BeforeValidator(_unit_price)]
+ChannelMargin = Annotated[Decimal, BeforeValidator(_margin)]
+Comment = Annotated[str | None, BeforeValidator(_text("The comment", required=False))]
+Reason = Annotated[str, BeforeValidator(_text("The reason", required=True))]
+Cycle = Annotated[str, BeforeValidator(_cycle)]
+LineNo = Annotated[int, Field(ge=1, le=1_000_000, strict=False)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SetPO(_Model):
+    kind: Literal["set_po"] = "set_po"
+    po_number: PONumber
+
+
+class ApplyCode(_Model):
+    kind: Literal["apply_code"] = "apply_code"
+    line_no: LineNo
+    code: CodeText
+
+
+class SetUnitPrice(_Model):
+    kind: Literal["set_unit_price"] = "set_unit_price"
+    line_no: LineNo
+    value: UnitPrice
+
+
+class SetChannelMargin(_Model):
+    kind: Literal["set_channel_margin"] = "set_channel_margin"
+    line_no: LineNo
+    value: ChannelMargin
+
+
+class ResetPricing(_Model):
+    kind: Literal["reset_pricing"] = "reset_pricing"
+
+
+Edit = Annotated[Union[SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing], Field(discriminator="kind")]
+
+
+class SubmitInput(_Model):
+    comment: Comment = None
+
+
+class ReasonInput(_Model):
+    reason: Reason
+
+
+SORT_KEYS = ("partner", "cycle", "status", "po", "lines", "discrepancies", "comments", "total", "id")
+
+
+class ReportQuery(_Model):
+    cycle: Cycle | None = None
+    status: Status | None = None
+    partner_text: Annotated[str | None, AfterValidator(lambda v: (v or "").strip()[:100] or None)] = None
+    sort: Literal["partner", "cycle", "status", "po", "lines", "discrepancies", "comments", "total", "id"] = "cycle"
+    descending: bool = False
+    offset: Annotated[int, Field(ge=0)] = 0
+    limit: Annotated[int, Field(ge=1, le=100_000)] = 100
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def clerk_message(err: ValidationError) -> str:
+    """The first problem of a pydantic error, as a sentence."""
+    first = err.errors()[0]
+    msg = str(first.get("msg", "invalid input"))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+    loc = ".".join(str(p) for p in first.get("loc", ()) if not isinstance(p, int))
+    if first.get("type") in {"enum", "literal_error"} and loc:
+        return f"{loc.replace('_', ' ')}: {msg}"
+    if first.get("type", "").startswith(("int_", "greater_than", "less_than")) and loc:
+        return f"{loc.replace('_', ' ')}: {msg}"
+    return msg
+
+
+def parse(model: type[M], **data: Any) -> M:
+    """Validate ``data`` as ``model``; raise InvalidInput (a clerk's sentence) if refused."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise InvalidInput(clerk_message(err)) from None
+
+
+def parse_cycle(value: str) -> str:
+    try:
+        return _cycle(value)
+    except ValueError as err:
+        raise InvalidInput(str(err)) from None
+
+
+def parse_status(value: str) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        raise InvalidInput(
+            f"Unknown status '{value}'; use one of: {', '.join(s.value for s in Status)}."
+        ) from None
+
+
+def parse_reason(value: str) -> ReviewReason:
+    try:
+        return ReviewReason(value)
+    except ValueError:
+        raise InvalidInput(
+            f"Unknown review reason '{value}'; use one of: {', '.join(r.value for r in ReviewReason)}."
+        ) from None
