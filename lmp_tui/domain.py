@@ -168,6 +168,8 @@ def check_transition(action: Action, status: Status, role: Role | None = None) -
 
 # --------------------------------------------------------------------------- lines
 
+PERCENT = Decimal("0.01")
+
 
 @dataclass
 class Line:
@@ -197,7 +199,7 @@ class Line:
         if self.provisioned <= 0 or self.used >= self.provisioned:
             return Decimal("0.00")
         pct = Decimal(self.provisioned - self.used) * 100 / Decimal(self.provisioned)
-        return pct.quantize(Decimal("0.01"), rounding=money.ROUNDING)
+        return pct.quantize(PERCENT, rounding=money.ROUNDING)
 
     @property
     def over_provisioned(self) -> bool:
@@ -386,6 +388,7 @@ def set_unit_price(report: Report, line_no: int, value: Decimal) -> str:
             f"Code {line.promo_code} allows a unit price of {line.code_bound} {report.currency} or more "
             f"on line {line_no}; {value} is below it."
         )
+    value = value.quantize(money.quantum(report.currency))
     old, line.unit_price = line.unit_price, value
     return f"line {line_no} {line.name}: unit price {old} → {value} {report.currency}"
 
@@ -398,6 +401,7 @@ def set_channel_margin(report: Report, line_no: int, value: Decimal) -> str:
             f"Code {line.promo_code} allows a channel margin of at most {line.code_bound}% on line "
             f"{line_no}; {value}% is above it."
         )
+    value = value.quantize(PERCENT)
     old, line.channel_margin = line.channel_margin, value
     return f"line {line_no} {line.name}: channel margin {old}% → {value}%"
 

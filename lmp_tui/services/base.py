@@ -1,0 +1,128 @@
+"""What every service call shares: who is acting, which reports they may see, the clock,
+loading a report under a write lock with its version checked, and writing history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..domain import Action, Report, Role, check_transition
+from ..errors import Conflict, NotFound
+from ..storage.convert import report_from_row, write_back
+from ..storage.db import Database
+from ..storage.models import BillingReport, HistoryRow, StaffUser
+from .views import StaffUserView
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Acting:
+    """One transaction on behalf of one staff user."""
+
+    session: Session
+    user: StaffUser
+    now: datetime
+
+    def load(self, report_id: int, *, for_update: bool = False) -> BillingReport:
+        stmt = select(BillingReport).where(BillingReport.id == report_id)
+        row = self.session.execute(stmt).unique().scalar_one_or_none()
+        if row is None or row.distributor_id != self.user.distributor_id:
+            raise NotFound(
+                f"Report #{report_id} was not found among {self.user.distributor.name}'s reports; "
+                "check the number (the report list shows them)."
+            )
+        return row
+
+    def lock(self, report_id: int, expected_version: int | None) -> tuple[BillingReport, Report]:
+        """Take the report's row lock, check the version the user saw, and bump it.
+        A stale version raises Conflict and the transaction writes nothing."""
+        row = self.load(report_id)
+        seen = row.version if expected_version is None else expected_version
+        result = self.session.execute(
+            update(BillingReport)
+            .where(BillingReport.id == report_id, BillingReport.version == seen)
+            .values(version=BillingReport.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            self.session.expire(row)
+            current = self.session.get(BillingReport, report_id)
+            who = current.history[-1].actor if current is not None and current.history else "someone"
+            raise Conflict(
+                f"Report #{report_id} was changed by {who} since you opened it (your version "
+                f"{seen}, now {current.version if current else '?'}). Nothing of yours was saved; "
+                "reload the report and apply your changes again."
+            )
+        self.session.refresh(row)
+        return row, report_from_row(row, with_history=False)
+
+    def check(self, action: Action, report: Report) -> None:
+        check_transition(action, report.status, self.user.role)
+
+    def record(self, report_id: int, action: Action, detail: str, comment: str | None = None,
+               actor: str | None = None) -> None:
+        self.session.add(
+            HistoryRow(report_id=report_id, at=self.now, actor=actor or self.user.name,
+                       action=action.value, detail=detail, comment=comment)
+        )
+
+    def save(self, report: Report, row: BillingReport) -> None:
+        write_back(report, row)
+        self.session.flush()
+
+
+class ServiceBase:
+    def __init__(self, db: Database, user_name: str, clock: Clock = utcnow) -> None:
+        self.db = db
+        self.user_name = user_name
+        self.clock = clock
+
+    def _user(self, session: Session) -> StaffUser:
+        user = session.execute(select(StaffUser).where(StaffUser.name == self.user_name)).scalar_one_or_none()
+        if user is None:
+            raise NotFound(
+                f"There is no staff user '{self.user_name}'. Sign in with --user NAME "
+                "(`lmp-tui users` lists them) or ask an admin to add you."
+            )
+        return user
+
+    def _reading(self) -> "_Ctx":
+        return _Ctx(self, write=False)
+
+    def _writing(self) -> "_Ctx":
+        return _Ctx(self, write=True)
+
+    def whoami(self) -> StaffUserView:
+        with self._reading() as ctx:
+            return StaffUserView(ctx.user.name, ctx.user.role, ctx.user.distributor.name)
+
+
+class _Ctx:
+    def __init__(self, svc: ServiceBase, *, write: bool) -> None:
+        self.svc = svc
+        self.write = write
+
+    def __enter__(self) -> Acting:
+        self._cm = self.svc.db.write() if self.write else self.svc.db.read()
+        session = self._cm.__enter__()
+        try:
+            user = self.svc._user(session)
+        except BaseException as err:
+            self._cm.__exit__(type(err), err, err.__traceback__)
+            raise
+        return Acting(session, user, self.svc.clock())
+
+    def __exit__(self, *exc: object) -> bool | None:
+        return self._cm.__exit__(*exc)  # type: ignore[arg-type]
+
+
+ROLE_ORDER = {Role.VIEWER: 0, Role.BILLING: 1, Role.ADMIN: 2}

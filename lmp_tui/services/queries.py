@@ -1,0 +1,164 @@
+"""Reading: the report list (filtered, sorted, paged in the database), counts per status,
+one report, codes, users, and the CSV export of a query."""
+
+from __future__ import annotations
+
+import csv
+from typing import IO, Any
+
+from sqlalchemy import Select, func, select
+
+from .. import money
+from ..domain import Report, Status
+from ..storage.convert import report_from_row
+from ..storage.models import BillingReport, Partner, PromoCodeRow, Region, StaffUser
+from ..validation import ReportQuery, parse, parse_cycle
+from .base import ServiceBase
+from .views import PromoCodeView, ReportPage, ReportRow, StaffUserView
+
+_SORT = {
+    "partner": (BillingReport.partner_name,),
+    "cycle": (BillingReport.cycle, BillingReport.partner_name),
+    "status": (BillingReport.status, BillingReport.review_reason, BillingReport.partner_name),
+    "po": (BillingReport.po_number,),
+    "lines": (BillingReport.line_count,),
+    "discrepancies": (BillingReport.discrepancy_count,),
+    "comments": (BillingReport.comment_count,),
+    "total": (BillingReport.total,),
+    "id": (),
+}
+
+CSV_COLUMNS = ("id", "partner", "company_id", "region", "cycle", "status", "review_reason",
+               "auto_submitted", "po_number", "lines", "discrepancies", "comments", "total", "currency")
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class QueriesMixin(ServiceBase):
+    def _filtered(self, distributor_id: int, q: ReportQuery, stmt: Select[Any]) -> Select[Any]:
+        stmt = stmt.where(BillingReport.distributor_id == distributor_id)
+        if q.cycle:
+            stmt = stmt.where(BillingReport.cycle == q.cycle)
+        if q.status:
+            stmt = stmt.where(BillingReport.status == q.status)
+        if q.partner_text:
+            stmt = stmt.where(func.lower(BillingReport.partner_name).like(_like(q.partner_text), escape="\\"))
+        return stmt
+
+    def query_reports(self, query: ReportQuery | None = None, **filters: Any) -> ReportPage:
+        """One page of the report list, filtered, sorted and counted in the database."""
+        q = query or parse(ReportQuery, **filters)
+        with self._reading() as ctx:
+            count = ctx.session.scalar(
+                self._filtered(ctx.user.distributor_id, q, select(func.count()).select_from(BillingReport))
+            ) or 0
+            keys = [*_SORT[q.sort], BillingReport.id]
+            order = [k.desc() for k in keys] if q.descending else keys
+            stmt = (
+                self._filtered(ctx.user.distributor_id, q, select(*_ROW_COLUMNS))
+                .join(Partner, Partner.id == BillingReport.partner_id)
+                .join(Region, Region.id == Partner.region_id)
+                .order_by(*order)
+                .offset(q.offset)
+                .limit(q.limit)
+            )
+            rows = [_row(r) for r in ctx.session.execute(stmt)]
+        return ReportPage(rows, count, q.offset)
+
+    def status_counts(self, cycle: str | None = None, partner_text: str | None = None) -> dict[Status, int]:
+        """How many reports of each status match the cycle and partner filters."""
+        q = parse(ReportQuery, cycle=cycle, partner_text=partner_text)
+        with self._reading() as ctx:
+            stmt = self._filtered(
+                ctx.user.distributor_id, q,
+                select(BillingReport.status, func.count()).select_from(BillingReport),
+            ).group_by(BillingReport.status)
+            found = dict(ctx.session.execute(stmt).tuples().all())
+        return {s: int(found.get(s, 0)) for s in Status}
+
+    def cycles(self) -> list[str]:
+        """The report cycles that exist, newest first."""
+        with self._reading() as ctx:
+            stmt = (select(BillingReport.cycle).where(BillingReport.distributor_id == ctx.user.distributor_id)
+                    .distinct().order_by(BillingReport.cycle.desc()))
+            return list(ctx.session.scalars(stmt))
+
+    def load_report(self, report_id: int) -> Report:
+        """One report with its lines and history."""
+        with self._reading() as ctx:
+            return report_from_row(ctx.load(report_id))
+
+    def users(self) -> list[StaffUserView]:
+        """The staff users of the signed-in user's distributor."""
+        with self._reading() as ctx:
+            rows = ctx.session.scalars(
+                select(StaffUser).where(StaffUser.distributor_id == ctx.user.distributor_id).order_by(StaffUser.name)
+            )
+            return [StaffUserView(u.name, u.role, u.distributor.name) for u in rows]
+
+    def codes(self, region: str | None = None) -> list[PromoCodeView]:
+        """Promotional codes, optionally of one region (by its code, e.g. NA)."""
+        with self._reading() as ctx:
+            stmt = select(PromoCodeRow).join(Region).order_by(Region.code, PromoCodeRow.code)
+            if region:
+                stmt = stmt.where(func.upper(Region.code) == region.strip().upper())
+            return [
+                PromoCodeView(
+                    code=c.code, kind=c.kind, region=c.region.code,
+                    products=tuple(sorted(p.name for p in c.products)),
+                    valid_from=c.valid_from, valid_to=c.valid_to,
+                    partner=c.partner.name if c.partner else None,
+                    min_unit_price=c.min_unit_price, max_channel_margin=c.max_channel_margin,
+                )
+                for c in ctx.session.scalars(stmt).unique()
+            ]
+
+    def export_csv(self, out: IO[str], query: ReportQuery | None = None, *, page_size: int = 2000,
+                   **filters: Any) -> int:
+        """Export Reports: every report of the query (all pages) as CSV; returns the count."""
+        q = query or parse(ReportQuery, **filters)
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        written, offset = 0, 0
+        while True:
+            page = self.query_reports(q.model_copy(update={"offset": offset, "limit": page_size}))
+            for r in page.rows:
+                writer.writerow(csv_values(r))
+            written += len(page.rows)
+            offset += page_size
+            if len(page.rows) < page_size:
+                return written
+
+    def validate_cycle(self, cycle: str) -> str:
+        return parse_cycle(cycle)
+
+
+def csv_values(r: ReportRow) -> list[str]:
+    return [
+        str(r.id), r.partner, r.company_id, r.region, r.cycle, r.status.value,
+        r.review_reason.value if r.review_reason else "", "yes" if r.auto_submitted else "no",
+        r.po_number or "", str(r.line_count), str(r.discrepancy_count), str(r.comment_count),
+        str(r.total), r.currency,
+    ]
+
+
+_ROW_COLUMNS = (
+    BillingReport.id, BillingReport.partner_name, Partner.company_id, Region.code, BillingReport.cycle,
+    BillingReport.status, BillingReport.review_reason, BillingReport.auto_submitted, BillingReport.po_number,
+    BillingReport.line_count, BillingReport.discrepancy_count, BillingReport.comment_count,
+    BillingReport.total, Region.currency, BillingReport.version,
+)
+
+
+def _row(r: Any) -> ReportRow:
+    (id_, partner, company_id, region, cycle, status, reason, auto, po, lines, discrepancies, comments,
+     total, currency, version) = r
+    return ReportRow(
+        id=id_, partner=partner, company_id=company_id, region=region, cycle=cycle, status=status,
+        review_reason=reason, auto_submitted=auto, po_number=po, line_count=lines,
+        discrepancy_count=discrepancies, comment_count=comments,
+        total=money.round_money(total, currency), currency=currency, version=version,
+    )

@@ -1,0 +1,69 @@
+"""What the services hand out: plain, immutable values (no rows, no sessions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ..domain import CodeKind, ReviewReason, Role, Status
+
+
+@dataclass(frozen=True)
+class StaffUserView:
+    name: str
+    role: Role
+    distributor: str
+
+    @property
+    def can_act(self) -> bool:
+        return self.role in (Role.BILLING, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One line of the report list."""
+
+    id: int
+    partner: str
+    company_id: str
+    region: str
+    cycle: str
+    status: Status
+    review_reason: ReviewReason | None
+    auto_submitted: bool
+    po_number: str | None
+    line_count: int
+    discrepancy_count: int
+    comment_count: int
+    total: Decimal
+    currency: str
+    version: int
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    rows: list[ReportRow]
+    total_count: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class PromoCodeView:
+    code: str
+    kind: CodeKind
+    region: str
+    products: tuple[str, ...]
+    valid_from: date
+    valid_to: date
+    partner: str | None
+    min_unit_price: Decimal | None
+    max_channel_margin: Decimal | None
+
+
+@dataclass(frozen=True)
+class CycleCloseResult:
+    cycle: str
+    no_penalties: int
+    penalties: int
+    untouched: int
