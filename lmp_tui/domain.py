@@ -351,7 +351,14 @@ def verify_code(report: Report, line: Line, typed: str, code: PromoCode | None) 
         raise CodeRefused("partner", f"{code.code} is reserved for another partner, not {report.partner_name}.")
     opens = report.code_opens
     bound = code.min_unit_price if opens is EditableField.UNIT_PRICE else code.max_channel_margin
-    return CodeGrant(line.line_no, code.code, opens, bound)
+    return CodeGrant(line.line_no, code.code, opens, field_value(bound, opens, report.currency))
+
+
+def field_value(value: Decimal | None, which: EditableField, currency: str) -> Decimal | None:
+    """A unit price to the currency's minor unit, a margin to two decimals."""
+    if value is None:
+        return None
+    return value.quantize(money.quantum(currency) if which is EditableField.UNIT_PRICE else PERCENT)
 
 
 # --------------------------------------------------------------------------- pricing edits

@@ -45,7 +45,7 @@ class PartiesMixin(ServiceBase):
                 select(BillingReport.id, BillingReport.status).where(
                     BillingReport.distributor_id == ctx.user.distributor_id, BillingReport.cycle == cycle)
                 .order_by(BillingReport.id)
-            ).tuples().all())
+            ).all())
             if not in_cycle:
                 raise NotFound(f"There are no reports of cycle {cycle}; check the month (YYYY-MM).")
             preparing = [i for i, status in in_cycle.items() if status is Status.MSP_PREPARING]

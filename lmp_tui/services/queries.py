@@ -76,7 +76,7 @@ class QueriesMixin(ServiceBase):
                 ctx.user.distributor_id, q,
                 select(BillingReport.status, func.count()).select_from(BillingReport),
             ).group_by(BillingReport.status)
-            found = dict(ctx.session.execute(stmt).tuples().all())
+            found = dict(ctx.session.execute(stmt).all())
         return {s: int(found.get(s, 0)) for s in Status}
 
     def cycles(self) -> list[str]:

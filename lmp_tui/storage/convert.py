@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import money
-from ..domain import HistoryEntry, Line, PromoCode, Report
+from ..domain import HistoryEntry, Line, PromoCode, Report, field_value
 from ..domain import Action
 from .models import BillingReport, HistoryRow, LineItem, PromoCodeRow
 
@@ -32,7 +32,7 @@ def line_from_row(row: LineItem, currency: str) -> Line:
         channel_margin=row.channel_margin.quantize(_PCT),
         promo_code=row.promo_code,
         editable_field=row.editable_field,
-        code_bound=row.code_bound,
+        code_bound=field_value(row.code_bound, row.editable_field, currency) if row.editable_field else None,
     )
 
 
