@@ -447,10 +447,10 @@ def _require_opened(report: Report, line: Line, wanted: EditableField) -> None:
         )
 
 
-def penalise(report: Report) -> list[Line]:
+def penalise(lines: list[Line]) -> list[Line]:
     """Automatic submission with penalties: over-provisioned, uncommented lines are charged
     at the provisioned count. Returns the lines that were penalised."""
-    hit = [ln for ln in report.lines if ln.penalised]
+    hit = [ln for ln in lines if ln.penalised]
     for ln in hit:
         ln.chargeable = ln.provisioned
     return hit

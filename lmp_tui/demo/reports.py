@@ -70,10 +70,10 @@ class ReportWriter:
         chosen = rng.sample(self.products, rng.randint(4, min(16, len(self.products))))
         base = {p[0]: rng.choice((5, 10, 12, 20, 25, 40, 50, 75, 100, 150, 250, 400)) for p in chosen}
         region_id = self.region_id(region)
+        index, self.index = self.index, self.index + 1
         for ci, cycle in enumerate(self.cycles):
             age = len(self.cycles) - 1 - ci
-            status, reason = pick_status(rng, age, len(self.cycles), self.index)
-            self.index += 1
+            status, reason = pick_status(rng, age, len(self.cycles), index)
             lines = [self._line(no, p, base[p[0]], region_id, currency) for no, p in enumerate(chosen, 1)]
             self._report(partner_id, name, distributor_id, currency, region, cycle, ci, status, reason, lines)
         if len(self.reports) >= BATCH_REPORTS:

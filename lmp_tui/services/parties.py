@@ -52,7 +52,7 @@ class PartiesMixin(ServiceBase):
             for report_id in preparing:
                 row, report = ctx.lock(report_id, None)
                 ctx.check(Action.AUTO_SUBMIT, report)
-                hit = domain.penalise(report)
+                hit = domain.penalise(report.lines)
                 reason = ReviewReason.AUTO_PENALTIES if hit else ReviewReason.AUTO_NO_PENALTIES
                 report.status, report.review_reason, report.auto_submitted = Status.UNDER_REVIEW, reason, bool(hit)
                 detail = reason.label

@@ -57,13 +57,18 @@ class QueriesMixin(ServiceBase):
             ) or 0
             keys = [*_SORT[q.sort], BillingReport.id]
             order = [k.desc() for k in keys] if q.descending else keys
+            # the page's ids come from the reports table alone (an index range for the usual
+            # sorts); only those rows are then joined to their partner and region
+            page_ids = (
+                self._filtered(ctx.user.distributor_id, q, select(BillingReport.id))
+                .order_by(*order).offset(q.offset).limit(q.limit)
+            ).subquery()
             stmt = (
-                self._filtered(ctx.user.distributor_id, q, select(*_ROW_COLUMNS))
+                select(*_ROW_COLUMNS)
+                .join(page_ids, page_ids.c.id == BillingReport.id)
                 .join(Partner, Partner.id == BillingReport.partner_id)
                 .join(Region, Region.id == Partner.region_id)
                 .order_by(*order)
-                .offset(q.offset)
-                .limit(q.limit)
             )
             rows = [_row(r) for r in ctx.session.execute(stmt)]
         return ReportPage(rows, count, q.offset)

@@ -129,6 +129,7 @@ class BillingReport(Base):
         Index("ix_report_dist_cycle_partner", "distributor_id", "cycle", "partner_name", "id"),
         Index("ix_report_dist_status_cycle", "distributor_id", "status", "cycle", "partner_name", "id"),
         Index("ix_report_dist_partner_name", "distributor_id", "partner_name", "id"),
+        Index("ix_report_dist_total", "distributor_id", "total", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))

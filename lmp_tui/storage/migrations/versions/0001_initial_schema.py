@@ -109,6 +109,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_report_dist_cycle_partner', ['distributor_id', 'cycle', 'partner_name', 'id'], unique=False)
         batch_op.create_index('ix_report_dist_partner_name', ['distributor_id', 'partner_name', 'id'], unique=False)
         batch_op.create_index('ix_report_dist_status_cycle', ['distributor_id', 'status', 'cycle', 'partner_name', 'id'], unique=False)
+        batch_op.create_index('ix_report_dist_total', ['distributor_id', 'total', 'id'], unique=False)
 
     op.create_table('promo_codes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -203,6 +204,7 @@ def downgrade() -> None:
     op.drop_table('line_items')
     op.drop_table('promo_codes')
     with op.batch_alter_table('billing_reports', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_dist_total')
         batch_op.drop_index('ix_report_dist_status_cycle')
         batch_op.drop_index('ix_report_dist_partner_name')
         batch_op.drop_index('ix_report_dist_cycle_partner')

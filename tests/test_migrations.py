@@ -1,0 +1,26 @@
+"""The Alembic migrations build exactly the schema the ORM models describe, and go down
+and up again."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from lmp_tui.storage.db import alembic_config
+from lmp_tui.storage.models import Base
+
+
+def test_migrations_match_the_models(db):
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_downgrade_and_upgrade_again(db):
+    with db.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "base")
+    assert set(db.table_names()) <= {"alembic_version"}
+    db.upgrade()
+    assert db.current_revision() == "0001"
+    assert "billing_reports" in db.table_names()
