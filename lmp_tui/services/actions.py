@@ -10,6 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 
 from .. import domain
+from ..draft import EDIT_ACTIONS, apply_edit
 from ..domain import Action, CodeGrant, Report, Status
 from ..errors import InvalidInput, InvalidTransition
 from ..storage.convert import code_from_row, report_from_row
@@ -123,22 +124,10 @@ def _verify(ctx: Acting, report: Report, typed: ApplyCode) -> CodeGrant:
 
 
 def _apply_one(ctx: Acting, report: Report, edit: Any) -> tuple[Action, str]:
-    if isinstance(edit, SetPO):
-        ctx.check(Action.SET_PO, report)
-        return Action.SET_PO, domain.set_po(report, edit.po_number)
-    if isinstance(edit, ApplyCode):
-        ctx.check(Action.APPLY_CODE, report)
-        return Action.APPLY_CODE, domain.apply_grant(report, _verify(ctx, report, edit))
-    if isinstance(edit, SetUnitPrice):
-        ctx.check(Action.SET_UNIT_PRICE, report)
-        return Action.SET_UNIT_PRICE, domain.set_unit_price(report, edit.line_no, edit.value)
-    if isinstance(edit, SetChannelMargin):
-        ctx.check(Action.SET_CHANNEL_MARGIN, report)
-        return Action.SET_CHANNEL_MARGIN, domain.set_channel_margin(report, edit.line_no, edit.value)
-    if isinstance(edit, ResetPricing):
-        ctx.check(Action.RESET_PRICING, report)
-        return Action.RESET_PRICING, domain.reset_pricing(report)
-    raise InvalidInput(f"Unknown change {edit!r}.")  # pragma: no cover - the union is closed
+    action = EDIT_ACTIONS[type(edit)]
+    ctx.check(action, report)
+    grant = _verify(ctx, report, edit) if isinstance(edit, ApplyCode) else None
+    return action, apply_edit(report, edit, grant)
 
 
 def _close(ctx: Acting, report: Report, action: Action, text: str | None, n_edits: int) -> None:

@@ -1,0 +1,128 @@
+"""The composition root of the terminal interface (the only core module that imports
+Textual): builds the app from a service, a signed-in user and settings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from screens.billing_report import BillingReportScreen
+from screens.confirm_dialog import ConfirmDialog
+from screens.help_screen import HelpScreen
+from screens.report_list import ReportListScreen
+from screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from widgets.key_bar import bindings_for
+
+from . import keymap
+from .services import BillingService, StaffUserView
+from .settings import Settings
+
+
+class LmpApp(App[int]):
+    CSS_PATH = "lmp.tcss"
+    TITLE = "lmp-tui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = bindings_for(keymap.APP)
+
+    def __init__(self, service: BillingService, user: StaffUserView, *, open_report: int | None = None,
+                 export_dir: Path | None = None) -> None:
+        super().__init__()
+        self.service, self.user, self.open_report_id = service, user, open_report
+        self.export_dir = export_dir or Path.cwd()
+        self._too_small = False
+
+    def on_mount(self) -> None:
+        self.push_screen(ReportListScreen(self.service, self.user, self.export_dir))
+        if self.open_report_id is not None:
+            self.open_report(self.open_report_id)
+        self._check_size()
+
+    def open_report(self, report_id: int) -> None:
+        self.push_screen(BillingReportScreen(self.service, self.user, report_id))
+
+    # ---------------------------------------------------------------- palette and help
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for c in getattr(screen, "COMMANDS_SPEC", ()):
+            if screen.check_action(c.action, ()) is not False:
+                yield SystemCommand(c.title, c.help, _runner(screen, c.action))
+        yield SystemCommand("Help", "List every key", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        spec = getattr(screen, "COMMANDS_SPEC", ())
+        if not spec:
+            return
+        self.push_screen(HelpScreen(type(screen).__name__.replace("Screen", ""), [("screen", spec), ("app", keymap.APP)]))
+
+    def action_quit_app(self) -> None:
+        dirty = [s for s in self.screen_stack if getattr(s, "unsaved", 0)]
+        if not dirty:
+            self.exit(0)
+            return
+        n = sum(getattr(s, "unsaved", 0) for s in dirty)
+
+        def done(leave: bool | None) -> None:
+            if leave:
+                self.exit(0)
+
+        self.push_screen(ConfirmDialog("Quit with unsaved changes?",
+                                       f"{n} change(s) are not saved. Quit and discard them? "
+                                       "(Press n, then Ctrl+S to save them.)", yes="Discard and quit"), done)
+
+    # ---------------------------------------------------------------- size
+
+    def on_resize(self) -> None:
+        self._check_size()
+
+    def _check_size(self) -> None:
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        if small and not self._too_small:
+            self._too_small = True
+            self.push_screen(TooSmallScreen())
+        elif not small and self._too_small:
+            self._too_small = False
+            if isinstance(self.screen, TooSmallScreen):
+                self.pop_screen()
+
+
+def _runner(screen: Screen, action: str):  # noqa: ANN202
+    async def run() -> None:
+        await screen.run_action(action)
+
+    return run
+
+
+def build_app(service: BillingService, *, open_report: int | None = None, export_dir: Path | None = None) -> LmpApp:
+    """The one factory: the command line and the tests build the app through it."""
+    return LmpApp(service, service.whoami(), open_report=open_report, export_dir=export_dir)
+
+
+def run_app(settings: Settings, *, url: str, user: str | None, demo: bool, open_report: int | None) -> int:
+    from .demo import DemoOptions, generate
+    from .demo.catalog import DEMO_BILLING_USER
+    from .storage.db import Database
+
+    db = Database.open(url)
+    try:
+        if demo:
+            from .storage.models import Distributor
+            from sqlalchemy import func, select
+
+            with db.read() as s:
+                empty = not s.scalar(select(func.count()).select_from(Distributor))
+            if empty:
+                sys.stderr.write(f"Creating the demo database at {db.display_url} (first use)…\n")
+                generate(db, DemoOptions())
+            user = user or DEMO_BILLING_USER
+        service = BillingService(db, user or settings.user)
+        app = build_app(service, open_report=open_report)
+        result = app.run()
+        return int(result or 0)
+    finally:
+        db.dispose()

@@ -1,0 +1,58 @@
+"""Every action of the interface: its key, its short footer label, and its palette name
+(as the vendor's documentation names it). Pure data: the screens build their Textual
+bindings from it, the palette lists it, the help screen prints it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    id: str
+    keys: str  # Textual key names, comma-separated
+    action: str  # the screen or app action it runs
+    footer: str  # short label shown in the key bar
+    title: str  # the name in the command palette and the help screen
+    help: str
+    show: bool = True
+
+
+APP = (
+    Command("help", "f1,question_mark", "help", "Help", "Help", "List every key"),
+    Command("quit", "ctrl+q", "quit_app", "Quit", "Quit", "Leave lmp-tui (asks first if changes are unsaved)"),
+)
+
+REPORT_LIST = (
+    Command("open", "enter", "open_report", "Open", "Open Report", "Open the highlighted billing report"),
+    Command("find", "slash", "find_partner", "Find", "Find Partner", "Type part of a partner's name"),
+    Command("cycle", "y", "pick_cycle", "Cycle", "Filter by Report Cycle", "Choose the year and month, or all"),
+    Command("status", "t", "pick_status", "Status", "Filter by Status", "Choose a status, or all"),
+    Command("sort", "o", "sort", "Sort", "Sort Reports", "Sort the list by a column"),
+    Command("next_page", "right_square_bracket,pagedown", "next_page", "Next pg", "Next Page",
+            "The next page of reports"),
+    Command("prev_page", "left_square_bracket,pageup", "prev_page", "Prev pg", "Previous Page",
+            "The previous page of reports"),
+    Command("export", "x", "export", "Export", "Export Reports", "Write the reports of this query to a CSV file"),
+    Command("refresh", "f5", "refresh", "Refresh", "Refresh", "Read the list again from the database"),
+)
+
+BILLING_REPORT = (
+    Command("back", "escape", "back", "Back", "Back", "Return to the report list (asks if changes are unsaved)"),
+    Command("save", "ctrl+s", "save_draft", "Save", "Save Draft", "Keep every change; the status stays"),
+    Command("submit", "s", "submit", "Submit", "Submit to Trend Micro",
+            "Send the report to Trend Micro, with optional comments"),
+    Command("reject", "r", "reject", "Reject", "Reject", "Return the report to the partner; reasons required"),
+    Command("po", "p", "edit_po", "PO", "Edit PO Number", "Set the partner's purchase order number"),
+    Command("code", "c", "specify_code", "Code", "Specify Promotional Code",
+            "Bid Desk Number or Promote Code for the highlighted line"),
+    Command("edit", "e", "edit_value", "Edit", "Edit Price or Margin",
+            "Edit the unit price or channel margin the line's code opened"),
+    Command("reset", "z", "reset_pricing", "Reset", "Reset Unit Prices and Channel Margins",
+            "Clear every code and restore the price list"),
+    Command("next", "n", "next_discrepancy", "Next!", "Next Discrepancy or Comment",
+            "Jump to the next line with a discrepancy or a partner comment"),
+    Command("history", "h", "toggle_history", "History", "Show History", "Switch between the lines and the history"),
+    Command("reload", "ctrl+l", "reload", "Reload", "Reload Report",
+            "Read the report again; your unsaved changes are applied on top"),
+)

@@ -1,0 +1,348 @@
+"""One billing report: header, line-item grid, the focused line's discrepancy/comment
+pane, history; and the distributor's actions on an Under-review report. Changes collect
+in a draft on screen until Save Draft, Submit or Reject writes them in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, TabbedContent, TabPane
+
+from lmp_tui import keymap
+from lmp_tui.domain import CodeGrant, EditableField, Report, Status
+from lmp_tui.draft import Draft
+from lmp_tui.errors import CodeRefused, Conflict, InvalidInput, LmpError
+from lmp_tui.services import BillingService, StaffUserView
+from lmp_tui.validation import ApplyCode, ResetPricing, SetChannelMargin, SetPO, SetUnitPrice, parse
+from screens.confirm_dialog import ConfirmDialog
+from screens.input_dialog import InputDialog
+from screens.reject_dialog import RejectDialog
+from screens.submit_dialog import SubmitDecision, SubmitDialog
+from widgets.history_table import HistoryTable
+from widgets.key_bar import KeyBar, bindings_for
+from widgets.line_detail import LineDetail
+from widgets.line_grid import LineGrid
+from widgets.report_header import ReportHeader
+
+EDITING = {"save_draft", "submit", "reject", "edit_po", "specify_code", "edit_value", "reset_pricing"}
+
+
+class BillingReportScreen(Screen[None]):
+    BINDINGS = bindings_for(keymap.BILLING_REPORT)
+    COMMANDS_SPEC = keymap.BILLING_REPORT
+
+    class Loaded(Message):
+        def __init__(self, report: Report, done: str | None = None) -> None:
+            super().__init__()
+            self.report, self.done = report, done
+
+    class Failed(Message):
+        def __init__(self, error: LmpError, what: str) -> None:
+            super().__init__()
+            self.error, self.what = error, what
+
+    class CodeChecked(Message):
+        def __init__(self, line_no: int, code: str, grant: CodeGrant | None, refusal: str | None) -> None:
+            super().__init__()
+            self.line_no, self.code, self.grant, self.refusal = line_no, code, grant, refusal
+
+    def __init__(self, service: BillingService, user: StaffUserView, report_id: int) -> None:
+        super().__init__()
+        self.service, self.user, self.report_id = service, user, report_id
+        self.draft: Draft | None = None
+        self.conflict = False
+
+    def compose(self) -> ComposeResult:
+        yield ReportHeader(f"Loading report #{self.report_id}…", id="header")
+        with TabbedContent(id="tabs"):
+            with TabPane("Lines", id="lines"):
+                yield LineGrid(id="grid")
+                yield LineDetail(id="detail")
+            with TabPane("History", id="history"):
+                yield HistoryTable(id="history-table")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one(LineGrid).loading = True
+        self._load()
+
+    # ---------------------------------------------------------------- state
+
+    @property
+    def unsaved(self) -> int:
+        return self.draft.unsaved if self.draft else 0
+
+    @property
+    def can_edit(self) -> bool:
+        return bool(self.draft and self.draft.saved.status is Status.UNDER_REVIEW and self.user.can_act)
+
+    def _show(self) -> None:
+        if self.draft is None:
+            return
+        report = self.draft.working
+        usage_only = report.status is Status.MSP_PREPARING
+        why = None
+        if report.status is Status.UNDER_REVIEW and not self.user.can_act:
+            why = f"you are signed in as {self.user.name}, a viewer (read-only); a billing user or admin can act."
+        self.query_one(ReportHeader).show(report, unsaved=self.unsaved, read_only_reason=why)
+        grid = self.query_one(LineGrid)
+        grid.loading = False
+        grid.show(report, usage_only=usage_only)
+        self.query_one(HistoryTable).show(self.draft.saved)
+        self._show_detail()
+        self.sub_title = f"#{report.id}"
+        self.refresh_bindings()
+
+    def _show_detail(self) -> None:
+        if self.draft is None:
+            return
+        report = self.draft.working
+        no = self.query_one(LineGrid).line_no
+        line = next((ln for ln in report.lines if ln.line_no == no), None)
+        self.query_one(LineDetail).show(report, line, usage_only=report.status is Status.MSP_PREPARING)
+
+    @on(DataTable.RowHighlighted, "#grid")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    @on(DataTable.RowSelected, "#grid")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.can_edit:
+            self.action_edit_value()
+
+    # ---------------------------------------------------------------- workers
+
+    @work(thread=True, exclusive=True, group="report")
+    def _load(self, done: str | None = None) -> None:
+        try:
+            self.post_message(self.Loaded(self.service.load_report(self.report_id), done))
+        except LmpError as err:
+            self.post_message(self.Failed(err, "open"))
+
+    @work(thread=True, exclusive=True, group="report")
+    def _write(self, what: str, call: Callable[[], Report]) -> None:
+        try:
+            self.post_message(self.Loaded(call(), what))
+        except LmpError as err:
+            self.post_message(self.Failed(err, what))
+
+    @work(thread=True, exclusive=True, group="code")
+    def _verify(self, line_no: int, code: str) -> None:
+        try:
+            grant = self.service.verify_code(self.report_id, line_no, code)
+            self.post_message(self.CodeChecked(line_no, code, grant, None))
+        except (CodeRefused, InvalidInput) as err:
+            self.post_message(self.CodeChecked(line_no, code, None, str(err)))
+        except LmpError as err:
+            self.post_message(self.Failed(err, "verify"))
+
+    def on_billing_report_screen_loaded(self, msg: Loaded) -> None:
+        self.conflict = False
+        if self.draft is None or msg.done in ("saved", "submitted", "rejected"):
+            self.draft = Draft(msg.report)
+        else:  # a reload: the unsaved changes go on top of the fresh copy
+            for reason in self.draft.rebase(msg.report):
+                self.notify(f"One of your changes no longer applies and was dropped: {reason}",
+                            severity="warning", timeout=10)
+        messages = {"saved": "Draft saved.", "submitted": "Submitted to Trend Micro.",
+                    "rejected": "Rejected and returned to the partner.", "reloaded": "Report reloaded."}
+        if msg.done in messages:
+            self.notify(messages[msg.done], timeout=4)
+        self._show()
+
+    def on_billing_report_screen_failed(self, msg: Failed) -> None:
+        self.query_one(LineGrid).loading = False
+        if msg.what == "open":
+            self.notify(str(msg.error), title="Cannot open the report", severity="error", timeout=10)
+            self.app.pop_screen()
+            return
+        if isinstance(msg.error, Conflict):
+            self.conflict = True
+            self.notify(f"{msg.error} Your {self.unsaved} change(s) are still here: press Ctrl+L to reload "
+                        "and re-apply them, then save again.", title="Someone saved first", severity="error",
+                        timeout=20)
+        else:
+            self.notify(str(msg.error), title=f"Could not {msg.what.rstrip('ed')}", severity="error", timeout=10)
+        self._show()
+
+    def on_billing_report_screen_code_checked(self, msg: CodeChecked) -> None:
+        if msg.grant is None:
+            self._ask_code(msg.line_no, msg.code, msg.refusal)
+            return
+        self._apply(parse(ApplyCode, line_no=msg.line_no, code=msg.code), msg.grant)
+
+    # ---------------------------------------------------------------- actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in EDITING:
+            if not self.can_edit:
+                return False
+            if action == "save_draft":
+                return True if self.unsaved else None
+        if action == "reload":
+            return self.draft is not None
+        return True
+
+    def _apply(self, edit: Any, grant: CodeGrant | None = None) -> bool:
+        assert self.draft is not None
+        try:
+            self.draft.apply(edit, grant)
+        except InvalidInput as err:
+            self.notify(str(err), severity="error", timeout=8)
+            return False
+        self._show()
+        return True
+
+    def action_edit_po(self) -> None:
+        current = self.draft.working.po_number if self.draft else ""
+
+        def check(value: str) -> str | None:
+            try:
+                parse(SetPO, po_number=value)
+            except InvalidInput as err:
+                return str(err)
+            return None
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self._apply(parse(SetPO, po_number=value))
+
+        self.app.push_screen(InputDialog("Edit PO Number", "The partner's purchase order number (1–35 characters):",
+                                         current or "", check=check, max_length=35), done)
+
+    def action_specify_code(self) -> None:
+        line_no = self.query_one(LineGrid).line_no
+        if line_no is not None:
+            self._ask_code(line_no, "", None)
+
+    def _ask_code(self, line_no: int, value: str, error: str | None) -> None:
+        assert self.draft is not None
+        report = self.draft.working
+        line = report.line(line_no)
+
+        def check(text: str) -> str | None:
+            try:
+                parse(ApplyCode, line_no=line_no, code=text)
+            except InvalidInput as err:
+                return str(err)
+            return None
+
+        def done(code: str | None) -> None:
+            if code is not None:
+                self._verify(line_no, code)
+
+        self.app.push_screen(InputDialog(
+            f"Specify Promotional Code — line {line_no}",
+            f"{report.code_kind.label} for {line.name} (region {report.region_name}); it opens the "
+            f"{report.code_opens.label}:", value, check=check, error=error), done)
+
+    def action_edit_value(self) -> None:
+        assert self.draft is not None
+        line_no = self.query_one(LineGrid).line_no
+        if line_no is None:
+            return
+        report = self.draft.working
+        line = report.line(line_no)
+        if line.editable_field is None:
+            self.notify(f"Line {line_no} has no promotional code: press c to specify a {report.code_kind.label}; "
+                        f"it opens the {report.code_opens.label}.", severity="warning", timeout=8)
+            return
+        is_price = line.editable_field is EditableField.UNIT_PRICE
+        model = SetUnitPrice if is_price else SetChannelMargin
+
+        def make(text: str) -> Any:
+            return parse(model, line_no=line_no, value=text)
+
+        def check(text: str) -> str | None:
+            try:
+                return self.draft.check(make(text)) if self.draft else None
+            except InvalidInput as err:
+                return str(err)
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self._apply(make(text))
+
+        unit = report.currency if is_price else "%"
+        bound = ""
+        if line.code_bound is not None:
+            bound = f" (code {line.promo_code}: {'at least' if is_price else 'at most'} {line.code_bound} {unit})"
+        self.app.push_screen(InputDialog(
+            f"{line.editable_field.label} — line {line_no}", f"{line.name}, in {unit}{bound}:",
+            str(line.unit_price if is_price else line.channel_margin), check=check), done)
+
+    def action_reset_pricing(self) -> None:
+        self._apply(ResetPricing())
+        self.notify("Unit prices and channel margins are back to the price list (not saved yet).", timeout=4)
+
+    def action_next_discrepancy(self) -> None:
+        if self.draft is None:
+            return
+        grid = self.query_one(LineGrid)
+        self.query_one(TabbedContent).active = "lines"
+        lines = self.draft.working.lines
+        start = grid.cursor_row
+        for step in range(1, len(lines) + 1):
+            i = (start + step) % len(lines)
+            if lines[i].discrepancy or lines[i].partner_comment:
+                grid.move_cursor(row=i)
+                grid.focus()
+                return
+        self.notify("No line has a discrepancy or a partner comment.", timeout=4)
+
+    def action_toggle_history(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "history" if tabs.active == "lines" else "lines"
+        (self.query_one(HistoryTable) if tabs.active == "history" else self.query_one(LineGrid)).focus()
+
+    def action_save_draft(self) -> None:
+        if self.draft and self.unsaved:
+            edits, version = self.draft.edits, self.draft.saved.version
+            self._write("saved", lambda: self.service.save_draft(self.report_id, edits, expected_version=version))
+
+    def action_submit(self) -> None:
+        assert self.draft is not None
+        if not self.draft.working.po_number:
+            self.notify("Specify the PO number first: press p (Edit PO Number). It is required before Submit to "
+                        "Trend Micro.", severity="error", timeout=8)
+            return
+        edits, version = self.draft.edits, self.draft.saved.version
+
+        def done(decision: SubmitDecision | None) -> None:
+            if decision is not None:
+                self._write("submitted", lambda: self.service.submit(
+                    self.report_id, decision.comment, edits, expected_version=version))
+
+        self.app.push_screen(SubmitDialog(self.draft.working, self.unsaved), done)
+
+    def action_reject(self) -> None:
+        assert self.draft is not None
+        edits, version = self.draft.edits, self.draft.saved.version
+
+        def done(reason: str | None) -> None:
+            if reason is not None:
+                self._write("rejected", lambda: self.service.reject(
+                    self.report_id, reason, edits, expected_version=version))
+
+        self.app.push_screen(RejectDialog(self.draft.working), done)
+
+    def action_reload(self) -> None:
+        self._load("reloaded")
+
+    def action_back(self) -> None:
+        if not self.unsaved:
+            self.app.pop_screen()
+            return
+
+        def done(discard: bool | None) -> None:
+            if discard:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmDialog(
+            "Unsaved changes", f"Report #{self.report_id} has {self.unsaved} unsaved change(s). Leave and discard "
+            "them? (Press n, then Ctrl+S to save them.)", yes="Discard and leave"), done)

@@ -1,0 +1,56 @@
+"""Reject: the reasons the partner must fix (required), then Reject confirms. Empty
+reasons are refused on the spot. Tab moves from the text to Reject, then Cancel."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static, TextArea
+
+from lmp_tui.domain import Report
+from lmp_tui.errors import InvalidInput
+from lmp_tui.validation import ReasonInput, parse
+
+
+class RejectDialog(ModalScreen["str | None"]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, report: Report) -> None:
+        super().__init__()
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        r = self.report
+        with Vertical(classes="dialog"):
+            yield Label("Reject", classes="dialog-title")
+            yield Static(f"#{r.id} {r.partner_name}, {r.cycle} goes back to the partner, who must fix it and "
+                         "resubmit.", classes="dialog-prompt")
+            yield Static("Reasons (required):")
+            yield TextArea(id="reason", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)
+            yield Static("", id="error", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Reject", variant="error", id="confirm")
+                yield Button("Cancel", id="cancel")
+            yield Static("Tab → Reject → Cancel · Enter presses · Escape cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id != "confirm":
+            self.dismiss(None)
+            return
+        try:
+            reason = parse(ReasonInput, reason=self.query_one(TextArea).text).reason
+        except InvalidInput as err:
+            self.query_one("#error", Static).update(str(err))
+            self.query_one(TextArea).focus()
+            self.app.bell()
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

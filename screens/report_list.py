@@ -1,0 +1,206 @@
+"""The report list: filter by cycle, status and partner, sort, page through the database,
+open a report, export the query as CSV."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Select, Static
+from textual.worker import get_current_worker
+
+from lmp_tui import keymap
+from lmp_tui.domain import Status
+from lmp_tui.errors import LmpError
+from lmp_tui.services import BillingService, ReportPage, StaffUserView
+from lmp_tui.validation import ReportQuery
+from widgets.filter_bar import FilterBar, Filters
+from widgets.key_bar import KeyBar, bindings_for
+from widgets.report_table import ReportTable
+from screens.choice_dialog import ChoiceDialog
+
+PAGE_SIZE = 200
+SORTS = [("Report cycle", "cycle"), ("Partner", "partner"), ("Status", "status"), ("PO number", "po"),
+         ("Lines", "lines"), ("Discrepancies", "discrepancies"), ("Comments", "comments"),
+         ("Total", "total"), ("Report number", "id")]
+
+
+class ReportListScreen(Screen[None]):
+    AUTO_FOCUS = "#reports"
+    BINDINGS = bindings_for(keymap.REPORT_LIST)
+    COMMANDS_SPEC = keymap.REPORT_LIST
+
+    class PageLoaded(Message):
+        def __init__(self, page: ReportPage, counts: dict[Status, int], cycles: list[str] | None,
+                     keep_id: int | None) -> None:
+            super().__init__()
+            self.page, self.counts, self.cycles, self.keep_id = page, counts, cycles, keep_id
+
+    class Failed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, service: BillingService, user: StaffUserView, export_dir: Path) -> None:
+        super().__init__()
+        self.service, self.user, self.export_dir = service, user, export_dir
+        self.filters = Filters()
+        self.sort, self.descending, self.page_offset = "cycle", True, 0
+        self.total_count = 0
+        self._cycles_known = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Billing reports · {self.user.distributor} · signed in as {self.user.name} "
+                     f"({self.user.role.value})", id="title", classes="screen-title")
+        yield FilterBar(id="filters")
+        yield Static("Loading…", id="summary")
+        yield ReportTable(id="reports")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    # ---------------------------------------------------------------- loading
+
+    @property
+    def list_query(self) -> ReportQuery:
+        f = self.filters
+        return ReportQuery(cycle=f.cycle, status=f.status, partner_text=f.partner_text, sort=self.sort,
+                           descending=self.descending, offset=self.page_offset, limit=PAGE_SIZE)
+
+    def reload(self, keep_id: int | None = None) -> None:
+        self.query_one("#summary", Static).update("Loading…")
+        self._load(self.list_query, keep_id, not self._cycles_known)
+
+    @work(thread=True, exclusive=True, group="report-list")
+    def _load(self, query: ReportQuery, keep_id: int | None, with_cycles: bool) -> None:
+        try:
+            page = self.service.query_reports(query)
+            counts = self.service.status_counts(query.cycle, query.partner_text)
+            cycles = self.service.cycles() if with_cycles else None
+        except LmpError as err:
+            self.post_message(self.Failed(str(err)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.PageLoaded(page, counts, cycles, keep_id))
+
+    def on_report_list_screen_page_loaded(self, msg: PageLoaded) -> None:
+        table = self.query_one(ReportTable)
+        if msg.cycles is not None:
+            self.query_one(FilterBar).set_cycles(msg.cycles)
+            self._cycles_known = True
+        self.query_one(FilterBar).set_counts(msg.counts)
+        table.show_page(msg.page.rows, msg.keep_id)
+        self.total_count = msg.page.total_count
+        self._summary(msg.page, msg.counts)
+        self.refresh_bindings()
+
+    def on_report_list_screen_failed(self, msg: Failed) -> None:
+        self.query_one("#summary", Static).update("Could not read the reports.")
+        self.notify(msg.error, title="Could not read the reports", severity="error", timeout=8)
+
+    def _summary(self, page: ReportPage, counts: dict[Status, int]) -> None:
+        pages = max(1, -(-page.total_count // PAGE_SIZE))
+        current = page.offset // PAGE_SIZE + 1
+        sort = dict((v, k) for k, v in SORTS)[self.sort]
+        short = {Status.MSP_PREPARING: "Prep", Status.UNDER_REVIEW: "Review", Status.REJECTED: "Rejected",
+                 Status.SUBMITTED: "Submitted", Status.COMPLETED: "Done"}
+        counts_text = " ".join(f"{short[s]} {n:,}" for s, n in counts.items())
+        self.query_one("#summary", Static).update(
+            f"{page.total_count:,} reports · page {current}/{pages} · by {sort} {'↓' if self.descending else '↑'}"
+            f" · {counts_text}")
+
+    # ---------------------------------------------------------------- events
+
+    def on_filter_bar_changed(self, msg: FilterBar.Changed) -> None:
+        self.filters, self.page_offset = msg.filters, 0
+        self.reload()
+
+    @on(Input.Submitted, "#partner")
+    def _to_table(self) -> None:
+        self.query_one(ReportTable).focus()
+
+    @on(DataTable.RowSelected, "#reports")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_report()
+
+    # ---------------------------------------------------------------- actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_page":
+            return None if self.page_offset + PAGE_SIZE >= self.total_count else True
+        if action == "prev_page":
+            return None if self.page_offset == 0 else True
+        if action == "open_report":
+            return True if self.query_one(ReportTable).row_count else None
+        return True
+
+    def action_open_report(self) -> None:
+        report_id = self.query_one(ReportTable).highlighted_id
+        if report_id is None:
+            self.notify("No report is highlighted; change the filters to find one.", severity="warning")
+            return
+        self.app.open_report(report_id)  # type: ignore[attr-defined]
+
+    def action_find_partner(self) -> None:
+        self.query_one("#partner", Input).focus()
+
+    def action_pick_cycle(self) -> None:
+        select = self.query_one("#cycle", Select)
+        select.focus()
+        select.action_show_overlay()
+
+    def action_pick_status(self) -> None:
+        select = self.query_one("#status", Select)
+        select.focus()
+        select.action_show_overlay()
+
+    def action_sort(self) -> None:
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            if key == self.sort:
+                self.descending = not self.descending
+            else:
+                self.sort, self.descending = key, key in ("cycle", "total", "discrepancies", "comments", "lines")
+            self.page_offset = 0
+            self.reload()
+
+        options = [(f"{label}{'  (current: Enter reverses)' if key == self.sort else ''}", key) for label, key in SORTS]
+        self.app.push_screen(ChoiceDialog("Sort reports by", options, self.sort), chosen)
+
+    def action_next_page(self) -> None:
+        if self.page_offset + PAGE_SIZE < self.total_count:
+            self.page_offset += PAGE_SIZE
+            self.reload()
+
+    def action_prev_page(self) -> None:
+        if self.page_offset:
+            self.page_offset = max(0, self.page_offset - PAGE_SIZE)
+            self.reload()
+
+    def action_refresh(self) -> None:
+        self._cycles_known = False
+        self.reload(self.query_one(ReportTable).highlighted_id)
+
+    def action_export(self) -> None:
+        path = self.export_dir / f"billing-reports-{datetime.now():%Y%m%d-%H%M%S}.csv"
+        self.notify(f"Exporting {self.total_count:,} report(s)…", timeout=3)
+        self._export(self.list_query, path)
+
+    @work(thread=True, group="export")
+    def _export(self, query: ReportQuery, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w", newline="", encoding="utf-8") as out:
+                n = self.service.export_csv(out, query)
+        except (OSError, LmpError) as err:
+            self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.notify, f"Exported {n:,} report(s) to {path}", title="Export Reports",
+                                  timeout=12)

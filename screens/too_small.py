@@ -1,0 +1,21 @@
+"""Shown instead of the app while the terminal is smaller than 80×24."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+
+class TooSmallScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static(id="too-small")
+
+    def on_resize(self) -> None:
+        w, h = self.app.size
+        self.query_one(Static).update(
+            f"lmp-tui needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {w}×{h}.\n"
+            "Please enlarge the window. Nothing is lost: your work is waiting behind this message."
+        )

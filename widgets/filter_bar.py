@@ -1,0 +1,92 @@
+"""The report list's filters: report cycle, status (with counts), partner text. Posts
+``FilterBar.Changed`` when any of them changes (typing is debounced)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Select
+
+from lmp_tui.domain import Status
+
+DEBOUNCE_S = 0.25
+
+
+@dataclass(frozen=True)
+class Filters:
+    cycle: str | None = None
+    status: Status | None = None
+    partner_text: str | None = None
+
+
+class FilterBar(Horizontal):
+    DEFAULT_CSS = """
+    FilterBar { height: 1; margin: 1 0 0 0; }
+    FilterBar #cycle { width: 16; margin-right: 1; }
+    FilterBar #status { width: 30; margin-right: 1; }
+    FilterBar #partner { width: 1fr; }
+    """
+
+    class Changed(Message):
+        def __init__(self, filters: Filters) -> None:
+            super().__init__()
+            self.filters = filters
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._timer: Timer | None = None
+        self._counts: dict[Status, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Select[str]([], prompt="All cycles", id="cycle", allow_blank=True, compact=True)
+        yield Select[str](self._status_options(), prompt="All statuses", id="status", allow_blank=True,
+                          compact=True)
+        yield Input(placeholder="/ Find partner…", id="partner", compact=True)
+
+    def _status_options(self) -> list[tuple[str, str]]:
+        return [(f"{s.label.split(' (')[0]} ({self._counts.get(s, 0):,})" if self._counts else s.label.split(" (")[0],
+                 s.value) for s in Status]
+
+    @property
+    def filters(self) -> Filters:
+        cycle = self.query_one("#cycle", Select).value
+        status = self.query_one("#status", Select).value
+        text = self.query_one("#partner", Input).value.strip()
+        return Filters(
+            cycle=cycle if isinstance(cycle, str) else None,
+            status=Status(status) if isinstance(status, str) else None,
+            partner_text=text or None,
+        )
+
+    def set_cycles(self, cycles: list[str]) -> None:
+        select = self.query_one("#cycle", Select)
+        current = select.value
+        with self.prevent(Select.Changed):
+            select.set_options([(c, c) for c in cycles])
+            if isinstance(current, str) and current in cycles:
+                select.value = current
+
+    def set_counts(self, counts: dict[Status, int]) -> None:
+        if counts == self._counts:
+            return
+        self._counts = dict(counts)
+        select = self.query_one("#status", Select)
+        current = select.value
+        with self.prevent(Select.Changed):
+            select.set_options(self._status_options())
+            if isinstance(current, str):
+                select.value = current
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self.filters))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_S, lambda: self.post_message(self.Changed(self.filters)))

@@ -1,0 +1,67 @@
+"""A footer that never cuts a key off: the screen's active bindings, wrapped over as many
+lines as it needs (two at 80 columns), styled with the theme's variables."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from lmp_tui.keymap import Command
+
+
+class KeyBar(Static):
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: auto;
+        max-height: 3;
+        background: $footer-background;
+        color: $footer-foreground;
+        padding: 0 1;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._changed)
+        self._changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def on_resize(self) -> None:
+        self._changed(self.screen)
+
+    def _changed(self, screen: Screen) -> None:
+        seen: set[str] = set()
+        items: list[tuple[str, str]] = []
+        for _ns, binding, enabled, _tip in screen.active_bindings.values():
+            if not binding.show or not enabled or binding.action in seen or not binding.description:
+                continue
+            seen.add(binding.action)
+            items.append((self.app.get_key_display(binding), binding.description))
+        self.update(self._wrap(items, max(20, self.size.width - 2 or 78)))
+
+    def _wrap(self, items: list[tuple[str, str]], width: int) -> Text:
+        key_style = self.app.get_css_variables().get("footer-key-foreground", "") or "bold"
+        text, used = Text(), 0
+        for key, label in items:
+            size = len(key) + 1 + len(label) + 2
+            if used and used + size > width:
+                text.append("\n")
+                used = 0
+            text.append(key, style=f"bold {key_style}".strip())
+            text.append(f" {label}  ")
+            used += size
+        return text
+
+
+def bindings_for(commands: tuple[Command, ...]) -> list[Binding]:
+    """Textual bindings from the keymap: the first key is shown, the others are aliases."""
+    out = []
+    for c in commands:
+        first, *more = c.keys.split(",")
+        out.append(Binding(first, c.action, c.footer, show=c.show, id=c.id, tooltip=c.title))
+        out.extend(Binding(k, c.action, c.footer, show=False, id=f"{c.id}-{k}") for k in more)
+    return out

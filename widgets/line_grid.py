@@ -1,0 +1,63 @@
+"""The billing report's line items, every field of DOMAIN.md. Chargeable is highlighted
+where there is a discrepancy and marked (†) where the partner commented; the field a code
+opened is marked (✎)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from lmp_tui.domain import EditableField, Line, Report
+
+COLUMNS = (
+    ("no", "#"), ("name", "Name"), ("units", "Units"), ("prov", "Prov."), ("used", "Used"), ("over", "Over %"),
+    ("charge", "Chargeable"), ("price", "Unit Price"), ("margin", "Margin %"), ("code", "Code"),
+    ("subtotal", "Subtotal"),
+)
+
+
+def _r(value: object, style: str = "") -> Text:
+    return Text("" if value is None else str(value), justify="right", style=style)
+
+
+class LineGrid(DataTable[object]):
+    DEFAULT_CSS = """
+    LineGrid { height: 1fr; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        for key, label in COLUMNS:
+            self.add_column(label, key=key)
+
+    def show(self, report: Report, *, usage_only: bool) -> None:
+        row = self.cursor_row if self.row_count else 0
+        self.clear()
+        warn = self.app.get_css_variables().get("warning", "yellow")
+        for ln in report.lines:
+            self.add_row(*self._cells(ln, report, usage_only, warn), key=str(ln.line_no))
+        if self.row_count:
+            self.move_cursor(row=min(row, self.row_count - 1))
+
+    def _cells(self, ln: Line, report: Report, usage_only: bool, warn: str) -> list[object]:
+        charge = Text(str(ln.chargeable), justify="right")
+        if ln.discrepancy:
+            charge.stylize(f"bold reverse {warn}")
+        if ln.partner_comment:
+            charge.append(" †")
+        cells: list[object] = [_r(ln.line_no), ln.name[:28], ln.units, _r(ln.provisioned), _r(ln.used),
+                               _r(ln.over_provisioned_pct), charge]
+        if usage_only:
+            return cells + [Text(""), Text(""), "", Text("")]
+        price = f"{ln.unit_price}{' ✎' if ln.editable_field is EditableField.UNIT_PRICE else ''}"
+        margin = f"{ln.channel_margin}{' ✎' if ln.editable_field is EditableField.CHANNEL_MARGIN else ''}"
+        return cells + [_r(price), _r(margin), ln.promo_code or "", _r(ln.subtotal(report.currency))]
+
+    @property
+    def line_no(self) -> int | None:
+        if not self.row_count:
+            return None
+        key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return int(key.value) if key.value is not None else None

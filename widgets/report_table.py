@@ -1,0 +1,78 @@
+"""One page of the report list. It is fed a page (≤ a few hundred rows) at a time, never
+the whole query: the screen pages through the database."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from lmp_tui.domain import Status
+from lmp_tui.money import format_money
+from lmp_tui.services import ReportRow
+
+SHORT_REASON = {
+    "auto-no-penalties": "auto",
+    "auto-penalties": "auto, penalties",
+    "manual-submission": "manual",
+    "returned-by-vendor": "returned by TM",
+}
+SHORT_STATUS = {
+    Status.MSP_PREPARING: "MSP preparing",
+    Status.UNDER_REVIEW: "Under review",
+    Status.REJECTED: "Rejected",
+    Status.SUBMITTED: "Submitted to TM",
+    Status.COMPLETED: "Completed",
+}
+COLUMNS = (
+    ("partner", "Partner"), ("company", "Company ID"), ("cycle", "Cycle"), ("status", "Status"), ("flag", "!"),
+    ("po", "PO"), ("lines", "Lines"), ("discrepancies", "Disc."), ("comments", "Cmt."), ("total", "Total"),
+)
+
+
+def status_text(row: ReportRow) -> str:
+    text = SHORT_STATUS[row.status]
+    if row.review_reason is not None:
+        text += f" ({SHORT_REASON[row.review_reason.value]})"
+    return text
+
+
+class ReportTable(DataTable[object]):
+    DEFAULT_CSS = """
+    ReportTable { height: 1fr; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        for key, label in COLUMNS:
+            self.add_column(label, key=key)
+
+    def show_page(self, rows: list[ReportRow], keep_id: int | None = None) -> None:
+        self.clear()
+        for r in rows:
+            self.add_row(
+                r.partner[:26],
+                r.company_id[:8],
+                r.cycle,
+                status_text(r),
+                "!" if r.auto_submitted else "",
+                r.po_number or "",
+                Text(str(r.line_count), justify="right"),
+                Text(str(r.discrepancy_count) if r.discrepancy_count else "", justify="right"),
+                Text(str(r.comment_count) if r.comment_count else "", justify="right"),
+                Text(format_money(r.total, r.currency), justify="right"),
+                key=str(r.id),
+            )
+        if keep_id is not None:
+            try:
+                self.move_cursor(row=self.get_row_index(str(keep_id)))
+            except Exception:  # the report left the page
+                pass
+
+    @property
+    def highlighted_id(self) -> int | None:
+        if not self.row_count:
+            return None
+        key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return int(key.value) if key.value is not None else None
