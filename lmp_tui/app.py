@@ -33,13 +33,15 @@ class LmpApp(App[int]):
         super().__init__()
         self.service, self.user, self.open_report_id = service, user, open_report
         self.export_dir = export_dir or Path.cwd()
-        self._too_small = False
+        self._lmp_small = False
+        self._lmp_started = False  # the size is checked once the first screen is up
 
     def on_mount(self) -> None:
         self.push_screen(ReportListScreen(self.service, self.user, self.export_dir))
         if self.open_report_id is not None:
             self.open_report(self.open_report_id)
-        self._check_size()
+        self._lmp_started = True
+        self.call_after_refresh(self._check_size)
 
     def open_report(self, report_id: int) -> None:
         self.push_screen(BillingReportScreen(self.service, self.user, report_id))
@@ -81,14 +83,12 @@ class LmpApp(App[int]):
         self._check_size()
 
     def _check_size(self) -> None:
+        if not self._lmp_started:
+            return
         small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
-        if small and not self._too_small:
-            self._too_small = True
-            self.push_screen(TooSmallScreen())
-        elif not small and self._too_small:
-            self._too_small = False
-            if isinstance(self.screen, TooSmallScreen):
-                self.pop_screen()
+        if small and not self._lmp_small:
+            self._lmp_small = True
+            self.push_screen(TooSmallScreen(), lambda _: setattr(self, "_lmp_small", False))
 
 
 def _runner(screen: Screen, action: str):  # noqa: ANN202

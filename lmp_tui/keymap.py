@@ -16,6 +16,8 @@ class Command:
     title: str  # the name in the command palette and the help screen
     help: str
     show: bool = True
+    #: checked before the focused widget's own keys (the screen's check_action decides)
+    priority: bool = False
 
 
 APP = (
@@ -24,7 +26,8 @@ APP = (
 )
 
 REPORT_LIST = (
-    Command("open", "enter", "open_report", "Open", "Open Report", "Open the highlighted billing report"),
+    Command("open", "enter", "open_report", "Open", "Open Report", "Open the highlighted billing report",
+            priority=True),
     Command("find", "slash", "find_partner", "Find", "Find Partner", "Type part of a partner's name"),
     Command("cycle", "y", "pick_cycle", "Cycle", "Filter by Report Cycle", "Choose the year and month, or all"),
     Command("status", "t", "pick_status", "Status", "Filter by Status", "Choose a status, or all"),
@@ -47,7 +50,7 @@ BILLING_REPORT = (
     Command("code", "c", "specify_code", "Code", "Specify Promotional Code",
             "Bid Desk Number or Promote Code for the highlighted line"),
     Command("edit", "e", "edit_value", "Edit", "Edit Price or Margin",
-            "Edit the unit price or channel margin the line's code opened"),
+            "Edit the unit price or channel margin the line's code opened (Enter too)"),
     Command("reset", "z", "reset_pricing", "Reset", "Reset Unit Prices and Channel Margins",
             "Clear every code and restore the price list"),
     Command("next", "n", "next_discrepancy", "Next!", "Next Discrepancy or Comment",

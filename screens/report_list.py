@@ -24,7 +24,7 @@ from widgets.report_table import ReportTable
 from screens.choice_dialog import ChoiceDialog
 
 PAGE_SIZE = 200
-SORTS = [("Report cycle", "cycle"), ("Partner", "partner"), ("Status", "status"), ("PO number", "po"),
+SORTS = [("Cycle", "cycle"), ("Partner", "partner"), ("Status", "status"), ("PO number", "po"),
          ("Lines", "lines"), ("Discrepancies", "discrepancies"), ("Comments", "comments"),
          ("Total", "total"), ("Report number", "id")]
 
@@ -107,17 +107,19 @@ class ReportListScreen(Screen[None]):
         pages = max(1, -(-page.total_count // PAGE_SIZE))
         current = page.offset // PAGE_SIZE + 1
         sort = dict((v, k) for k, v in SORTS)[self.sort]
-        short = {Status.MSP_PREPARING: "Prep", Status.UNDER_REVIEW: "Review", Status.REJECTED: "Rejected",
-                 Status.SUBMITTED: "Submitted", Status.COMPLETED: "Done"}
+        short = {Status.MSP_PREPARING: "Prep", Status.UNDER_REVIEW: "Review", Status.REJECTED: "Rej",
+                 Status.SUBMITTED: "Sub", Status.COMPLETED: "Done"}
         counts_text = " ".join(f"{short[s]} {n:,}" for s, n in counts.items())
         self.query_one("#summary", Static).update(
-            f"{page.total_count:,} reports · page {current}/{pages} · by {sort} {'↓' if self.descending else '↑'}"
-            f" · {counts_text}")
+            f"{page.total_count:,} reports · p{current}/{pages} · {sort}{'↓' if self.descending else '↑'} │ "
+            f"{counts_text}")
 
     # ---------------------------------------------------------------- events
 
     def on_filter_bar_changed(self, msg: FilterBar.Changed) -> None:
         self.filters, self.page_offset = msg.filters, 0
+        if isinstance(self.focused, Select):  # a choice made: back to the list
+            self.query_one(ReportTable).focus()
         self.reload()
 
     @on(Input.Submitted, "#partner")
@@ -136,8 +138,9 @@ class ReportListScreen(Screen[None]):
             return None if self.page_offset + PAGE_SIZE >= self.total_count else True
         if action == "prev_page":
             return None if self.page_offset == 0 else True
-        if action == "open_report":
-            return True if self.query_one(ReportTable).row_count else None
+        if action == "open_report":  # Enter: only while the list has the focus
+            table = self.query_one(ReportTable)
+            return True if table.has_focus and table.row_count else False
         return True
 
     def action_open_report(self) -> None:

@@ -15,6 +15,10 @@ class TooSmallScreen(Screen[None]):
 
     def on_resize(self) -> None:
         w, h = self.app.size
+        if w >= MIN_WIDTH and h >= MIN_HEIGHT:
+            if self.is_current:
+                self.dismiss(None)
+            return
         self.query_one(Static).update(
             f"lmp-tui needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {w}×{h}.\n"
             "Please enlarge the window. Nothing is lost: your work is waiting behind this message."

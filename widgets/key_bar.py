@@ -62,6 +62,7 @@ def bindings_for(commands: tuple[Command, ...]) -> list[Binding]:
     out = []
     for c in commands:
         first, *more = c.keys.split(",")
-        out.append(Binding(first, c.action, c.footer, show=c.show, id=c.id, tooltip=c.title))
-        out.extend(Binding(k, c.action, c.footer, show=False, id=f"{c.id}-{k}") for k in more)
+        out.append(Binding(first, c.action, c.footer, show=c.show, id=c.id, tooltip=c.title, priority=c.priority))
+        out.extend(Binding(k, c.action, c.footer, show=False, id=f"{c.id}-{k}", priority=c.priority)
+                   for k in more)
     return out
