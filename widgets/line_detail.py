@@ -45,8 +45,7 @@ class LineDetail(Static):
                 if line.code_bound is not None:
                     bound = (f", lowest {line.code_bound} {report.currency}"
                              if line.editable_field is EditableField.UNIT_PRICE else f", at most {line.code_bound}%")
-                t.append(f"{line.promo_code} opened the {field}{bound} (press e to edit)")
+                t.append(f"{line.promo_code} opened the {field}{bound} (e edits)")
             else:
-                t.append(f"(none) — press c to specify a {report.code_kind.label}, which opens the "
-                         f"{report.code_opens.label}")
+                t.append(f"(none) — c specifies a {report.code_kind.label} (opens {report.code_opens.label})")
         self.update(t)

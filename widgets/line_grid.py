@@ -4,6 +4,8 @@ opened is marked (✎)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.widgets import DataTable
 
@@ -16,8 +18,8 @@ COLUMNS = (
 )
 
 
-def _r(value: object, style: str = "") -> Text:
-    return Text("" if value is None else str(value), justify="right", style=style)
+def _r(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 class LineGrid(DataTable[object]):
@@ -36,21 +38,27 @@ class LineGrid(DataTable[object]):
         row = self.cursor_row if self.row_count else 0
         self.clear()
         warn = self.app.get_css_variables().get("warning", "yellow")
-        for ln in report.lines:
-            self.add_row(*self._cells(ln, report, usage_only, warn), key=str(ln.line_no))
+        rows = [self._cells(ln, report, usage_only, warn) for ln in report.lines]
+        right = (0, 3, 4, 5, 6, 7, 8, 10)  # numbers line up on the right
+        widths = {i: max([len(COLUMNS[i][1]), *(len(r[i]) for r in rows)]) for i in right}
+        for ln, cells in zip(report.lines, rows):
+            for i in right:
+                pad = widths[i] - len(cells[i])
+                cells[i] = Text(" " * pad) + cells[i] if isinstance(cells[i], Text) else " " * pad + cells[i]
+            self.add_row(*cells, key=str(ln.line_no))
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 
-    def _cells(self, ln: Line, report: Report, usage_only: bool, warn: str) -> list[object]:
-        charge = Text(str(ln.chargeable), justify="right")
+    def _cells(self, ln: Line, report: Report, usage_only: bool, warn: str) -> list[Any]:
+        charge = Text(str(ln.chargeable))
         if ln.discrepancy:
             charge.stylize(f"bold reverse {warn}")
         if ln.partner_comment:
             charge.append(" †")
-        cells: list[object] = [_r(ln.line_no), ln.name[:28], ln.units, _r(ln.provisioned), _r(ln.used),
+        cells: list[Any] = [_r(ln.line_no), ln.name[:28], ln.units, _r(ln.provisioned), _r(ln.used),
                                _r(ln.over_provisioned_pct), charge]
         if usage_only:
-            return cells + [Text(""), Text(""), "", Text("")]
+            return cells + ["", "", "", ""]
         price = f"{ln.unit_price}{' ✎' if ln.editable_field is EditableField.UNIT_PRICE else ''}"
         margin = f"{ln.channel_margin}{' ✎' if ln.editable_field is EditableField.CHANNEL_MARGIN else ''}"
         return cells + [_r(price), _r(margin), ln.promo_code or "", _r(ln.subtotal(report.currency))]

@@ -3,7 +3,6 @@ the whole query: the screen pages through the database."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.widgets import DataTable
 
 from lmp_tui.domain import Status
@@ -51,16 +50,17 @@ class ReportTable(DataTable[object]):
 
     def show_page(self, rows: list[ReportRow], keep_id: int | None = None) -> None:
         self.clear()
+        width = max([len("Total"), *(len(format_money(r.total, r.currency)) for r in rows)])
         for r in rows:
             self.add_row(
                 r.partner[:22],
                 r.cycle,
                 status_text(r),
-                Text(format_money(r.total, r.currency), justify="right"),
+                format_money(r.total, r.currency).rjust(width),
                 "!" if r.auto_submitted else "",
-                Text(str(r.discrepancy_count) if r.discrepancy_count else "", justify="right"),
-                Text(str(r.comment_count) if r.comment_count else "", justify="right"),
-                Text(str(r.line_count), justify="right"),
+                (str(r.discrepancy_count) if r.discrepancy_count else "").rjust(5),
+                (str(r.comment_count) if r.comment_count else "").rjust(4),
+                str(r.line_count).rjust(5),
                 r.po_number or "",
                 r.company_id[:8],
                 key=str(r.id),

@@ -260,8 +260,8 @@ async def test_msp_preparing_shows_only_usage(make_app, ui_world):
         screen = await open_report(pilot, app, ui_world["prep"])
         grid = screen.query_one(LineGrid)
         row = grid.get_row_at(0)
-        assert str(row[3]) == "10" and str(row[4]) == "6"  # provisioned, used
-        assert [str(c) for c in row[7:]] == ["", "", "", ""]  # no prices while the partner prepares
+        assert str(row[3]).strip() == "10" and str(row[4]).strip() == "6"  # provisioned, used
+        assert [str(c).strip() for c in row[7:]] == ["", "", "", ""]  # no prices while the partner prepares
 
 
 async def test_viewer_sees_but_cannot_act(make_app, ui_world):
