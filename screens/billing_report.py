@@ -67,7 +67,6 @@ class BillingReportScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(LineGrid).loading = True
         self._load()
 
     # ---------------------------------------------------------------- state
@@ -83,22 +82,23 @@ class BillingReportScreen(Screen[None]):
     def _show(self) -> None:
         if self.draft is None:
             return
+        if not self.query(LineGrid):  # the tabs mount their panes a moment after the screen
+            self.call_after_refresh(self._show)
+            return
         report = self.draft.working
         usage_only = report.status is Status.MSP_PREPARING
         why = None
         if report.status is Status.UNDER_REVIEW and not self.user.can_act:
             why = f"you are signed in as {self.user.name}, a viewer (read-only); a billing user or admin can act."
         self.query_one(ReportHeader).show(report, unsaved=self.unsaved, read_only_reason=why)
-        grid = self.query_one(LineGrid)
-        grid.loading = False
-        grid.show(report, usage_only=usage_only)
+        self.query_one(LineGrid).show(report, usage_only=usage_only)
         self.query_one(HistoryTable).show(self.draft.saved)
         self._show_detail()
         self.sub_title = f"#{report.id}"
         self.refresh_bindings()
 
     def _show_detail(self) -> None:
-        if self.draft is None:
+        if self.draft is None or not self.query(LineDetail):
             return
         report = self.draft.working
         no = self.query_one(LineGrid).line_no
@@ -156,7 +156,6 @@ class BillingReportScreen(Screen[None]):
         self._show()
 
     def on_billing_report_screen_failed(self, msg: Failed) -> None:
-        self.query_one(LineGrid).loading = False
         if msg.what == "open":
             self.notify(str(msg.error), title="Cannot open the report", severity="error", timeout=10)
             self.app.pop_screen()

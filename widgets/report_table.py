@@ -3,6 +3,7 @@ the whole query: the screen pages through the database."""
 
 from __future__ import annotations
 
+from textual.message import Message
 from textual.widgets import DataTable
 
 from lmp_tui.domain import Status
@@ -37,9 +38,29 @@ def status_text(row: ReportRow) -> str:
 
 
 class ReportTable(DataTable[object]):
+    """Moving down from the last row (or up from the first) asks for the next (previous)
+    page, so paging through the database feels like one long list."""
+
     DEFAULT_CSS = """
     ReportTable { height: 1fr; }
     """
+
+    class EdgeReached(Message):
+        def __init__(self, direction: int) -> None:
+            super().__init__()
+            self.direction = direction
+
+    def action_cursor_down(self) -> None:
+        if self.row_count and self.cursor_row == self.row_count - 1:
+            self.post_message(self.EdgeReached(+1))
+            return
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.row_count and self.cursor_row == 0:
+            self.post_message(self.EdgeReached(-1))
+            return
+        super().action_cursor_up()
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
@@ -48,7 +69,7 @@ class ReportTable(DataTable[object]):
         for key, label in COLUMNS:
             self.add_column(label, key=key)
 
-    def show_page(self, rows: list[ReportRow], keep_id: int | None = None) -> None:
+    def show_page(self, rows: list[ReportRow], keep_id: int | None = None, at_end: bool = False) -> None:
         self.clear()
         width = max([len("Total"), *(len(format_money(r.total, r.currency)) for r in rows)])
         for r in rows:
@@ -65,7 +86,9 @@ class ReportTable(DataTable[object]):
                 r.company_id[:8],
                 key=str(r.id),
             )
-        if keep_id is not None:
+        if at_end and self.row_count:
+            self.move_cursor(row=self.row_count - 1)
+        elif keep_id is not None:
             try:
                 self.move_cursor(row=self.get_row_index(str(keep_id)))
             except Exception:  # the report left the page
