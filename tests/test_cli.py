@@ -174,3 +174,14 @@ def test_codes_and_users(cli):
 def test_db_upgrade(cli):
     code, out, _ = cli("db", "upgrade")
     assert code == 0 and "revision 0001" in out
+
+
+def test_app_start_refusals_are_clear(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LMP_DATA_DIR", str(tmp_path))
+    code = main(["--demo", "--user", "ghost"])
+    err = capsys.readouterr().err
+    assert code == 1 and "no staff user 'ghost'" in err and "Traceback" not in err
+    assert (tmp_path / "demo.sqlite3").exists()  # the demo was created on first use
+    code = main(["--db", "postgresql://nobody@127.0.0.1:1/none"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Cannot open the database" in err

@@ -23,15 +23,16 @@ class KeyBar(Static):
     }
     """
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._items: list[tuple[str, str]] = []
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._changed)
         self._changed(self.screen)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
-
-    def on_resize(self) -> None:
-        self._changed(self.screen)
 
     def _changed(self, screen: Screen) -> None:
         seen: set[str] = set()
@@ -41,7 +42,14 @@ class KeyBar(Static):
                 continue
             seen.add(binding.action)
             items.append((self.app.get_key_display(binding), binding.description))
-        self.update(self._wrap(items, max(20, self.size.width - 2 or 78)))
+        if items != self._items:
+            self._items = items
+            self.refresh(layout=True)
+
+    def render(self) -> Text:
+        # wrapped at paint time, for the width the bar has now
+        width = (self.content_size.width or self.app.size.width - 2) or 78
+        return self._wrap(self._items, max(20, width))
 
     def _wrap(self, items: list[tuple[str, str]], width: int) -> Text:
         key_style = self.app.get_css_variables().get("footer-key-foreground", "") or "bold"
