@@ -8,8 +8,9 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import domain
-from .domain import CodeGrant, Report
+from . import domain, pricing
+from .domain import Report
+from .pricing import CodeGrant
 from .errors import InvalidInput
 from .validation import ApplyCode, ResetPricing, SetChannelMargin, SetPO, SetUnitPrice
 
@@ -80,15 +81,15 @@ EDIT_ACTIONS = {
 def apply_edit(report: Report, edit: Any, grant: CodeGrant | None) -> str:
     """One change, by the rules of :mod:`lmp_tui.domain`; the services use this too."""
     if isinstance(edit, SetPO):
-        return domain.set_po(report, edit.po_number)
+        return pricing.set_po(report, edit.po_number)
     if isinstance(edit, ApplyCode):
         if grant is None:
             raise InvalidInput("The code must be verified first.")
-        return domain.apply_grant(report, grant)
+        return pricing.apply_grant(report, grant)
     if isinstance(edit, SetUnitPrice):
-        return domain.set_unit_price(report, edit.line_no, edit.value)
+        return pricing.set_unit_price(report, edit.line_no, edit.value)
     if isinstance(edit, SetChannelMargin):
-        return domain.set_channel_margin(report, edit.line_no, edit.value)
+        return pricing.set_channel_margin(report, edit.line_no, edit.value)
     if isinstance(edit, ResetPricing):
-        return domain.reset_pricing(report)
+        return pricing.reset_pricing(report)
     raise InvalidInput(f"Unknown change {edit!r}.")

@@ -13,7 +13,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, TabbedContent, TabPane
 
 from lmp_tui import keymap
-from lmp_tui.domain import CodeGrant, EditableField, Report, Status
+from lmp_tui.domain import EditableField, Report, Status
+from lmp_tui.pricing import CodeGrant
 from lmp_tui.draft import Draft
 from lmp_tui.errors import CodeRefused, Conflict, InvalidInput, LmpError
 from lmp_tui.services import BillingService, StaffUserView

@@ -13,7 +13,6 @@ from lmp_tui.domain import CodeKind, EditableField, ReviewReason, Role, Status
 from lmp_tui.errors import InvalidInput
 from lmp_tui.services import BillingService
 from lmp_tui.storage import models as m
-from lmp_tui.storage.db import Database
 
 from .factory import World
 

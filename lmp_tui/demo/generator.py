@@ -19,7 +19,7 @@ from typing import Any, Callable
 from sqlalchemy import delete, func, select, text
 
 from .. import money
-from ..domain import CodeKind, EditableField, ReviewReason, Status
+from ..domain import CodeKind, EditableField
 from ..errors import InvalidInput
 from ..storage.db import Database
 from ..storage import models as m

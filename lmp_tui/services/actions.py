@@ -9,9 +9,10 @@ from typing import Any, Iterable, Sequence
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 
-from .. import domain
 from ..draft import EDIT_ACTIONS, apply_edit
-from ..domain import Action, CodeGrant, Report, Status
+from .. import pricing
+from ..domain import Action, Report, Status
+from ..pricing import CodeGrant
 from ..errors import InvalidInput, InvalidTransition
 from ..storage.convert import code_from_row, report_from_row
 from ..storage.models import PromoCodeRow
@@ -120,7 +121,7 @@ class ActionsMixin(ServiceBase):
 def _verify(ctx: Acting, report: Report, typed: ApplyCode) -> CodeGrant:
     line = report.line(typed.line_no)
     row = ctx.session.execute(select(PromoCodeRow).where(PromoCodeRow.code == typed.code)).unique().scalar_one_or_none()
-    return domain.verify_code(report, line, typed.code, code_from_row(row) if row else None)
+    return pricing.verify_code(report, line, typed.code, code_from_row(row) if row else None)
 
 
 def _apply_one(ctx: Acting, report: Report, edit: Any) -> tuple[Action, str]:

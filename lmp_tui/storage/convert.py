@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import money
-from ..domain import HistoryEntry, Line, PromoCode, Report, field_value
+from ..domain import HistoryEntry, Line, Report
+from ..pricing import PromoCode, field_value
 from ..domain import Action
 from .models import BillingReport, HistoryRow, LineItem, PromoCodeRow
 
