@@ -104,21 +104,14 @@ def build_app(service: BillingService, *, open_report: int | None = None, export
 
 
 def run_app(settings: Settings, *, url: str, user: str | None, demo: bool, open_report: int | None) -> int:
-    from .demo import DemoOptions, generate
+    from .demo import ensure
     from .demo.catalog import DEMO_BILLING_USER
     from .storage.db import Database
 
     db = Database.open(url)
     try:
         if demo:
-            from .storage.models import Distributor
-            from sqlalchemy import func, select
-
-            with db.read() as s:
-                empty = not s.scalar(select(func.count()).select_from(Distributor))
-            if empty:
-                sys.stderr.write(f"Creating the demo database at {db.display_url} (first use)…\n")
-                generate(db, DemoOptions())
+            ensure(db, lambda text: sys.stderr.write(text + "\n"))
             user = user or DEMO_BILLING_USER
         service = BillingService(db, user or settings.user)
         app = build_app(service, open_report=open_report)

@@ -178,27 +178,11 @@ def _reports(svc: BillingService, args: argparse.Namespace) -> int:
     filters = dict(cycle=args.cycle and parse_cycle(args.cycle),
                    status=args.status and parse_status(args.status),
                    partner_text=args.partner, sort=args.sort, descending=args.desc)
+    q = parse(ReportQuery, **filters)
     if args.format == "csv":
-        q = parse(ReportQuery, **filters)
-        if args.limit:
-            rows = svc.query_reports(q.model_copy(update={"limit": args.limit})).rows
-            from .services import CSV_COLUMNS, csv_values
-            import csv
-            w = csv.writer(sys.stdout)
-            w.writerow(CSV_COLUMNS)
-            w.writerows(csv_values(r) for r in rows)
-        else:
-            svc.export_csv(sys.stdout, q)
+        svc.export_csv(sys.stdout, q, limit=args.limit)
         return 0
-    rows = []
-    q = parse(ReportQuery, **filters, limit=min(args.limit or 2000, 2000))
-    while True:
-        page = svc.query_reports(q)
-        rows.extend(page.rows)
-        if len(page.rows) < q.limit or (args.limit and len(rows) >= args.limit):
-            break
-        q = q.model_copy(update={"offset": q.offset + q.limit})
-    rows = rows[: args.limit] if args.limit else rows
+    rows = [r for page in svc.iter_pages(q, limit=args.limit) for r in page]
     if args.format == "json":
         _dump([render.row_json(r) for r in rows])
     else:

@@ -185,3 +185,11 @@ def test_app_start_refusals_are_clear(tmp_path, monkeypatch, capsys):
     code = main(["--db", "postgresql://nobody@127.0.0.1:1/none"])
     err = capsys.readouterr().err
     assert code == 1 and "Cannot open the database" in err
+
+
+def test_reports_limit_in_every_format(cli):
+    assert len(jrun(cli, "reports", "--limit", "7")) == 7
+    code, out, _ = cli("reports", "--limit", "3", "--format", "csv")
+    assert code == 0 and len(out.strip().splitlines()) == 1 + 3
+    code, out, _ = cli("reports", "--format", "csv")
+    assert len(out.strip().splitlines()) == 1 + len(jrun(cli, "reports"))

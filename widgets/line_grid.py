@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from lmp_tui.domain import EditableField, Line, Report
+from widgets.report_table import highlighted_key
 
 COLUMNS = (
     ("no", "#"), ("name", "Name"), ("units", "Units"), ("prov", "Prov."), ("used", "Used"), ("over", "Over %"),
@@ -65,7 +66,4 @@ class LineGrid(DataTable[object]):
 
     @property
     def line_no(self) -> int | None:
-        if not self.row_count:
-            return None
-        key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        return int(key.value) if key.value is not None else None
+        return highlighted_key(self)

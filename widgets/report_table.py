@@ -96,7 +96,12 @@ class ReportTable(DataTable[object]):
 
     @property
     def highlighted_id(self) -> int | None:
-        if not self.row_count:
-            return None
-        key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        return int(key.value) if key.value is not None else None
+        return highlighted_key(self)
+
+
+def highlighted_key(table: DataTable[object]) -> int | None:
+    """The integer row key under the cursor (report number, line number), or None."""
+    if not table.row_count:
+        return None
+    key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+    return int(key.value) if key.value is not None else None

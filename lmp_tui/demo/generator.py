@@ -27,7 +27,6 @@ from . import catalog as c
 from .reports import ReportWriter
 
 Progress = Callable[[int, int], None]
-BATCH = 1000
 MARKER = "demo"
 
 
@@ -77,6 +76,17 @@ def prepare_target(db: Database) -> None:
         for table in (m.HistoryRow, m.LineItem, m.BillingReport, m.PromoCodeProduct, m.PromoCodeRow,
                       m.PriceListEntry, m.Partner, m.StaffUser, m.Product, m.Region, m.Distributor, m.Meta):
             s.execute(delete(table))
+
+
+def ensure(db: Database, announce: Callable[[str], None] | None = None) -> bool:
+    """Create the default demo in an empty database; True if it did."""
+    with db.read() as s:
+        if s.scalar(select(func.count()).select_from(m.Distributor)):
+            return False
+    if announce:
+        announce(f"Creating the demo database at {db.display_url} (first use)…")
+    generate(db, DemoOptions())
+    return True
 
 
 def generate(db: Database, opts: DemoOptions = DemoOptions(), progress: Progress | None = None) -> DemoSummary:

@@ -10,7 +10,7 @@ from typing import Callable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..domain import Action, Report, Role, check_transition
+from ..domain import Action, Report, check_transition
 from ..errors import Conflict, NotFound
 from ..storage.convert import report_from_row, write_back
 from ..storage.db import Database
@@ -124,5 +124,3 @@ class _Ctx:
     def __exit__(self, *exc: object) -> bool | None:
         return self._cm.__exit__(*exc)  # type: ignore[arg-type]
 
-
-ROLE_ORDER = {Role.VIEWER: 0, Role.BILLING: 1, Role.ADMIN: 2}

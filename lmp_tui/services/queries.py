@@ -4,7 +4,7 @@ one report, codes, users, and the CSV export of a query."""
 from __future__ import annotations
 
 import csv
-from typing import IO, Any
+from typing import IO, Any, Iterator
 
 from sqlalchemy import Select, func, select
 
@@ -12,7 +12,7 @@ from .. import money
 from ..domain import Report, Status
 from ..storage.convert import report_from_row
 from ..storage.models import BillingReport, Partner, PromoCodeRow, Region, StaffUser
-from ..validation import ReportQuery, parse, parse_cycle
+from ..validation import ReportQuery, parse
 from .base import ServiceBase
 from .views import PromoCodeView, ReportPage, ReportRow, StaffUserView
 
@@ -122,24 +122,31 @@ class QueriesMixin(ServiceBase):
             ]
 
     def export_csv(self, out: IO[str], query: ReportQuery | None = None, *, page_size: int = 2000,
-                   **filters: Any) -> int:
-        """Export Reports: every report of the query (all pages) as CSV; returns the count."""
+                   limit: int | None = None, **filters: Any) -> int:
+        """Export Reports: every report of the query (all pages, or the first ``limit``) as
+        CSV; returns the count."""
         q = query or parse(ReportQuery, **filters)
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
-        written, offset = 0, 0
-        while True:
-            page = self.query_reports(q.model_copy(update={"offset": offset, "limit": page_size}))
-            for r in page.rows:
-                writer.writerow(csv_values(r))
-            written += len(page.rows)
-            offset += page_size
-            if len(page.rows) < page_size:
-                return written
+        written = 0
+        for rows in self.iter_pages(q, page_size=page_size, limit=limit):
+            writer.writerows(csv_values(r) for r in rows)
+            written += len(rows)
+        return written
 
-    def validate_cycle(self, cycle: str) -> str:
-        return parse_cycle(cycle)
-
+    def iter_pages(self, query: ReportQuery, *, page_size: int = 2000,
+                   limit: int | None = None) -> Iterator[list[ReportRow]]:
+        """The query's rows page by page (each page one short transaction)."""
+        offset, left = query.offset, limit
+        while left is None or left > 0:
+            size = page_size if left is None else min(page_size, left)
+            rows = self.query_reports(query.model_copy(update={"offset": offset, "limit": size})).rows
+            if rows:
+                yield rows
+            if len(rows) < size:
+                return
+            offset += size
+            left = None if left is None else left - size
 
 def csv_values(r: ReportRow) -> list[str]:
     return [
