@@ -33,7 +33,7 @@ def main() -> None:
     ap.add_argument("--db")
     args = ap.parse_args()
     url = args.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
-    db = Database.open(url)
+    db = Database.open(url, create=True)
     t = time.perf_counter()
     summary = generate(db, DemoOptions(partners=args.partners, cycles=args.cycles))
     took = time.perf_counter() - t

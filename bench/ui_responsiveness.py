@@ -147,7 +147,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     url = args.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench-ui.sqlite3'}"
-    db = Database.open(url)
+    db = Database.open(url, create=True)
     with db.read() as s:
         n = s.scalar(select(func.count()).select_from(m.BillingReport)) or 0
     if n == 0:

@@ -108,7 +108,7 @@ def run_app(settings: Settings, *, url: str, user: str | None, demo: bool, open_
     from .demo.catalog import DEMO_BILLING_USER
     from .storage.db import Database
 
-    db = Database.open(url)
+    db = Database.open(url, create=demo, busy_timeout_s=settings.busy_timeout_s)  # only the demo is made here
     try:
         if demo:
             ensure(db, lambda text: sys.stderr.write(text + "\n"))

@@ -1,43 +1,59 @@
 """The command line: ``lmp-tui`` (the terminal interface) and the commands support desks
-and scripts use. Errors go to stderr as one sentence, exit non-zero and change nothing."""
+and scripts use. Any failure is one sentence on stderr and exit status 1 (a mistyped
+command line: argparse's usage and status 2), never a traceback; a refused command changes
+nothing. Text from the database is printed through :mod:`lmp_tui.safetext`."""
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NoReturn, Sequence
 
 from . import render
-from .errors import LmpError
+from .errors import InvalidInput, LmpError
+from .safetext import display_text, json_text
 from .services import BillingService
 from .settings import Settings
 from .storage.db import Database
-from .validation import parse_cycle, parse_status
+from .validation import parse_cycle, parse_status, parse_whole
 
 FORMATS_ROWS = ("table", "json", "csv")
 FORMATS = ("table", "json")
 
 
-def _report_id(text: str) -> int:
-    if not text.strip().lstrip("#").isdigit():
-        raise argparse.ArgumentTypeError(f"'{text}' is not a report number; use digits, e.g. 1042")
-    return int(text.strip().lstrip("#"))
+def _number(what: str, low: int = 1, high: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            return parse_whole(text.strip().removeprefix("#"), what, low=low,
+                               **({"high": high} if high is not None else {}))
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+
+    return parse
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
-    return int(text)
+_report_id = _number("The report number")
+_positive = _number("The number", high=1_000_000_000)
+_line_no = _number("The line number", high=1_000_000)
+_seed = _number("The seed", low=0)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its messages (which quote what was typed) made harmless to print."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {display_text(message)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
                         help="SQLAlchemy database URL (default: $LMP_DATABASE_URL or SQLite in the user data dir)")
     common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
                         help="staff user to act as (default: $LMP_USER or your login name)")
-    p = argparse.ArgumentParser(prog="lmp-tui", parents=[common],
+    p = _Parser(prog="lmp-tui", parents=[common],
                                 description="Review, price, submit or reject partners' billing reports.")
     p.add_argument("--demo", action="store_true", help="use the demo database (created on first use)")
     p.add_argument("--open", metavar="ID", type=_report_id, help="start in this billing report")
@@ -52,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd(db, "upgrade", "apply the database migrations", _db_upgrade)
 
     d = cmd(sub, "demo", "write the demo database (never the default database)", _demo)
-    d.add_argument("--seed", type=int, default=7)
+    d.add_argument("--seed", type=_seed, default=7)
     d.add_argument("--partners", type=_positive, default=36)
     d.add_argument("--cycles", type=_positive, default=6)
     d.add_argument("--last-cycle", default="2026-10", help="the newest cycle, YYYY-MM (default 2026-10)")
@@ -77,17 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
     s = cmd(rep, "promo", "specify a promotional code on a line (Bid Desk Number or Promote Code)",
             lambda svc, a: _act(svc.apply_code(a.id, a.line, a.code), f"code applied to line {a.line}"))
     s.add_argument("id", type=_report_id)
-    s.add_argument("line", type=_positive)
+    s.add_argument("line", type=_line_no)
     s.add_argument("code")
     s = cmd(rep, "price", "edit the unit price a code opened",
             lambda svc, a: _act(svc.set_unit_price(a.id, a.line, a.value), f"unit price of line {a.line} set"))
     s.add_argument("id", type=_report_id)
-    s.add_argument("line", type=_positive)
+    s.add_argument("line", type=_line_no)
     s.add_argument("value")
     s = cmd(rep, "margin", "edit the channel margin a code opened",
             lambda svc, a: _act(svc.set_channel_margin(a.id, a.line, a.value), f"channel margin of line {a.line} set"))
     s.add_argument("id", type=_report_id)
-    s.add_argument("line", type=_positive)
+    s.add_argument("line", type=_line_no)
     s.add_argument("value")
     s = cmd(rep, "reset-pricing", "Reset Unit Prices and Channel Margins",
             lambda svc, a: _act(svc.reset_pricing(a.id), "unit prices and channel margins reset"))
@@ -131,11 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(display_text(text, multiline=True) + "\n")
 
 
 def _dump(data: Any) -> None:
-    _out(json.dumps(data, indent=2, ensure_ascii=False))
+    sys.stdout.write(json_text(data) + "\n")
 
 
 def _act(report: Any, what: str) -> int:
@@ -233,32 +249,79 @@ def _close(svc: BillingService, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return the exit status. Every failure is one sentence on stderr."""
+    _tolerant_streams()
+    try:
+        code = _main(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()
+        return code
+    except LmpError as err:
+        return _fail(str(err))
+    except KeyboardInterrupt:
+        return _fail("interrupted; nothing more was changed.", 130)
+    except BrokenPipeError:
+        _discard_stdout()
+        return _fail("the output was closed before all of it was written (e.g. by head); "
+                     "the command itself had finished.")
+    except Exception as err:  # never a traceback in front of a clerk
+        if os.environ.get("LMP_DEBUG") == "1":
+            raise
+        return _fail(f"stopped on an unexpected error ({type(err).__name__}); run it again with LMP_DEBUG=1 "
+                     "to see the details, and report them.")
+
+
+def _main(argv: list[str]) -> int:
+    for i, arg in enumerate(argv, 1):
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in arg):  # undecodable bytes, escaped by Python
+            raise InvalidInput(f"Argument {i} is not valid text (it holds bytes that are not UTF-8); "
+                               "type it again in UTF-8.")
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings()
+    settings = Settings.load()
     url = getattr(args, "db", None)
     if url is None:
         url = settings.demo_url() if (args.demo or args.command == "demo") else settings.default_url()
-    try:
-        if args.command is None:
-            from .app import run_app
+    if args.command is None:
+        from .app import run_app
 
-            return run_app(settings, url=url, user=getattr(args, "user", None), demo=args.demo,
-                           open_report=args.open)
-        db = Database.open(url)
+        return run_app(settings, url=url, user=getattr(args, "user", None), demo=args.demo,
+                       open_report=args.open)
+    func = args.func
+    makes_databases = func in (_db_upgrade, _demo)  # the only commands that create or migrate
+    db = Database.open(url, create=makes_databases, busy_timeout_s=settings.busy_timeout_s)
+    try:
+        if makes_databases:
+            return func(db, args)
+        return func(BillingService(db, getattr(args, "user", None) or settings.user), args)
+    finally:
+        db.dispose()
+
+
+def _fail(message: str, code: int = 1) -> int:
+    try:
+        sys.stderr.write(f"lmp-tui: {display_text(message)}\n")
+        sys.stderr.flush()
+    except (BrokenPipeError, OSError):
+        pass
+    return code
+
+
+def _tolerant_streams() -> None:
+    """Output that the terminal's encoding cannot show is escaped, never an error."""
+    for stream in (sys.stdout, sys.stderr):
         try:
-            func = args.func
-            if func in (_db_upgrade, _demo):
-                return func(db, args)
-            return func(BillingService(db, getattr(args, "user", None) or settings.user), args)
-        finally:
-            db.dispose()
-    except LmpError as err:
-        sys.stderr.write(f"lmp-tui: {err}\n")
-        return 1
-    except KeyboardInterrupt:
-        sys.stderr.write("lmp-tui: interrupted; nothing more was changed.\n")
-        return 130
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+
+
+def _discard_stdout() -> None:
+    """After a closed pipe, send what is left to /dev/null so that exiting does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,6 +23,11 @@ CURRENCY_DECIMALS: dict[str, int] = {
 
 ROUNDING = ROUND_HALF_UP
 HUNDRED = Decimal(100)
+#: the largest amounts stored exactly on both databases (PostgreSQL NUMERIC(18,4) holds
+#: less than 10^14; SQLite, 1/10,000ths in a 64-bit integer, more): a unit price, and any
+#: subtotal or total
+MAX_UNIT_PRICE = Decimal("999999999.99")
+MAX_AMOUNT = Decimal("99999999999999.99")
 
 
 def minor_digits(currency: str) -> int:

@@ -111,6 +111,11 @@ def set_unit_price(report: Report, line_no: int, value: Decimal) -> str:
         )
     value = value.quantize(money.quantum(report.currency))
     old, line.unit_price = line.unit_price, value
+    if line.subtotal(report.currency) > money.MAX_AMOUNT or report.total > money.MAX_AMOUNT:
+        raise InvalidInput(
+            f"With a unit price of {value:,} {report.currency}, the amount of line {line_no} or of the report "
+            f"would pass {money.MAX_AMOUNT:,}, the largest lmp-tui stores; check the price."
+        )
     return f"line {line_no} {line.name}: unit price {old} → {value} {report.currency}"
 
 

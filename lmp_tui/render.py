@@ -1,5 +1,7 @@
 """Reports, rows, codes and users as JSON-ready dicts and as plain text tables, for the
-command line (and the support desk's scripts). Decimals are exact strings."""
+command line (and the support desk's scripts). Decimals are exact strings. In the tables
+every value from the database is one line of harmless text (:func:`display_text`); the
+JSON keeps every character (the command line escapes what a terminal could act on)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any, Iterable, Sequence
 
 from .domain import AUTO_SUBMITTED_FLAG, Report
 from .money import format_money
+from .safetext import display_text
 from .services import PromoCodeView, ReportRow, StaffUserView
 
 
@@ -67,7 +70,7 @@ def user_json(u: StaffUserView) -> dict[str, Any]:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], right: Sequence[int] = ()) -> str:
-    body = [["" if v is None else str(v) for v in row] for row in rows]
+    body = [[display_text(v) for v in row] for row in rows]
     widths = [max([len(h), *(len(row[i]) for row in body)]) for i, h in enumerate(headers)]
 
     def fmt(cells: Sequence[str]) -> str:
@@ -88,14 +91,15 @@ def rows_table(rows: Sequence[ReportRow]) -> str:
 
 
 def report_text(r: Report) -> str:
+    t = display_text
     head = [
         f"Billing report #{r.id} (version {r.version})",
-        f"Partner:       {r.partner_name}   Company ID {r.company_id}",
-        f"Region:        {r.region_name} ({r.region_code}), {r.currency}; codes: {r.code_kind.label}, "
+        f"Partner:       {t(r.partner_name)}   Company ID {t(r.company_id)}",
+        f"Region:        {t(r.region_name)} ({t(r.region_code)}), {r.currency}; codes: {r.code_kind.label}, "
         f"opening {r.code_opens.label}",
         f"Status:        {r.status_text}" + (f"   [{AUTO_SUBMITTED_FLAG}]" if r.auto_submitted else ""),
-        f"Report period: {r.period_start} to {r.period_end} (cycle {r.cycle})",
-        f"PO number:     {r.po_number or '(none)'}",
+        f"Report period: {r.period_start} to {r.period_end} (cycle {t(r.cycle)})",
+        f"PO number:     {t(r.po_number or '(none)')}",
         f"Total invoice amount: {format_money(r.total, r.currency)}",
         "",
     ]
@@ -107,8 +111,8 @@ def report_text(r: Report) -> str:
          for ln in r.lines),
         right=(0, 3, 4, 5, 6, 7, 8, 10),
     )
-    notes = [f"  line {ln.line_no}: {ln.partner_comment}" for ln in r.lines if ln.partner_comment]
-    hist = [f"  {h.at:%Y-%m-%d %H:%M} {h.actor}: {h.detail}" + (f" — “{h.comment}”" if h.comment else "")
+    notes = [f"  line {ln.line_no}: {t(ln.partner_comment)}" for ln in r.lines if ln.partner_comment]
+    hist = [f"  {h.at:%Y-%m-%d %H:%M} {t(h.actor)}: {t(h.detail)}" + (f" — “{t(h.comment)}”" if h.comment else "")
             for h in r.history]
     parts = [*head, lines, "", "* discrepancy   † partner comment"]
     if notes:

@@ -83,10 +83,14 @@ def json_text(data: Any) -> str:
     """Indented JSON, exact to the character, with nothing a terminal would act on: C0
     characters are escaped by the encoder; DEL, C1, bidirectional overrides, separators and
     lone surrogates are escaped here."""
-    encoded = json.dumps(data, indent=2, ensure_ascii=False)
-    if not any(_is_unsafe(ch) for ch in encoded):
+    encoded = json.dumps(data, indent=2, ensure_ascii=False)  # C0 inside strings: escaped already
+
+    def escape(ch: str) -> bool:
+        return ord(ch) >= 0x7F and _is_unsafe(ch)
+
+    if not any(escape(ch) for ch in encoded):
         return encoded
-    return "".join(f"\\u{ord(ch):04x}" if _is_unsafe(ch) else ch for ch in encoded)
+    return "".join(f"\\u{ord(ch):04x}" if escape(ch) else ch for ch in encoded)
 
 
 def find_unsafe(text: str, *, multiline: bool = False) -> str | None:

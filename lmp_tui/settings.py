@@ -2,7 +2,8 @@
 
 ``LMP_DATABASE_URL`` — any SQLAlchemy URL (default: SQLite in the user data directory);
 ``LMP_USER`` — the staff user (default: the login name); ``LMP_DATA_DIR`` — where the
-default and demo databases live.
+default and demo databases live; ``LMP_BUSY_TIMEOUT_S`` — how long a SQLite writer waits
+for another one (default 15 s). A value that is not valid text is refused with a sentence.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import getpass
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import InvalidInput
+from .safetext import find_unsafe
 
 APP_NAME = "lmp-tui"
 DEMO_FILE = "demo.sqlite3"
@@ -32,6 +36,26 @@ class Settings(BaseSettings):
     database_url: str | None = None
     user: str = Field(default_factory=_login_name)
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
+    busy_timeout_s: float = Field(default=15.0, gt=0, le=600)
+
+    @field_validator("database_url", "user", "data_dir", mode="before")
+    @classmethod
+    def _valid_text(cls, value: object) -> object:
+        if isinstance(value, (str, Path)) and find_unsafe(str(value)) is not None:
+            raise ValueError("it is not valid text: it holds a control character or bytes that are not UTF-8")
+        return value
+
+    @classmethod
+    def load(cls) -> "Settings":
+        """The settings from the environment; a bad value is one sentence naming the variable."""
+        try:
+            return cls()
+        except ValidationError as err:
+            first = err.errors()[0]
+            name = "LMP_" + "_".join(str(p) for p in first.get("loc", ())).upper()
+            msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+            raise InvalidInput(f"The environment variable {name} is refused ({msg}); correct or unset it "
+                               "and try again.") from None
 
     def default_url(self) -> str:
         return self.database_url or sqlite_url(self.data_dir / DEFAULT_FILE)

@@ -11,21 +11,40 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from .domain import ReviewReason, Status
 from .errors import InvalidInput
+from .money import MAX_UNIT_PRICE
+from .safetext import find_unsafe
 
 MAX_TEXT = 2000
 PO_MAX = 35
-_DECIMAL_RE = re.compile(r"^[+-]?(\d{1,12})(\.(\d*))?$")
-_CYCLE_RE = re.compile(r"^(\d{4})-(\d{2})$")
+#: the largest report number: what a 64-bit integer column holds
+MAX_ID = 2**63 - 1
+# ASCII digits only: Python's \d and int() also take Arabic-Indic or full-width digits
+_DECIMAL_RE = re.compile(r"^[+-]?([0-9]{1,12})(\.([0-9]*))?$")
+_WHOLE_RE = re.compile(r"^[0-9]{1,19}$")
+_CYCLE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 _CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9\-_/.]{0,39}$")
 
 
 def _printable(text: str, what: str, *, multiline: bool) -> str:
-    for ch in text:
-        if multiline and ch in "\n\t":
-            continue
-        if not ch.isprintable():
-            raise ValueError(f"{what} contains a control character ({ch!r}); remove it and try again.")
+    bad = find_unsafe(text, multiline=multiline)
+    if bad is not None:
+        raise ValueError(f"{what} contains a control character (U+{ord(bad):04X}) that cannot be shown; remove it "
+                         "and try again.")
     return text
+
+
+def parse_whole(value: Any, what: str, *, low: int = 1, high: int = MAX_ID) -> int:
+    """A whole number written with ASCII digits (or an int), from ``low`` to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"{what} must be a whole number.")
+    if isinstance(value, str):
+        text = value.strip()
+        if not _WHOLE_RE.match(text):
+            raise ValueError(f"{what} '{text[:40]}' is not a whole number; type digits 0-9 only, e.g. 12.")
+        value = int(text)
+    if not low <= value <= high:
+        raise ValueError(f"{what} must be from {low:,} to {high:,}; {value:,} is not.")
+    return value
 
 
 def _po(value: Any) -> str:
@@ -73,9 +92,10 @@ def parse_decimal(value: Any, what: str) -> Decimal:
             f"{what} '{text[:40]}' is not a plain number; type digits with a point for decimals, e.g. 1234.50."
         )
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the regex admits only valid text
         raise ValueError(f"{what} '{text[:40]}' is not a number.") from None
+    return number.copy_abs() if number.is_zero() else number  # -0 is 0
 
 
 def _decimals(value: Decimal) -> int:
@@ -89,6 +109,8 @@ def _unit_price(value: Any) -> Decimal:
         raise ValueError(f"The unit price cannot be negative ({d}); type 0 or more.")
     if _decimals(d) > 2:
         raise ValueError(f"The unit price {d} has more than 2 decimals.")
+    if d > MAX_UNIT_PRICE:
+        raise ValueError(f"The unit price may be at most {MAX_UNIT_PRICE:,}; {d:,} is more.")
     return d
 
 
@@ -138,7 +160,7 @@ ChannelMargin = Annotated[Decimal, BeforeValidator(_margin)]
 Comment = Annotated[str | None, BeforeValidator(_text("The comment", required=False))]
 Reason = Annotated[str, BeforeValidator(_text("The reason", required=True))]
 Cycle = Annotated[str, BeforeValidator(_cycle)]
-LineNo = Annotated[int, Field(ge=1, le=1_000_000, strict=False)]
+LineNo = Annotated[int, BeforeValidator(lambda v: parse_whole(v, "The line number", high=1_000_000))]
 
 
 class _Model(BaseModel):
@@ -189,7 +211,7 @@ SORT_KEYS = ("partner", "cycle", "status", "po", "lines", "discrepancies", "comm
 class ReportQuery(_Model):
     cycle: Cycle | None = None
     status: Status | None = None
-    partner_text: Annotated[str | None, AfterValidator(lambda v: (v or "").strip()[:100] or None)] = None
+    partner_text: Annotated[str | None, AfterValidator(lambda v: _search_text(v))] = None
     sort: Literal["partner", "cycle", "status", "po", "lines", "discrepancies", "comments", "total", "id"] = "cycle"
     descending: bool = False
     offset: Annotated[int, Field(ge=0)] = 0
@@ -197,6 +219,11 @@ class ReportQuery(_Model):
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _search_text(value: str | None) -> str | None:
+    text = (value or "").strip()[:100]
+    return _printable(text, "The partner text", multiline=False) or None
 
 
 def clerk_message(err: ValidationError) -> str:

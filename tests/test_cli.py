@@ -142,7 +142,7 @@ def test_bad_report_number_is_a_usage_error(cli):
 def test_unreachable_database_is_a_clear_error(capsys):
     code = main(["reports", "--db", "postgresql://nobody@127.0.0.1:1/none", "--user", "x"])
     err = capsys.readouterr().err
-    assert code == 1 and "Cannot open the database" in err and "Traceback" not in err
+    assert code == 1 and "Cannot reach the database" in err and "Traceback" not in err
     code = main(["reports", "--db", "not a url", "--user", "x"])
     assert code == 1 and "not a database URL" in capsys.readouterr().err
 
@@ -173,7 +173,7 @@ def test_codes_and_users(cli):
 
 def test_db_upgrade(cli):
     code, out, _ = cli("db", "upgrade")
-    assert code == 0 and "revision 0001" in out
+    assert code == 0 and "revision 0002" in out
 
 
 def test_app_start_refusals_are_clear(tmp_path, monkeypatch, capsys):
@@ -184,7 +184,7 @@ def test_app_start_refusals_are_clear(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "demo.sqlite3").exists()  # the demo was created on first use
     code = main(["--db", "postgresql://nobody@127.0.0.1:1/none"])
     err = capsys.readouterr().err
-    assert code == 1 and "Cannot open the database" in err
+    assert code == 1 and "Cannot reach the database" in err
 
 
 def test_reports_limit_in_every_format(cli):

@@ -134,7 +134,7 @@ def test_report_lifecycle_state_machine(sqlite_template, tmp_path):
     def make_db():
         target = tmp_path / f"m{next(counter)}.sqlite3"
         shutil.copy(sqlite_template, target)
-        return Database.open(f"sqlite:///{target}", migrate=False)
+        return Database.open(f"sqlite:///{target}")
 
     run_state_machine_as_test(
         make_machine(make_db),

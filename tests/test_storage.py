@@ -6,7 +6,8 @@ from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+
+from lmp_tui.errors import DatabaseUnavailable
 
 from lmp_tui.storage import models as m
 
@@ -40,6 +41,6 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(sqlite_db):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
-    with pytest.raises(IntegrityError):
+    with pytest.raises(DatabaseUnavailable, match="FOREIGN KEY constraint failed"):
         with sqlite_db.write() as s:
             s.add(m.StaffUser(name="x", role="billing", distributor_id=4242))

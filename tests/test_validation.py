@@ -70,7 +70,7 @@ def test_code_refused(value):
 
 
 def test_line_number_must_be_positive():
-    with pytest.raises(InvalidInput, match="line no"):
+    with pytest.raises(InvalidInput, match="line number"):
         parse(ApplyCode, line_no=0, code="BD-1")
 
 

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Callable
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import func, select, text
 
 from .. import money
 from ..domain import CodeKind, EditableField
@@ -64,18 +64,18 @@ def period(cycle: str) -> tuple[date, date]:
 
 
 def prepare_target(db: Database) -> None:
-    """Refuse a database with non-demo data; empty an earlier demo."""
-    with db.write() as s:
+    """Refuse a database with non-demo data; replace an earlier demo (its tables are dropped
+    and built again: the history is append-only, so no row of it is ever deleted)."""
+    with db.read() as s:
         marker = s.get(m.Meta, MARKER)
         has_data = s.scalar(select(func.count()).select_from(m.Distributor)) or 0
-        if has_data and marker is None:
-            raise InvalidInput(
-                f"{db.display_url} already holds data that is not demo data; the demo generator "
-                "writes only into an empty database or an earlier demo. Give another --db."
-            )
-        for table in (m.HistoryRow, m.LineItem, m.BillingReport, m.PromoCodeProduct, m.PromoCodeRow,
-                      m.PriceListEntry, m.Partner, m.StaffUser, m.Product, m.Region, m.Distributor, m.Meta):
-            s.execute(delete(table))
+    if has_data and marker is None:
+        raise InvalidInput(
+            f"{db.display_url} already holds data that is not demo data; the demo generator "
+            "writes only into an empty database or an earlier demo. Give another --db."
+        )
+    if has_data or marker is not None:
+        db.reset()
 
 
 def ensure(db: Database, announce: Callable[[str], None] | None = None) -> bool:

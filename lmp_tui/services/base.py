@@ -15,6 +15,7 @@ from ..errors import Conflict, NotFound
 from ..storage.convert import report_from_row, write_back
 from ..storage.db import Database
 from ..storage.models import BillingReport, HistoryRow, StaffUser
+from ..validation import MAX_ID
 from .views import StaffUserView
 
 Clock = Callable[[], datetime]
@@ -32,9 +33,11 @@ class Acting:
     user: StaffUser
     now: datetime
 
-    def load(self, report_id: int, *, for_update: bool = False) -> BillingReport:
-        stmt = select(BillingReport).where(BillingReport.id == report_id)
-        row = self.session.execute(stmt).unique().scalar_one_or_none()
+    def load(self, report_id: int) -> BillingReport:
+        row = None
+        if isinstance(report_id, int) and 1 <= report_id <= MAX_ID:
+            stmt = select(BillingReport).where(BillingReport.id == report_id)
+            row = self.session.execute(stmt).unique().scalar_one_or_none()
         if row is None or row.distributor_id != self.user.distributor_id:
             raise NotFound(
                 f"Report #{report_id} was not found among {self.user.distributor.name}'s reports; "
@@ -44,7 +47,13 @@ class Acting:
 
     def lock(self, report_id: int, expected_version: int | None) -> tuple[BillingReport, Report]:
         """Take the report's row lock, check the version the user saw, and bump it.
-        A stale version raises Conflict and the transaction writes nothing."""
+        A stale version raises Conflict and the transaction writes nothing. Without a version
+        from the caller (a one-change command that opened nothing) it waits for the row lock
+        and applies to the report as it is then. (SQLite's write transactions hold the
+        database's write lock from their start, so there is nothing more to wait for.)"""
+        if expected_version is None:
+            self.session.execute(
+                select(BillingReport.version).where(BillingReport.id == report_id).with_for_update())
         row = self.load(report_id)
         seen = row.version if expected_version is None else expected_version
         result = self.session.execute(

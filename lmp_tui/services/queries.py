@@ -6,10 +6,11 @@ from __future__ import annotations
 import csv
 from typing import IO, Any, Iterator
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from .. import money
 from ..domain import Report, Status
+from ..safetext import csv_cell
 from ..storage.convert import report_from_row
 from ..storage.models import BillingReport, Partner, PromoCodeRow, Region, StaffUser
 from ..validation import ReportQuery, parse
@@ -107,7 +108,11 @@ class QueriesMixin(ServiceBase):
     def codes(self, region: str | None = None) -> list[PromoCodeView]:
         """Promotional codes, optionally of one region (by its code, e.g. NA)."""
         with self._reading() as ctx:
-            stmt = select(PromoCodeRow).join(Region).order_by(Region.code, PromoCodeRow.code)
+            # the vendor's codes are everyone's; a partner-specific code is shown only to the
+            # distributor of that partner (another distributor's partner names stay theirs)
+            stmt = (select(PromoCodeRow).join(Region).outerjoin(Partner, Partner.id == PromoCodeRow.partner_id)
+                    .where(or_(PromoCodeRow.partner_id.is_(None), Partner.distributor_id == ctx.user.distributor_id))
+                    .order_by(Region.code, PromoCodeRow.code))
             if region:
                 stmt = stmt.where(func.upper(Region.code) == region.strip().upper())
             return [
@@ -149,12 +154,14 @@ class QueriesMixin(ServiceBase):
             left = None if left is None else left - size
 
 def csv_values(r: ReportRow) -> list[str]:
-    return [
+    """A report row as CSV cells that a spreadsheet shows as text (formula triggers
+    neutralised, control characters removed: :func:`lmp_tui.safetext.csv_cell`)."""
+    return [csv_cell(v) for v in (
         str(r.id), r.partner, r.company_id, r.region, r.cycle, r.status.value,
         r.review_reason.value if r.review_reason else "", "yes" if r.auto_submitted else "no",
         r.po_number or "", str(r.line_count), str(r.discrepancy_count), str(r.comment_count),
         str(r.total), r.currency,
-    ]
+    )]
 
 
 _ROW_COLUMNS = (

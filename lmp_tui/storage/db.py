@@ -8,20 +8,32 @@ PostgreSQL goes through psycopg 3 (``postgresql+psycopg://``).
 
 from __future__ import annotations
 
+import enum
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+    StatementError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..errors import DatabaseUnavailable
+from ..errors import DatabaseUnavailable, InvalidInput, LmpError
 
-BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_S = 15.0
 _WRITE = "lmp_write"
 _MIGRATIONS = Path(__file__).with_name("migrations")
+#: the schema revisions this version knows, oldest first (a test checks them against Alembic)
+REVISIONS = ("0001", "0002")
+HEAD_REVISION = REVISIONS[-1]
+CREATE_HINT = "`lmp-tui db upgrade --db URL` creates an empty one, `lmp-tui demo --db URL` one with demo data"
 
 
 def normalise_url(url: str) -> str:
@@ -32,23 +44,29 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, create_dirs: bool = False, busy_timeout_s: float | None = None,
+                **kwargs: Any) -> Engine:
     url = normalise_url(url)
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise DatabaseUnavailable(
             f"'{url}' is not a database URL; use e.g. sqlite:///path/to/file.sqlite3 or "
             "postgresql://user@host/dbname."
         ) from None
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}, **kwargs
-        )
-        _sqlite_tuning(engine)
+        path = _sqlite_file(parsed.database)
+        if path is not None and create_dirs:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise DatabaseUnavailable(
+                    f"Cannot create the folder {path.parent} for the database ({err.strerror}); "
+                    "check the path given with --db."
+                ) from None
+        timeout = BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
+        engine = create_engine(parsed, connect_args={"timeout": timeout, "check_same_thread": False}, **kwargs)
+        _sqlite_tuning(engine, int(timeout * 1000))
         return engine
     try:
         return create_engine(parsed, pool_pre_ping=True, **kwargs)
@@ -56,12 +74,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         raise DatabaseUnavailable(f"No driver for '{parsed.drivername}': {err}") from None
 
 
-def _sqlite_tuning(engine: Engine) -> None:
+def _sqlite_file(database: str | None) -> Path | None:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    """The file of a SQLite database (None for PostgreSQL and in-memory databases)."""
+    return _sqlite_file(engine.url.database) if engine.dialect.name == "sqlite" else None
+
+
+def _sqlite_tuning(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
@@ -73,8 +102,20 @@ def _sqlite_tuning(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+class SchemaState(enum.Enum):
+    """What a database holds, as far as lmp-tui is concerned."""
+
+    MISSING = "missing"  # no file there (SQLite)
+    EMPTY = "empty"  # no tables at all
+    FOREIGN = "foreign"  # tables, but not lmp-tui's
+    BEHIND = "behind"  # lmp-tui's, at an older schema revision
+    CURRENT = "current"
+    NEWER = "newer"  # made by a newer version of lmp-tui
+
+
 class Database:
-    """An engine and the two kinds of session the services use."""
+    """An engine and the two kinds of session the services use. Every database error
+    leaves these sessions as an :class:`LmpError` with a sentence (see :func:`translate`)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -82,17 +123,30 @@ class Database:
         self._write = sessionmaker(engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str, *, migrate: bool = True) -> "Database":
-        db = cls(make_engine(url))
+    def open(cls, url: str, *, create: bool = False, busy_timeout_s: float | None = None) -> "Database":
+        """Open an lmp-tui database that is at the current schema revision.
+
+        Only the commands that make databases (``db upgrade``, ``demo``) pass ``create``:
+        they may create the file and the schema, or migrate an older one. Every other
+        caller is refused, with the command that would help, when the database is missing,
+        empty, not lmp-tui's, older or newer; nothing is created."""
+        engine = make_engine(url, create_dirs=create, busy_timeout_s=busy_timeout_s)
+        db = cls(engine)
         try:
-            if migrate:
-                db.upgrade()
-            else:
-                with db.engine.connect() as conn:
-                    conn.execute(text("SELECT 1"))
-        except OperationalError as err:
-            db.engine.dispose()
-            raise DatabaseUnavailable(f"Cannot open the database {db.display_url}: {_first_line(err)}") from None
+            path = sqlite_path(engine)
+            if path is not None and not path.exists() and not create:
+                raise DatabaseUnavailable(_missing(path, db.display_url))
+            state = db.schema_state()
+            if create:
+                db.upgrade(state=state)
+            elif state is not SchemaState.CURRENT:
+                raise DatabaseUnavailable(_refusal(state, db))
+        except SQLAlchemyError as err:
+            engine.dispose()
+            raise translate(err, db.display_url) from None
+        except BaseException:
+            engine.dispose()
+            raise
         return db
 
     @property
@@ -105,21 +159,65 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
+        with self._translated(), self._read() as session, session.begin():
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction that commits at the end, or rolls back whole on any error."""
-        with self._write() as session, session.begin():
+        with self._translated(), self._write() as session, session.begin():
             yield session
 
-    def upgrade(self, revision: str = "head") -> None:
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as err:
+            raise translate(err, self.display_url) from None
+
+    def schema_state(self) -> SchemaState:
+        """One query on a current database (its schema revision); a second look at the
+        table names only when that fails."""
+        path = sqlite_path(self.engine)
+        if path is not None and not path.exists():
+            return SchemaState.MISSING
+        try:
+            with self.engine.connect() as conn:
+                revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except (OperationalError, ProgrammingError):
+            revision = None
+        if revision is None:
+            names = set(inspect(self.engine).get_table_names()) - {"alembic_version"}
+            if not names:
+                return SchemaState.EMPTY
+            return SchemaState.FOREIGN
+        if revision == HEAD_REVISION:
+            return SchemaState.CURRENT
+        if revision in REVISIONS:
+            return SchemaState.BEHIND
+        return SchemaState.NEWER
+
+    def upgrade(self, revision: str = "head", *, state: SchemaState | None = None) -> None:
+        """Create or migrate the schema; refuses a database that is not lmp-tui's or that
+        a newer lmp-tui made."""
         from alembic import command
 
-        with self.engine.begin() as conn:
-            cfg = alembic_config(conn)
-            command.upgrade(cfg, revision)
+        state = state or self.schema_state()
+        if state in (SchemaState.FOREIGN, SchemaState.NEWER):
+            raise DatabaseUnavailable(_refusal(state, self))
+        if state is SchemaState.CURRENT and revision == "head":
+            return
+        with self._translated(), self.engine.begin() as conn:
+            command.upgrade(alembic_config(conn), revision)
+
+    def reset(self) -> None:
+        """Drop every lmp-tui table and build the schema again (the demo generator's way to
+        replace an earlier demo: the history is append-only, so it is never deleted row by row)."""
+        from alembic import command
+
+        with self._translated(), self.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "base")
+            command.upgrade(alembic_config(conn), "head")
 
     def current_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext
@@ -143,6 +241,62 @@ def alembic_config(connection: Any = None) -> Any:
     return cfg
 
 
-def _first_line(err: Exception) -> str:
-    msg = str(getattr(err, "orig", err)) or type(err).__name__
+# --------------------------------------------------------------------------- refusals
+
+
+def _missing(path: Path, url: str) -> str:
+    where = "" if path.parent.is_dir() else f" (the folder {path.parent} does not exist either)"
+    return f"There is no database at {path}{where}; check --db, or create one: {CREATE_HINT.replace('URL', url)}."
+
+
+def _refusal(state: SchemaState, db: Database) -> str:
+    url = db.display_url
+    if state is SchemaState.EMPTY:
+        return f"The database {url} is empty (no lmp-tui tables); {CREATE_HINT.replace('URL', url)}."
+    if state is SchemaState.FOREIGN:
+        return (f"The database {url} holds tables that are not lmp-tui's; lmp-tui does not touch it. "
+                "Check --db (or LMP_DATABASE_URL).")
+    if state is SchemaState.NEWER:
+        return (f"The database {url} was made by a newer version of lmp-tui (schema revision "
+                f"{db.current_revision()}; this version knows up to {HEAD_REVISION}). Install the newer "
+                "lmp-tui to use it.")
+    if state is SchemaState.BEHIND:
+        return (f"The database {url} was made by an older version of lmp-tui (schema revision "
+                f"{db.current_revision()}); run `lmp-tui db upgrade --db {url}` to bring it up to date.")
+    return f"The database {url} cannot be used ({state.value})."
+
+
+def translate(err: SQLAlchemyError, url: str) -> LmpError:
+    """A database error as a sentence for a clerk: what happened and what to do next."""
+    orig = getattr(err, "orig", None)
+    if isinstance(err, StatementError) and orig is None and err.__cause__ is not None:
+        orig = err.__cause__
+    detail = _first_line(orig if orig is not None else err)
+    low = detail.lower()
+    if isinstance(orig, (ValueError, TypeError, OverflowError)) or "out of range" in low or "overflow" in low:
+        return InvalidInput(f"A value is too large or too precise to store ({detail}); nothing was changed. "
+                            "Amounts are stored up to 99,999,999,999,999.9999 with 4 decimals.")
+    if "file is not a database" in low or "malformed" in low or "not a database" in low:
+        return DatabaseUnavailable(f"{url} is not an lmp-tui database, or it is damaged ({detail}); nothing "
+                                   "was changed. Check --db, or restore the file from a backup.")
+    if "database is locked" in low or "database table is locked" in low or "lock timeout" in low:
+        return DatabaseUnavailable("The database is busy: another lmp-tui is writing to it and did not finish "
+                                   "in time; nothing was changed. Try again in a moment.")
+    if "readonly" in low or "read-only" in low or "permission denied" in low:
+        return DatabaseUnavailable(f"The database {url} is read-only for you ({detail}); nothing was changed. "
+                                   "Ask whoever runs it for write access, or work on a copy.")
+    if "unable to open database file" in low:
+        return DatabaseUnavailable(f"Cannot open the database file of {url} ({detail}); check the path and "
+                                   "its permissions.")
+    if "does not exist" in low and "database" in low:
+        return DatabaseUnavailable(f"{detail.capitalize()} on the server of {url}; create it (createdb), then "
+                                   f"run `lmp-tui db upgrade --db {url}`.")
+    if "connection" in low or "could not connect" in low or "server" in low:
+        return DatabaseUnavailable(f"Cannot reach the database {url} ({detail}); check the URL and that the "
+                                   "server is running, then try again.")
+    return DatabaseUnavailable(f"The database {url} refused the request ({detail}); nothing was changed.")
+
+
+def _first_line(err: BaseException) -> str:
+    msg = str(err) or type(err).__name__
     return msg.strip().splitlines()[0]

@@ -183,7 +183,7 @@ class LineItem(Base):
 
 
 class HistoryRow(Base):
-    """Append-only: the migration installs a trigger that refuses UPDATE."""
+    """Append-only: the migrations install triggers that refuse UPDATE, DELETE and TRUNCATE."""
 
     __tablename__ = "report_history"
     id: Mapped[int] = mapped_column(primary_key=True)
