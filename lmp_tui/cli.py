@@ -276,7 +276,10 @@ def _main(argv: list[str]) -> int:
             raise InvalidInput(f"Argument {i} is not valid text (it holds bytes that are not UTF-8); "
                                "type it again in UTF-8.")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help (0), or a usage error (2) already explained by argparse
+        return int(done.code or 0)
     settings = Settings.load()
     url = getattr(args, "db", None)
     if url is None:

@@ -134,9 +134,8 @@ def test_errors_are_one_sentence_non_zero_and_change_nothing(cli, args, user, me
 
 
 def test_bad_report_number_is_a_usage_error(cli):
-    with pytest.raises(SystemExit) as exc:
-        cli("report", "show", "abc")
-    assert exc.value.code == 2
+    code, _, err = cli("report", "show", "abc")
+    assert code == 2 and "The report number 'abc' is not a whole number" in err
 
 
 def test_unreachable_database_is_a_clear_error(capsys):

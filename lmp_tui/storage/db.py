@@ -92,8 +92,7 @@ def _sqlite_tuning(engine: Engine, busy_timeout_ms: int) -> None:
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA synchronous = NORMAL")  # (WAL is set once, when the schema is made)
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -207,8 +206,15 @@ class Database:
             raise DatabaseUnavailable(_refusal(state, self))
         if state is SchemaState.CURRENT and revision == "head":
             return
-        with self._translated(), self.engine.begin() as conn:
-            command.upgrade(alembic_config(conn), revision)
+        with self._translated():
+            if self.dialect == "sqlite":  # kept by the file: readers and a writer at once
+                raw = self.engine.raw_connection()  # outside any transaction, as SQLite wants
+                try:
+                    raw.cursor().execute("PRAGMA journal_mode = WAL")
+                finally:
+                    raw.close()
+            with self.engine.begin() as conn:
+                command.upgrade(alembic_config(conn), revision)
 
     def reset(self) -> None:
         """Drop every lmp-tui table and build the schema again (the demo generator's way to
