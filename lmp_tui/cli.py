@@ -16,7 +16,7 @@ from .safetext import display_text, json_text
 from .services import BillingService
 from .settings import Settings
 from .storage.db import Database
-from .validation import parse_cycle, parse_status, parse_whole
+from .validation import MAX_ID, parse_cycle, parse_status, parse_whole
 
 FORMATS_ROWS = ("table", "json", "csv")
 FORMATS = ("table", "json")
@@ -33,7 +33,7 @@ def _number(what: str, low: int = 1, high: int | None = None) -> Callable[[str],
     return parse
 
 
-_report_id = _number("The report number")
+_report_id = _number("The report number", high=MAX_ID)
 _positive = _number("The number", high=1_000_000_000)
 _line_no = _number("The line number", high=1_000_000)
 _seed = _number("The seed", low=0)

@@ -16,11 +16,12 @@ from .safetext import find_unsafe
 
 MAX_TEXT = 2000
 PO_MAX = 35
-#: the largest report number: what a 64-bit integer column holds
-MAX_ID = 2**63 - 1
+#: the largest report number: what the id column holds on both databases (INTEGER is 32
+#: bits on PostgreSQL)
+MAX_ID = 2**31 - 1
 # ASCII digits only: Python's \d and int() also take Arabic-Indic or full-width digits
 _DECIMAL_RE = re.compile(r"^[+-]?([0-9]{1,12})(\.([0-9]*))?$")
-_WHOLE_RE = re.compile(r"^[0-9]{1,19}$")
+_WHOLE_RE = re.compile(r"^[0-9]{1,30}$")
 _CYCLE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 _CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9\-_/.]{0,39}$")
 
@@ -33,7 +34,7 @@ def _printable(text: str, what: str, *, multiline: bool) -> str:
     return text
 
 
-def parse_whole(value: Any, what: str, *, low: int = 1, high: int = MAX_ID) -> int:
+def parse_whole(value: Any, what: str, *, low: int = 1, high: int = 2**63 - 1) -> int:
     """A whole number written with ASCII digits (or an int), from ``low`` to ``high``."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ValueError(f"{what} must be a whole number.")

@@ -194,7 +194,7 @@ def test_a_bad_busy_timeout_setting(capsys, demo_copy, monkeypatch):
 # ------------------------------------------------------------------ numbers
 
 
-@pytest.mark.parametrize("number", ["99999999999999999999", "9223372036854775808", "١٢", "１２", "0", "-3",
+@pytest.mark.parametrize("number", ["99999999999999999999", "9223372036854775808", "2147483648", "١٢", "１２", "0", "-3",
                                     "1e3", "1_000"])
 def test_report_numbers_beyond_64_bits_or_not_ascii_digits(capsys, demo_copy, number):
     err = refused_unchanged(capsys, demo_copy.parent,
@@ -203,7 +203,7 @@ def test_report_numbers_beyond_64_bits_or_not_ascii_digits(capsys, demo_copy, nu
 
 
 def test_the_largest_report_number_is_simply_not_found(capsys, demo_copy):
-    err = refused_unchanged(capsys, demo_copy.parent, ["report", "show", str(2**63 - 1), "--db",
+    err = refused_unchanged(capsys, demo_copy.parent, ["report", "show", str(2**31 - 1), "--db",
                                                        f"sqlite:///{demo_copy}", "--user", "billing"])
     assert "was not found" in err
 

@@ -9,9 +9,17 @@ import pytest
 from sqlalchemy import func, select, text
 
 from lmp_tui.domain import Action, EditableField, ReviewReason, Status
-from lmp_tui.errors import CodeRefused, Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
+from lmp_tui.errors import (
+    CodeRefused,
+    Conflict,
+    DatabaseUnavailable,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+)
 from lmp_tui.render import report_json
-from lmp_tui.storage.models import HistoryRow
+from lmp_tui.storage.models import HistoryRow, LineItem
 
 from .conftest import FIXED_NOW
 
@@ -288,12 +296,73 @@ def test_vendor_return_then_complete_and_completed_never_changes(service, world,
     assert state(admin, rid) == before and history_rows(db) == n
 
 
-def test_history_is_append_only_in_the_database(service, world, db):
+@pytest.mark.parametrize("statement", [
+    "UPDATE report_history SET detail = 'forged'",
+    "DELETE FROM report_history",
+    "DELETE FROM billing_reports",  # the cascade would delete the history
+    "TRUNCATE report_history",  # PostgreSQL only
+    "TRUNCATE billing_reports CASCADE",
+])
+def test_history_is_append_only_in_the_database(service, world, db, statement):
+    if statement.startswith("TRUNCATE") and db.dialect != "postgresql":
+        statement = "DELETE FROM report_history"  # SQLite has no TRUNCATE: its DELETE is refused
     service().set_po(world["review"], "PO-1")
-    with pytest.raises(Exception, match="append-only"):
+    n = history_rows(db)
+    with pytest.raises(DatabaseUnavailable, match="append-only"):
         with db.write() as s:
-            s.execute(text("UPDATE report_history SET detail = 'forged'"))
+            s.execute(text(statement))
+    assert history_rows(db) == n
     assert service().load_report(world["review"]).history[0].detail.endswith("PO-1")
+
+
+def test_report_numbers_beyond_the_column_are_not_found(service, world):
+    for rid in (2**31, 2**40, 2**63 - 1, 2**63, 2**70, 0, -1):
+        with pytest.raises(NotFound):
+            service().load_report(rid)
+        with pytest.raises(NotFound):
+            service().set_po(rid, "PO-1")
+
+
+def test_negative_zero_is_written_as_zero(service, world):
+    svc = service()
+    rid = world["review"]
+    svc.apply_code(rid, 3, "BD-NA-OPEN")
+    report = svc.set_unit_price(rid, 3, "-0.00")
+    assert str(report.line(3).unit_price) == "0.00"
+    assert report.history[-1].detail.endswith("→ 0.00 USD") and "-0" not in report.history[-1].detail
+
+
+@pytest.mark.parametrize("value", ["1e2", "1E+2", "١٢.٥٠", "１２", "12,50", "0x10", "Infinity", "NaN"])
+def test_prices_in_any_other_notation_are_refused(service, world, db, value):
+    svc = service()
+    rid = world["review"]
+    svc.apply_code(rid, 3, "BD-NA-OPEN")
+    before = state(svc, rid)
+    with pytest.raises(InvalidInput, match="not a plain number"):
+        svc.set_unit_price(rid, 3, value)
+    assert state(svc, rid) == before
+
+
+def test_amounts_beyond_what_the_columns_hold_are_refused_with_a_sentence(service, world, db):
+    svc = service()
+    rid = world["review"]
+    svc.apply_code(rid, 3, "BD-NA-OPEN")
+    before = state(svc, rid)
+    with pytest.raises(InvalidInput, match="at most 999,999,999.99"):
+        svc.set_unit_price(rid, 3, "1000000000")
+    with db.write() as s:  # a partner's usage of a million appliances
+        s.execute(text("UPDATE line_items SET provisioned = 1000000, chargeable = 1000000 "
+                       f"WHERE report_id = {rid} AND line_no = 3"))
+    with pytest.raises(InvalidInput, match="largest lmp-tui stores"):
+        svc.set_unit_price(rid, 3, "999999999.99")
+    assert state(svc, rid)["history"] == before["history"]
+    # and below the services, the storage turns an overflow into a sentence too
+    with pytest.raises(InvalidInput, match="too large or too precise to store"):
+        with db.write() as s:
+            line = s.scalars(select(LineItem).where(LineItem.report_id == rid)).first()
+            line.unit_price = D("1234567890123456")
+            s.flush()
+    assert state(svc, rid)["lines"] == before["lines"] or state(svc, rid)["lines"][2]["provisioned"] == 1000000
 
 
 def test_query_filters_sort_page_and_counts(service, world):

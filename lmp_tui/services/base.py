@@ -35,7 +35,7 @@ class Acting:
 
     def load(self, report_id: int) -> BillingReport:
         row = None
-        if isinstance(report_id, int) and 1 <= report_id <= MAX_ID:
+        if _possible(report_id):
             stmt = select(BillingReport).where(BillingReport.id == report_id)
             row = self.session.execute(stmt).unique().scalar_one_or_none()
         if row is None or row.distributor_id != self.user.distributor_id:
@@ -51,7 +51,7 @@ class Acting:
         from the caller (a one-change command that opened nothing) it waits for the row lock
         and applies to the report as it is then. (SQLite's write transactions hold the
         database's write lock from their start, so there is nothing more to wait for.)"""
-        if expected_version is None:
+        if expected_version is None and _possible(report_id):
             self.session.execute(
                 select(BillingReport.version).where(BillingReport.id == report_id).with_for_update())
         row = self.load(report_id)
@@ -87,6 +87,11 @@ class Acting:
     def save(self, report: Report, row: BillingReport) -> None:
         write_back(report, row)
         self.session.flush()
+
+
+def _possible(report_id: object) -> bool:
+    """A number a report could have: a whole number the id column holds."""
+    return isinstance(report_id, int) and not isinstance(report_id, bool) and 1 <= report_id <= MAX_ID
 
 
 class ServiceBase:

@@ -15,17 +15,21 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 SCALE = 4
+PRECISION = 18
 _FACTOR = Decimal(10) ** SCALE
+#: NUMERIC(18,4) holds less than 10^14; SQLite, as 1/10,000ths in 64 bits, would hold more:
+#: both refuse from here, so that a value either database takes, the other takes too
+_LIMIT = Decimal(10) ** (PRECISION - SCALE)
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
-    impl = Numeric(18, SCALE)
+    impl = Numeric(PRECISION, SCALE)
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[object]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(BigInteger())
-        return dialect.type_descriptor(Numeric(18, SCALE, asdecimal=True))
+        return dialect.type_descriptor(Numeric(PRECISION, SCALE, asdecimal=True))
 
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> object:
         if value is None:
@@ -35,6 +39,8 @@ class ExactDecimal(TypeDecorator[Decimal]):
         scaled = value * _FACTOR
         if scaled != scaled.to_integral_value():
             raise ValueError(f"{value} has more than {SCALE} decimals")
+        if abs(value) >= _LIMIT:
+            raise ValueError(f"{value} is more than the {PRECISION - SCALE} digits before the point a column holds")
         if dialect.name == "sqlite":
             return int(scaled)
         return value
