@@ -102,3 +102,50 @@ def test_query_refuses_unknown_sort_and_status():
         parse(ReportQuery, sort="nonsense")
     with pytest.raises(InvalidInput):
         parse(ReportQuery, status="lost")
+
+
+@pytest.mark.parametrize("value", ["١٢.٥٠", "１２", "٣", "1٢", "12.５"])
+def test_only_ascii_digits_make_numbers(value):
+    for model, field in ((SetUnitPrice, "value"), (SetChannelMargin, "value")):
+        with pytest.raises(InvalidInput, match="not a plain number"):
+            parse(model, line_no=1, **{field: value})
+    with pytest.raises(InvalidInput, match="digits 0-9 only"):
+        parse(ApplyCode, line_no=value, code="BD-1")
+
+
+@pytest.mark.parametrize("value", ["٢٠٢٦-١٠", "２０２６-１０", "2026-1０"])
+def test_cycles_take_ascii_digits_only(value):
+    with pytest.raises(InvalidInput, match="YYYY-MM"):
+        parse_cycle(value)
+
+
+@pytest.mark.parametrize("value", ["-0", "-0.00", "+0", "0.0"])
+def test_negative_zero_is_zero(value):
+    for model in (SetUnitPrice, SetChannelMargin):
+        number = parse(model, line_no=1, value=value).value
+        assert number == 0 and not number.is_signed() and not str(number).startswith("-")
+
+
+@pytest.mark.parametrize("value", [D("1E+2"), D("1.0E+1"), D("12.5E-1")])
+def test_an_exponent_never_reaches_the_services(value):
+    number = parse(SetUnitPrice, line_no=1, value=value).value
+    assert number == value and "E" not in str(number) and number.as_tuple().exponent <= 0
+
+
+def test_unit_prices_have_an_upper_bound_both_databases_store():
+    assert parse(SetUnitPrice, line_no=1, value="999999999.99").value == D("999999999.99")
+    with pytest.raises(InvalidInput, match="at most 999,999,999.99"):
+        parse(SetUnitPrice, line_no=1, value="1000000000.00")
+
+
+@pytest.mark.parametrize("text", ["bad\x1b]52;c;SGk=\x07", "rtl\u202eexe.txt", "c1\x9b2J", "del\x7f", "bi\u2066di",
+                                  "bytes\udcff", "line\u2028sep"])
+def test_free_text_refuses_control_and_invisible_characters(text):
+    with pytest.raises(InvalidInput, match="control character"):
+        parse(SubmitInput, comment=text)
+    with pytest.raises(InvalidInput, match="control character"):
+        parse(ReasonInput, reason=text)
+    with pytest.raises(InvalidInput, match="control character"):
+        parse(SetPO, po_number=text)
+    with pytest.raises(InvalidInput, match="control character"):
+        parse(ReportQuery, partner_text=text)
