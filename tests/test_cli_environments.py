@@ -294,3 +294,21 @@ def test_a_second_writer_waits_instead_of_failing(capsys, demo_copy):
         holder.close()
     out, err = capsys.readouterr()
     assert code == 0 and "PO number set" in out, err
+
+
+def test_postgresql_missing_or_empty_database(capsys, pg_cluster):
+    from sqlalchemy import create_engine, text
+
+    err = refused(capsys, ["reports", "--db", pg_cluster.url("no_such_db"), "--user", "billing"])
+    assert "does not exist" in err and "lmp-tui db upgrade" in err
+    admin = create_engine(pg_cluster.url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS lmp_empty"))
+        conn.execute(text("CREATE DATABASE lmp_empty"))
+    admin.dispose()
+    err = refused(capsys, ["users", "--db", pg_cluster.url("lmp_empty"), "--user", "billing"])
+    assert "is empty" in err and "lmp-tui db upgrade" in err
+    check = create_engine(pg_cluster.url("lmp_empty"))
+    with check.connect() as conn:  # nothing was created in it
+        assert conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar() == 0
+    check.dispose()
