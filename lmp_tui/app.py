@@ -62,6 +62,10 @@ class LmpApp(App[int]):
             return
         self.push_screen(HelpScreen(type(screen).__name__.replace("Screen", ""), [("screen", spec), ("app", keymap.APP)]))
 
+    async def action_quit(self) -> None:
+        """Textual's Quit (the palette's system command) asks like Ctrl+Q does."""
+        self.action_quit_app()
+
     def action_quit_app(self) -> None:
         dirty = [s for s in self.screen_stack if getattr(s, "unsaved", 0)]
         if not dirty:
@@ -76,6 +80,52 @@ class LmpApp(App[int]):
         self.push_screen(ConfirmDialog("Quit with unsaved changes?",
                                        f"{n} change(s) are not saved. Quit and discard them? "
                                        "(Press n, then Ctrl+S to save them.)", yes="Discard and quit"), done)
+
+    # ---------------------------------------------------------------- plain text, safe stop
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast is plain text, its message and its title: they quote partners' and
+        staff's data. Control characters show visibly; ``markup`` is ignored (never markup)."""
+        from .safetext import display_text
+
+        super().notify(display_text(message, multiline=True), title=display_text(title), severity=severity,
+                       timeout=timeout, markup=False)
+
+    def run_guarded(self, *, headless: bool = False) -> int:
+        """Run the app and return the exit status. A crash exits non-zero with one sentence
+        on stderr: Textual's report (a traceback with local variables, which may hold
+        partners' data) is kept back. With ``LMP_DEBUG=1`` that report is written instead,
+        its control characters made visible."""
+        import io
+        import os
+
+        from rich.console import Console
+
+        from .safetext import display_text
+
+        captured = io.StringIO()
+        self.error_console = Console(file=captured, markup=False, highlight=False, color_system=None)
+        result = self.run(headless=headless)
+        code = self.return_code or 0
+        if os.environ.get("LMP_DEBUG") == "1":
+            sys.stderr.write(display_text(captured.getvalue(), multiline=True))
+        elif code:
+            sys.stderr.write(self.crash_sentence(captured.getvalue()) + "\n")
+        return code or int(result or 0)
+
+    @staticmethod
+    def crash_sentence(report: str) -> str:
+        """One sentence for a crash: the error's type name (read from the line after the last
+        traceback box, never its message, which may quote hostile data) and what to do."""
+        import re
+
+        lines = report.splitlines()
+        after_box = [lines[i + 1] for i, line in enumerate(lines[:-1]) if line.startswith("╰")]
+        found = re.match(r"[A-Za-z_][\w.]{0,100}(?=:|$)", after_box[-1]) if after_box else None
+        what = f" ({found.group(0).rsplit('.', 1)[-1]})" if found else ""
+        return (f"lmp-tui stopped on an unexpected error{what}; what you had saved is safe, unsaved changes "
+                "are lost. Run with LMP_DEBUG=1 to see the details and report them.")
 
     # ---------------------------------------------------------------- size
 
@@ -115,7 +165,6 @@ def run_app(settings: Settings, *, url: str, user: str | None, demo: bool, open_
             user = user or DEMO_BILLING_USER
         service = BillingService(db, user or settings.user)
         app = build_app(service, open_report=open_report)
-        result = app.run()
-        return int(result or 0)
+        return app.run_guarded()
     finally:
         db.dispose()
