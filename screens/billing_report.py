@@ -27,6 +27,7 @@ from widgets.history_table import HistoryTable
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.line_detail import LineDetail
 from widgets.line_grid import LineGrid
+from widgets.plain_text import plain
 from widgets.report_header import ReportHeader
 
 EDITING = {"save_draft", "submit", "reject", "edit_po", "specify_code", "edit_value", "reset_pricing"}
@@ -58,7 +59,7 @@ class BillingReportScreen(Screen[None]):
         self.conflict = False
 
     def compose(self) -> ComposeResult:
-        yield ReportHeader(f"Loading report #{self.report_id}…", id="header")
+        yield ReportHeader(plain(f"Loading report #{self.report_id}…"), id="header")
         with TabbedContent(id="tabs"):
             with TabPane("Lines", id="lines"):
                 yield LineGrid(id="grid")
@@ -167,7 +168,9 @@ class BillingReportScreen(Screen[None]):
                         "and re-apply them, then save again.", title="Someone saved first", severity="error",
                         timeout=20)
         else:
-            self.notify(str(msg.error), title=f"Could not {msg.what.rstrip('ed')}", severity="error", timeout=10)
+            verb = {"saved": "save", "submitted": "submit", "rejected": "reject", "verify": "check the code"}
+            self.notify(str(msg.error), title=f"Could not {verb.get(msg.what, msg.what)}", severity="error",
+                        timeout=10)
         self._show()
 
     def on_billing_report_screen_code_checked(self, msg: CodeChecked) -> None:

@@ -9,6 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from widgets.plain_text import plain
+
 
 class ChoiceDialog(ModalScreen["str | None"]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
@@ -19,8 +21,8 @@ class ChoiceDialog(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*(Option(label, id=value) for label, value in self.options))
+            yield Label(plain(self.title_text), classes="dialog-title")
+            yield OptionList(*(Option(plain(label), id=value) for label, value in self.options))
 
     def on_mount(self) -> None:
         ol = self.query_one(OptionList)

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from widgets.plain_text import plain
+
 
 class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [
@@ -21,11 +23,11 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.message, classes="dialog-prompt")
+            yield Label(plain(self.title_text), classes="dialog-title")
+            yield Static(plain(self.message, multiline=True), classes="dialog-prompt")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes} (y)", variant="error", id="yes")
-                yield Button(f"{self.no} (n)", variant="primary", id="no")
+                yield Button(plain(f"{self.yes} (y)"), variant="error", id="yes")
+                yield Button(plain(f"{self.no} (n)"), variant="primary", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -9,6 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from lmp_tui.keymap import Command
+from widgets.plain_text import plain
+from widgets.table_fill import fill_table
 
 
 def _keys(keys: str) -> str:
@@ -30,19 +32,18 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
-            yield Label(f"Keys — {self.title_text}", classes="dialog-title")
+            yield Label(plain(f"Keys — {self.title_text}"), classes="dialog-title")
             yield DataTable(cursor_type="row", zebra_stripes=True)
-            yield Static("Ctrl+P opens the command palette: every action by name. Escape closes this.",
+            yield Static(plain("Ctrl+P opens the command palette: every action by name. Escape closes this."),
                          classes="dialog-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Key", "Action", "What it does")
-        for group, commands in self.groups:
-            for c in commands:
-                table.add_row(_keys(c.keys), c.title, c.help)
-        table.add_row("Ctrl+P", "Command palette", "Search every action by name")
-        table.add_row("Tab / Shift+Tab", "Move focus", "Between filters, tables and buttons")
+        rows = [(_keys(c.keys), c.title, c.help) for _group, commands in self.groups for c in commands]
+        rows += [("Ctrl+P", "Command palette", "Search every action by name"),
+                 ("Tab / Shift+Tab", "Move focus", "Between filters, tables and buttons")]
+        fill_table(table, (("key", "Key"), ("action", "Action"), ("what", "What it does")),
+                   [(str(i), [plain(cell) for cell in row]) for i, row in enumerate(rows)])  # "[" is a key here
         table.focus()
 
     def action_close(self) -> None:

@@ -12,6 +12,8 @@ from textual.widgets import Button, Label, Static, TextArea
 from lmp_tui.domain import Report
 from lmp_tui.errors import InvalidInput
 from lmp_tui.validation import ReasonInput, parse
+from widgets.plain_input import PlainTextArea
+from widgets.plain_text import plain
 
 
 class RejectDialog(ModalScreen["str | None"]):
@@ -24,16 +26,17 @@ class RejectDialog(ModalScreen["str | None"]):
     def compose(self) -> ComposeResult:
         r = self.report
         with Vertical(classes="dialog"):
-            yield Label("Reject", classes="dialog-title")
-            yield Static(f"#{r.id} {r.partner_name}, {r.cycle} goes back to the partner, who must fix it and "
-                         "resubmit.", classes="dialog-prompt")
-            yield Static("Reasons (required):")
-            yield TextArea(id="reason", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)
-            yield Static("", id="error", classes="dialog-error")
+            yield Label(plain("Reject"), classes="dialog-title")
+            prompt = plain(f"#{r.id} {r.partner_name}, {r.cycle} goes back to the partner, who must fix it and "
+                           "resubmit.")  # the partner's name is data: plain text
+            yield Static(prompt, classes="dialog-prompt")
+            yield Static(plain("Reasons (required):"))
+            yield PlainTextArea(id="reason", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)
+            yield Static(plain(""), id="error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Reject", variant="error", id="confirm")
-                yield Button("Cancel", id="cancel")
-            yield Static("Tab → Reject → Cancel · Enter presses · Escape cancels", classes="dialog-hint")
+                yield Button(plain("Reject"), variant="error", id="confirm")
+                yield Button(plain("Cancel"), id="cancel")
+            yield Static(plain("Tab → Reject → Cancel · Enter presses · Escape cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
@@ -46,7 +49,7 @@ class RejectDialog(ModalScreen["str | None"]):
         try:
             reason = parse(ReasonInput, reason=self.query_one(TextArea).text).reason
         except InvalidInput as err:
-            self.query_one("#error", Static).update(str(err))
+            self.query_one("#error", Static).update(plain(str(err), multiline=True))
             self.query_one(TextArea).focus()
             self.app.bell()
             return

@@ -20,6 +20,7 @@ from lmp_tui.services import BillingService, ReportPage, StaffUserView
 from lmp_tui.validation import ReportQuery
 from widgets.filter_bar import FilterBar, Filters
 from widgets.key_bar import KeyBar, bindings_for
+from widgets.plain_text import plain
 from widgets.report_table import ReportTable
 from screens.choice_dialog import ChoiceDialog
 
@@ -54,10 +55,11 @@ class ReportListScreen(Screen[None]):
         self._cycles_known = False
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Billing reports · {self.user.distributor} · signed in as {self.user.name} "
-                     f"({self.user.role.value})", id="title", classes="screen-title")
+        title = plain(f"Billing reports · {self.user.distributor} · signed in as {self.user.name} "
+                      f"({self.user.role.value})")  # names an admin typed: plain text
+        yield Static(title, id="title", classes="screen-title")
         yield FilterBar(id="filters")
-        yield Static("Loading…", id="summary")
+        yield Static(plain("Loading…"), id="summary")
         yield ReportTable(id="reports")
         yield KeyBar()
 
@@ -73,7 +75,7 @@ class ReportListScreen(Screen[None]):
                            descending=self.descending, offset=self.page_offset, limit=PAGE_SIZE)
 
     def reload(self, keep_id: int | None = None, at_end: bool = False) -> None:
-        self.query_one("#summary", Static).update("Loading…")
+        self.query_one("#summary", Static).update(plain("Loading…"))
         self._load(self.list_query, keep_id, not self._cycles_known, at_end)
 
     @work(thread=True, exclusive=True, group="report-list")
@@ -100,7 +102,7 @@ class ReportListScreen(Screen[None]):
         self.refresh_bindings()
 
     def on_report_list_screen_failed(self, msg: Failed) -> None:
-        self.query_one("#summary", Static).update("Could not read the reports.")
+        self.query_one("#summary", Static).update(plain("Could not read the reports."))
         self.notify(msg.error, title="Could not read the reports", severity="error", timeout=8)
 
     def _summary(self, page: ReportPage, counts: dict[Status, int]) -> None:
@@ -110,9 +112,9 @@ class ReportListScreen(Screen[None]):
         short = {Status.MSP_PREPARING: "Prep", Status.UNDER_REVIEW: "Review", Status.REJECTED: "Rej",
                  Status.SUBMITTED: "Sub", Status.COMPLETED: "Done"}
         counts_text = " ".join(f"{short[s]} {n:,}" for s, n in counts.items())
-        self.query_one("#summary", Static).update(
-            f"{page.total_count:,} reports · p{current}/{pages} · {sort}{'↓' if self.descending else '↑'} │ "
-            f"{counts_text}")
+        summary = plain(f"{page.total_count:,} reports · p{current}/{pages} · {sort}"
+                        f"{'↓' if self.descending else '↑'} │ {counts_text}")
+        self.query_one("#summary", Static).update(summary)
 
     # ---------------------------------------------------------------- events
 

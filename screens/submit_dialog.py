@@ -14,6 +14,8 @@ from textual.widgets import Button, Label, Static, TextArea
 
 from lmp_tui.money import format_money
 from lmp_tui.domain import Report
+from widgets.plain_input import PlainTextArea
+from widgets.plain_text import plain
 
 
 @dataclass(frozen=True)
@@ -31,17 +33,18 @@ class SubmitDialog(ModalScreen["SubmitDecision | None"]):
     def compose(self) -> ComposeResult:
         r = self.report
         with Vertical(classes="dialog"):
-            yield Label("Submit to Trend Micro", classes="dialog-title")
+            yield Label(plain("Submit to Trend Micro"), classes="dialog-title")
             note = f" Your {self.unsaved} unsaved change(s) are saved with it." if self.unsaved else ""
-            yield Static(f"#{r.id} {r.partner_name}, {r.cycle}, PO {r.po_number or '(none)'}, total "
-                         f"{format_money(r.total, r.currency)}. The partner's usage report is approved at the "
-                         f"same moment.{note}", classes="dialog-prompt")
-            yield Static("Comments to Trend Micro (optional):")
-            yield TextArea(id="comment", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)
+            prompt = plain(f"#{r.id} {r.partner_name}, {r.cycle}, PO {r.po_number or '(none)'}, total "
+                           f"{format_money(r.total, r.currency)}. The partner's usage report is approved at the "
+                           f"same moment.{note}")  # the partner's name and the PO are data: plain text
+            yield Static(prompt, classes="dialog-prompt")
+            yield Static(plain("Comments to Trend Micro (optional):"))
+            yield PlainTextArea(id="comment", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Submit", variant="primary", id="confirm")
-                yield Button("Cancel", id="cancel")
-            yield Static("Tab → Submit → Cancel · Enter presses · Escape cancels", classes="dialog-hint")
+                yield Button(plain("Submit"), variant="primary", id="confirm")
+                yield Button(plain("Cancel"), id="cancel")
+            yield Static(plain("Tab → Submit → Cancel · Enter presses · Escape cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

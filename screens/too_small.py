@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+from widgets.plain_text import plain
+
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
@@ -19,7 +21,7 @@ class TooSmallScreen(Screen[None]):
             if self.is_current:
                 self.dismiss(None)
             return
-        self.query_one(Static).update(
-            f"lmp-tui needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {w}×{h}.\n"
-            "Please enlarge the window. Nothing is lost: your work is waiting behind this message."
-        )
+        message = plain(f"lmp-tui needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {w}×{h}.\n"
+                        "Please enlarge the window. Nothing is lost: your work is waiting behind this message.",
+                        multiline=True)
+        self.query_one(Static).update(message)

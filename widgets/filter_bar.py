@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -12,6 +13,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Select
 
 from lmp_tui.domain import Status
+from widgets.plain_input import PlainInput
+from widgets.plain_text import plain
 
 DEBOUNCE_S = 0.25
 
@@ -45,11 +48,11 @@ class FilterBar(Horizontal):
         yield Select[str]([], prompt="All cycles", id="cycle", allow_blank=True, compact=True)
         yield Select[str](self._status_options(), prompt="All statuses", id="status", allow_blank=True,
                           compact=True)
-        yield Input(placeholder="/ Find partner…", id="partner", compact=True)
+        yield PlainInput(placeholder="/ Find partner…", id="partner", compact=True)
 
-    def _status_options(self) -> list[tuple[str, str]]:
-        return [(f"{s.label.split(' (')[0]} ({self._counts.get(s, 0):,})" if self._counts else s.label.split(" (")[0],
-                 s.value) for s in Status]
+    def _status_options(self) -> list[tuple[Text, str]]:
+        return [(plain(f"{s.label.split(' (')[0]} ({self._counts.get(s, 0):,})" if self._counts
+                       else s.label.split(" (")[0]), s.value) for s in Status]
 
     @property
     def filters(self) -> Filters:
@@ -66,7 +69,7 @@ class FilterBar(Horizontal):
         select = self.query_one("#cycle", Select)
         current = select.value
         with self.prevent(Select.Changed):
-            select.set_options([(c, c) for c in cycles])
+            select.set_options([(plain(c), c) for c in cycles])  # cycles come from the database
             if isinstance(current, str) and current in cycles:
                 select.value = current
 

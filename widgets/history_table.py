@@ -5,6 +5,10 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from lmp_tui.domain import Report
+from widgets.plain_text import plain
+from widgets.table_fill import fill_table
+
+COLUMNS = (("at", "When (UTC)"), ("who", "Who"), ("what", "What"), ("comment", "Comment"))
 
 
 class HistoryTable(DataTable[object]):
@@ -16,12 +20,10 @@ class HistoryTable(DataTable[object]):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
-        for key, label in (("at", "When (UTC)"), ("who", "Who"), ("what", "What"), ("comment", "Comment")):
+        for key, label in COLUMNS:
             self.add_column(label, key=key)
 
     def show(self, report: Report) -> None:
-        self.clear()
-        for i, h in enumerate(reversed(report.history)):
-            self.add_row(f"{h.at:%Y-%m-%d %H:%M}", h.actor, h.detail, h.comment or "", key=str(i))
-        if not report.history:
-            self.add_row("", "", "No history yet.", "")
+        rows = [(str(i), [plain(f"{h.at:%Y-%m-%d %H:%M}"), plain(h.actor), plain(h.detail), plain(h.comment or "")])
+                for i, h in enumerate(reversed(report.history))]  # names, details, comments: plain text
+        fill_table(self, COLUMNS, rows or [("none", [plain(""), plain(""), plain("No history yet."), plain("")])])

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from lmp_tui.domain import EditableField, Line, Report
+from widgets.plain_text import plain
 
 
 class LineDetail(Static):
@@ -22,30 +23,35 @@ class LineDetail(Static):
 
     def show(self, report: Report, line: Line | None, *, usage_only: bool) -> None:
         if line is None:
-            self.update("No lines.")
+            self.update(plain("No lines."))
             return
         t = Text()
-        t.append(f"Line {line.line_no} · {line.name}: ", style="bold")
+
+        def add(value: str, style: str = "") -> None:  # every piece plain: names and comments are data
+            t.append_text(plain(value, style=style))
+
+        add(f"Line {line.line_no} · {line.name}: ", "bold")
         if line.used is None:
-            t.append("this product does not report usage; Chargeable = Provisioned. ")
+            add("this product does not report usage; Chargeable = Provisioned. ")
         elif line.over_provisioned:
-            t.append(f"over-provisioned {line.over_provisioned_pct}% ({line.used} of {line.provisioned} used). ",
-                     style="bold")
+            add(f"over-provisioned {line.over_provisioned_pct}% ({line.used} of {line.provisioned} used). ", "bold")
         if line.chargeable != line.provisioned:
-            t.append(f"Chargeable {line.chargeable} differs from Provisioned {line.provisioned}. ", style="bold")
+            add(f"Chargeable {line.chargeable} differs from Provisioned {line.provisioned}. ", "bold")
         if not line.discrepancy and line.used is not None:
-            t.append("no discrepancy. ")
-        t.append("\nPartner comment: ", style="bold")
-        t.append(line.partner_comment or "(none)")
+            add("no discrepancy. ")
+        t.append("\n")
+        add("Partner comment: ", "bold")
+        add(line.partner_comment or "(none)")
         if not usage_only:
-            t.append("\nCode: ", style="bold")
+            t.append("\n")
+            add("Code: ", "bold")
             if line.promo_code:
                 field = line.editable_field.label if line.editable_field else "?"
                 bound = ""
                 if line.code_bound is not None:
                     bound = (f", lowest {line.code_bound} {report.currency}"
                              if line.editable_field is EditableField.UNIT_PRICE else f", at most {line.code_bound}%")
-                t.append(f"{line.promo_code} opened the {field}{bound} (e edits)")
+                add(f"{line.promo_code} opened the {field}{bound} (e edits)")
             else:
-                t.append(f"(none) — c specifies a {report.code_kind.label} (opens {report.code_opens.label})")
+                add(f"(none) — c specifies a {report.code_kind.label} (opens {report.code_opens.label})")
         self.update(t)

@@ -4,13 +4,13 @@ opened is marked (✎)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.widgets import DataTable
 
 from lmp_tui.domain import EditableField, Line, Report
+from widgets.plain_text import plain
 from widgets.report_table import highlighted_key
+from widgets.table_fill import fill_table
 
 COLUMNS = (
     ("no", "#"), ("name", "Name"), ("units", "Units"), ("prov", "Prov."), ("used", "Used"), ("over", "Over %"),
@@ -19,8 +19,8 @@ COLUMNS = (
 )
 
 
-def _r(value: object) -> str:
-    return "" if value is None else str(value)
+def _r(value: object) -> Text:
+    return plain("" if value is None else value)
 
 
 class LineGrid(DataTable[object]):
@@ -37,32 +37,31 @@ class LineGrid(DataTable[object]):
 
     def show(self, report: Report, *, usage_only: bool) -> None:
         row = self.cursor_row if self.row_count else 0
-        self.clear()
         warn = self.app.get_css_variables().get("warning", "yellow")
         rows = [self._cells(ln, report, usage_only, warn) for ln in report.lines]
         right = (0, 3, 4, 5, 6, 7, 8, 10)  # numbers line up on the right
-        widths = {i: max([len(COLUMNS[i][1]), *(len(r[i]) for r in rows)]) for i in right}
-        for ln, cells in zip(report.lines, rows):
+        widths = {i: max([len(COLUMNS[i][1]), *(r[i].cell_len for r in rows)]) for i in right}
+        for cells in rows:
             for i in right:
-                pad = widths[i] - len(cells[i])
-                cells[i] = Text(" " * pad) + cells[i] if isinstance(cells[i], Text) else " " * pad + cells[i]
-            self.add_row(*cells, key=str(ln.line_no))
+                cells[i] = Text(" " * (widths[i] - cells[i].cell_len)) + cells[i]
+        fill_table(self, COLUMNS, [(str(ln.line_no), cells) for ln, cells in zip(report.lines, rows)])
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 
-    def _cells(self, ln: Line, report: Report, usage_only: bool, warn: str) -> list[Any]:
-        charge = Text(str(ln.chargeable))
+    def _cells(self, ln: Line, report: Report, usage_only: bool, warn: str) -> list[Text]:
+        """Every cell plain text (names, units and codes come from partners and staff)."""
+        charge = plain(ln.chargeable)
         if ln.discrepancy:
             charge.stylize(f"bold reverse {warn}")
         if ln.partner_comment:
             charge.append(" †")
-        cells: list[Any] = [_r(ln.line_no), ln.name[:28], ln.units, _r(ln.provisioned), _r(ln.used),
-                               _r(ln.over_provisioned_pct), charge]
+        cells = [_r(ln.line_no), plain(ln.name[:28]), plain(ln.units), _r(ln.provisioned), _r(ln.used),
+                 _r(ln.over_provisioned_pct), charge]
         if usage_only:
-            return cells + ["", "", "", ""]
+            return cells + [plain(""), plain(""), plain(""), plain("")]
         price = f"{ln.unit_price}{' ✎' if ln.editable_field is EditableField.UNIT_PRICE else ''}"
         margin = f"{ln.channel_margin}{' ✎' if ln.editable_field is EditableField.CHANNEL_MARGIN else ''}"
-        return cells + [_r(price), _r(margin), ln.promo_code or "", _r(ln.subtotal(report.currency))]
+        return cells + [_r(price), _r(margin), _r(ln.promo_code), _r(ln.subtotal(report.currency))]
 
     @property
     def line_no(self) -> int | None:

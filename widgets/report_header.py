@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from lmp_tui.domain import AUTO_SUBMITTED_FLAG, WHY_READ_ONLY, Report
 from lmp_tui.money import format_money
+from widgets.plain_text import plain
 
 
 class ReportHeader(Static):
@@ -17,18 +18,26 @@ class ReportHeader(Static):
 
     def show(self, report: Report, *, unsaved: int, read_only_reason: str | None) -> None:
         t = Text()
-        t.append(f"#{report.id} {report.partner_name}", style="bold")
-        t.append(f"  ID {report.company_id}\n")
-        t.append(report.status_text, style="bold")
+
+        def add(value: str, style: str = "") -> None:  # every piece plain: names and PO numbers are data
+            t.append_text(plain(value, style=style))
+
+        add(f"#{report.id} {report.partner_name}", "bold")
+        add(f"  ID {report.company_id}")
+        t.append("\n")
+        add(report.status_text, "bold")
         if report.auto_submitted:
-            t.append(f"  [{AUTO_SUBMITTED_FLAG}]", style="bold")
-        t.append(f"\nPeriod {report.period_start} – {report.period_end} · {report.currency} · PO ")
-        t.append(report.po_number or "(none)", style="bold" if report.po_number else "italic")
-        t.append("\nTotal invoice amount ")
-        t.append(format_money(report.total, report.currency), style="bold")
+            add(f"  [{AUTO_SUBMITTED_FLAG}]", "bold")
+        t.append("\n")
+        add(f"Period {report.period_start} – {report.period_end} · {report.currency} · PO ")
+        add(report.po_number or "(none)", "bold" if report.po_number else "italic")
+        t.append("\n")
+        add("Total invoice amount ")
+        add(format_money(report.total, report.currency), "bold")
         if unsaved:
-            t.append(f"   ● {unsaved} unsaved change(s) — Ctrl+S saves", style="bold reverse")
+            add(f"   ● {unsaved} unsaved change(s) — Ctrl+S saves", "bold reverse")
         why = read_only_reason or WHY_READ_ONLY.get(report.status)
         if why:
-            t.append(f"\nNo action is offered: {why}", style="italic")
+            t.append("\n")
+            add(f"No action is offered: {why}", "italic")
         self.update(t)

@@ -3,12 +3,15 @@ the whole query: the screen pages through the database."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
 from lmp_tui.domain import Status
 from lmp_tui.money import format_money
 from lmp_tui.services import ReportRow
+from widgets.plain_text import plain
+from widgets.table_fill import fill_table
 
 SHORT_REASON = {
     "auto-no-penalties": "auto",
@@ -70,22 +73,23 @@ class ReportTable(DataTable[object]):
             self.add_column(label, key=key)
 
     def show_page(self, rows: list[ReportRow], keep_id: int | None = None, at_end: bool = False) -> None:
-        self.clear()
         width = max([len("Total"), *(len(format_money(r.total, r.currency)) for r in rows)])
-        for r in rows:
-            self.add_row(
-                r.partner[:22],
-                r.cycle,
-                status_text(r),
-                format_money(r.total, r.currency).rjust(width),
-                "!" if r.auto_submitted else "",
-                (str(r.discrepancy_count) if r.discrepancy_count else "").rjust(5),
-                (str(r.comment_count) if r.comment_count else "").rjust(4),
-                str(r.line_count).rjust(5),
-                r.po_number or "",
-                r.company_id[:8],
-                key=str(r.id),
-            )
+
+        def cells(r: ReportRow) -> list[Text]:  # every cell plain text: partners and staff wrote some of it
+            return [
+                plain(r.partner[:22]),
+                plain(r.cycle),
+                plain(status_text(r)),
+                plain(format_money(r.total, r.currency).rjust(width)),
+                plain("!" if r.auto_submitted else ""),
+                plain((str(r.discrepancy_count) if r.discrepancy_count else "").rjust(5)),
+                plain((str(r.comment_count) if r.comment_count else "").rjust(4)),
+                plain(str(r.line_count).rjust(5)),
+                plain(r.po_number or ""),
+                plain(r.company_id[:8]),
+            ]
+
+        fill_table(self, COLUMNS, [(str(r.id), cells(r)) for r in rows])
         if at_end and self.row_count:
             self.move_cursor(row=self.row_count - 1)
         elif keep_id is not None:
