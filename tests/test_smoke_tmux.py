@@ -1,9 +1,12 @@
 """End to end in a real terminal: tmux runs ``lmp-tui --demo`` at 80×24; we read the
-screen, open a report, walk it to Submitted by keyboard, and quit."""
+screen, open a report, walk it to Submitted by keyboard, and quit. A second run opens the
+hostile report of :mod:`tests.hostile` and its dialogs while recording every byte the app
+writes to the terminal: none of the planted control sequences may be among them."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +43,17 @@ class Terminal:
         raise AssertionError(f"{text!r} never {'went' if gone else 'appeared'}; the screen shows:\n{self.screen()}")
 
 
+def exit_status(marker: Path, timeout: float) -> str:
+    """The status the shell wrote once the app ended ("" if it has not ended in time)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = marker.read_text().strip() if marker.exists() else ""
+        if status:
+            return status
+        time.sleep(0.2)
+    return ""
+
+
 @pytest.fixture
 def terminal(tmp_path):
     if shutil.which("tmux") is None:
@@ -58,8 +72,9 @@ def terminal(tmp_path):
 
 
 def test_demo_in_a_real_terminal(terminal):
-    shown = terminal.wait_for("Billing reports")
-    assert "signed in as billing" in shown and "Find partner" in shown
+    terminal.wait_for("Billing reports")
+    shown = terminal.wait_for("Find partner")  # the title is painted a moment before the filters
+    assert "signed in as billing" in shown
     # filter to the reports waiting for us, open the first one
     terminal.keys("t")
     terminal.wait_for("Under review (")
@@ -87,7 +102,69 @@ def test_demo_in_a_real_terminal(terminal):
     terminal.keys("Escape")
     terminal.wait_for("Billing reports")
     terminal.keys("C-q")
-    deadline = time.monotonic() + 20
-    while not terminal.marker.exists() and time.monotonic() < deadline:  # type: ignore[attr-defined]
-        time.sleep(0.2)
-    assert terminal.marker.read_text().strip() == "0"  # type: ignore[attr-defined]
+    assert exit_status(terminal.marker, 20) == "0"  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- hostile data, raw bytes
+
+
+@pytest.fixture
+def hostile_terminal(tmp_path, sqlite_db):
+    """The app on a database holding the hostile world, in tmux at 80×24, every byte it
+    writes recorded (``pipe-pane``) from before it starts."""
+    from .factory import World
+    from .hostile import plant
+
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is needed for the end-to-end test (.ci/run installs it)")
+    plant(World.build(sqlite_db))
+    url = sqlite_db.engine.url.render_as_string(hide_password=False)
+    name = f"lmp-hostile-{uuid.uuid4().hex[:8]}"
+    go, raw, marker = tmp_path / "go", tmp_path / "raw.out", tmp_path / "exited"
+    # the app waits for "go", so that the recording holds its very first byte
+    command = (f"while [ ! -e {go} ]; do sleep 0.05; done; env -u LMP_DATABASE_URL -u LMP_DEBUG "
+               f"LMP_DATA_DIR={tmp_path / 'data'} TERM=xterm-256color {sys.executable} -m lmp_tui.cli "
+               f"--db '{url}' --user billing; echo $? > {marker}; sleep 5")
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", str(ROOT), command],
+                   check=True)
+    _tmux("pipe-pane", "-o", "-t", name, f"cat >> {raw}")
+    go.touch()
+    term = Terminal(name)
+    term.marker, term.raw = marker, raw  # type: ignore[attr-defined]
+    yield term
+    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def test_hostile_data_never_reaches_the_terminal_raw(hostile_terminal):
+    from .hostile import RAW_SEQUENCES
+
+    term = hostile_terminal
+    term.wait_for('=HYPERLINK("x") [@clic', timeout=20)  # the hostile partner on the first page
+    term.keys("/")
+    term.keys("-l", "HYPERLINK")
+    time.sleep(0.5)
+    term.keys("Enter")
+    term.wait_for("Acme", timeout=10, gone=True)  # only the hostile report is left
+    term.keys("Enter")
+    shown = term.wait_for("Total invoice amount", timeout=10)
+    assert "␛]52;c;SGFja2VkIQ==" in shown and "[@click=app.exit(66)]Evil[/]" in shown
+    assert "PO +PO[/]␛[2J" in shown
+    term.keys("n")
+    term.wait_for("[b]bold?[/b]", timeout=10)
+    term.keys("h")
+    term.wait_for("mallory[/]␛]52;c;SGFja2VkIQ==", timeout=10)
+    term.keys("h")
+    for key, title in (("s", "Comments to Trend Micro"), ("r", "Reasons (required)"), ("p", "Edit PO Number"),
+                       ("c", "Specify Promotional Code")):
+        term.keys(key)
+        shown = term.wait_for(title, timeout=10)
+        term.keys("Escape")
+        term.wait_for(title, timeout=10, gone=True)
+    term.keys("C-q")
+    assert exit_status(term.marker, 10) == "0"  # type: ignore[attr-defined]
+    written = term.raw.read_bytes().decode("utf-8", errors="replace")  # type: ignore[attr-defined]
+    assert "␛]52;c;SGFja2VkIQ==" in written  # the recording holds the screens we saw
+    # Textual's own pointer-shape sequences (OSC 22) end with BEL; the data's never may
+    written = re.sub(r"\x1b\]22;[a-z-]*\x07", "", written)
+    found = [seq for seq in RAW_SEQUENCES if seq in written]
+    assert not found, f"raw control sequences from the data reached the terminal: {found}"
