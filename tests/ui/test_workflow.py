@@ -370,37 +370,3 @@ async def test_palette_runs_an_action(make_app, ui_world):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, InputDialog)
-
-
-async def test_export_reports_writes_the_query_as_csv(make_app, ui_world, tmp_path):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
-        files = list((tmp_path / "exports").glob("*.csv"))
-        assert len(files) == 1
-        assert len(files[0].read_text().strip().splitlines()) == 1 + 9
-        assert any(str(files[0]) in n.message for n in app._notifications)  # noqa: SLF001
-
-
-async def test_paging_through_the_database_by_moving_past_the_edge(make_app, ui_world, monkeypatch):
-    import screens.report_list as rl
-
-    monkeypatch.setattr(rl, "PAGE_SIZE", 4)
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        first = table_ids(app)
-        assert len(first) == 4 and "p1/3" in str(app.screen.query_one("#summary").render())
-        await pilot.press("down", "down", "down", "down")  # past the last row: the next page
-        await settle(pilot)
-        second = table_ids(app)
-        assert len(second) == 4 and not set(first) & set(second)
-        assert app.screen.query_one(ReportTable).cursor_row == 0
-        await pilot.press("up")  # before the first row: back, on the last row
-        await settle(pilot)
-        assert table_ids(app) == first and app.screen.query_one(ReportTable).cursor_row == 3
-        await pilot.press("right_square_bracket", "right_square_bracket")
-        await settle(pilot)
-        assert len(table_ids(app)) == 1 and "p3/3" in str(app.screen.query_one("#summary").render())
