@@ -30,7 +30,10 @@ RLO = "\u202e"
 #: the payloads that must never reach a terminal as they are
 RAW_SEQUENCES = ("\x1b]52;", "\x1b]8;", "\x1b[2J", "\x1b[31m", "\x9b", "\u202e", "\x07")
 
-#: clicking any of these, if they ever became markup, ends the app with that status
+#: markers that tell which planted string a failure came from. (``app.exit`` is no Textual
+#: action, so these payloads test markup parsing and crashes, not clicks: the payloads that
+#: really act, ``[@click=app.quit]`` and ``[@click=screen.dismiss(…)]``, are planted by the
+#: click tests in tests/ui/test_hostile.py.)
 EXIT_NAME = 66
 EXIT_PRODUCT = 67
 EXIT_HISTORY = 68
