@@ -138,34 +138,22 @@ async def test_markup_typed_by_staff_is_saved_and_the_report_opens_again(make_ap
 # ---------------------------------------------------------------- dialogs
 
 
-async def test_submit_dialog_shows_the_partner_as_text_and_a_click_does_nothing(make_app, ui_world):
+@pytest.mark.parametrize("key, dialog", [("s", SubmitDialog), ("r", RejectDialog)])
+async def test_closing_dialogs_show_the_partner_as_text_and_a_click_does_nothing(make_app, ui_world, key, dialog):
     h = plant(ui_world)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_hostile(pilot, app, h.report_id)
-        await pilot.press("s")
+        await pilot.press(key)
         await settle(pilot)
-        assert isinstance(app.screen, SubmitDialog)
+        assert isinstance(app.screen, dialog)
         prompt = content(app.screen.query_one(".dialog-prompt"))
-        assert SHOWN_PARTNER in prompt and f"PO {display_text(PO)}" in prompt
+        assert SHOWN_PARTNER in prompt
+        if dialog is SubmitDialog:
+            assert f"PO {display_text(PO)}" in prompt
         rows = shows(app, "[@click=app.exit(66)]Evil[/]")
         await click_text(pilot, rows, "Evil")
-        assert isinstance(app.screen, SubmitDialog)
-        still_running(app, h.report_id)
-
-
-async def test_reject_dialog_shows_the_partner_as_text_and_a_click_does_nothing(make_app, ui_world):
-    h = plant(ui_world)
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await open_hostile(pilot, app, h.report_id)
-        await pilot.press("r")
-        await settle(pilot)
-        assert isinstance(app.screen, RejectDialog)
-        assert SHOWN_PARTNER in content(app.screen.query_one(".dialog-prompt"))
-        rows = shows(app, "[@click=app.exit(66)]Evil[/]")
-        await click_text(pilot, rows, "Evil")
-        assert isinstance(app.screen, RejectDialog)
+        assert isinstance(app.screen, dialog)
         still_running(app, h.report_id)
 
 
