@@ -22,11 +22,12 @@ FORMATS_ROWS = ("table", "json", "csv")
 FORMATS = ("table", "json")
 
 
-def _number(what: str, low: int = 1, high: int | None = None) -> Callable[[str], int]:
+def _number(what: str, low: int = 1, high: int = 2**63 - 1) -> Callable[[str], int]:
+    """An argparse type: ASCII digits only (``int()`` would take other scripts' digits)."""
+
     def parse(text: str) -> int:
         try:
-            return parse_whole(text.strip().removeprefix("#"), what, low=low,
-                               **({"high": high} if high is not None else {}))
+            return parse_whole(text.strip().removeprefix("#"), what, low=low, high=high)
         except ValueError as err:
             raise argparse.ArgumentTypeError(str(err)) from None
 
