@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+
 from widgets.report_table import ReportTable
+
+from ..hostile import plant
 
 from .conftest import settle
 from .test_workflow import SIZE, table_ids
@@ -18,6 +22,21 @@ async def test_export_reports_writes_the_query_as_csv(make_app, ui_world, tmp_pa
         assert len(files) == 1
         assert len(files[0].read_text().strip().splitlines()) == 1 + 9
         assert any(str(files[0]) in n.message for n in app._notifications)  # noqa: SLF001
+
+
+async def test_export_reports_keeps_a_spreadsheet_from_running_partner_text(make_app, ui_world, tmp_path):
+    h = plant(ui_world)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        (path,) = (tmp_path / "exports").glob("*.csv")
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = {r["id"]: r for r in csv.DictReader(f)}
+    row = rows[str(h.report_id)]
+    assert row["partner"].startswith("'=HYPERLINK(") and row["po_number"].startswith("'+PO")
+    assert not any(ch in cell for cell in row.values() for ch in "\x1b\x07\x9b\u202e")
 
 
 async def test_paging_through_the_database_by_moving_past_the_edge(make_app, ui_world, monkeypatch):
