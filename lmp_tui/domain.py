@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from . import money
-from .errors import InvalidInput, InvalidTransition, NotAllowed
+from .errors import InvalidInput, InvalidTransition
 
 
 class Status(str, enum.Enum):
@@ -103,39 +103,29 @@ class Action(str, enum.Enum):
 class Transition:
     sources: frozenset[Status]
     target: Status | None  # None: the status stays as it is
-    roles: frozenset[Role]
     what: str  # how the action is named in a refusal
 
 
-_STAFF = frozenset({Role.BILLING, Role.ADMIN})
-_SIMULATION = frozenset({Role.ADMIN})
 _REVIEW = frozenset({Status.UNDER_REVIEW})
 
-#: The only moves a report can make. Anything not here is refused (rule).
-#: The partner's, the vendor's and the cycle's moves stand in for the other parties of the
-#: platform; only an admin may record them (rule).
+#: The only moves a report can make. Anything not here is refused (rule). Who may ask for
+#: each is the policy's business (:mod:`lmp_tui.policy`), not the status machine's.
 TRANSITIONS: dict[Action, Transition] = {
-    Action.SET_PO: Transition(_REVIEW, None, _STAFF, "set the PO number"),
-    Action.APPLY_CODE: Transition(_REVIEW, None, _STAFF, "specify a promotional code"),
-    Action.SET_UNIT_PRICE: Transition(_REVIEW, None, _STAFF, "change a unit price"),
-    Action.SET_CHANNEL_MARGIN: Transition(_REVIEW, None, _STAFF, "change a channel margin"),
-    Action.RESET_PRICING: Transition(_REVIEW, None, _STAFF, "reset unit prices and channel margins"),
-    Action.SAVE_DRAFT: Transition(_REVIEW, None, _STAFF, "save a draft"),
-    Action.SUBMIT: Transition(_REVIEW, Status.SUBMITTED, _STAFF, "submit it to Trend Micro"),
-    Action.REJECT: Transition(_REVIEW, Status.REJECTED, _STAFF, "reject it"),
+    Action.SET_PO: Transition(_REVIEW, None, "set the PO number"),
+    Action.APPLY_CODE: Transition(_REVIEW, None, "specify a promotional code"),
+    Action.SET_UNIT_PRICE: Transition(_REVIEW, None, "change a unit price"),
+    Action.SET_CHANNEL_MARGIN: Transition(_REVIEW, None, "change a channel margin"),
+    Action.RESET_PRICING: Transition(_REVIEW, None, "reset unit prices and channel margins"),
+    Action.SAVE_DRAFT: Transition(_REVIEW, None, "save a draft"),
+    Action.SUBMIT: Transition(_REVIEW, Status.SUBMITTED, "submit it to Trend Micro"),
+    Action.REJECT: Transition(_REVIEW, Status.REJECTED, "reject it"),
     Action.PARTNER_SUBMIT: Transition(
-        frozenset({Status.MSP_PREPARING, Status.REJECTED}), Status.UNDER_REVIEW, _SIMULATION,
-        "record the partner's submission",
-    ),
-    Action.AUTO_SUBMIT: Transition(
-        frozenset({Status.MSP_PREPARING}), Status.UNDER_REVIEW, _SIMULATION, "submit it automatically"
-    ),
-    Action.VENDOR_COMPLETE: Transition(
-        frozenset({Status.SUBMITTED}), Status.COMPLETED, _SIMULATION, "record Trend Micro's completion"
-    ),
-    Action.VENDOR_RETURN: Transition(
-        frozenset({Status.SUBMITTED}), Status.UNDER_REVIEW, _SIMULATION, "record Trend Micro's return"
-    ),
+        frozenset({Status.MSP_PREPARING, Status.REJECTED}), Status.UNDER_REVIEW, "record the partner's submission"),
+    Action.AUTO_SUBMIT: Transition(frozenset({Status.MSP_PREPARING}), Status.UNDER_REVIEW, "submit it automatically"),
+    Action.VENDOR_COMPLETE: Transition(frozenset({Status.SUBMITTED}), Status.COMPLETED,
+                                       "record Trend Micro's completion"),
+    Action.VENDOR_RETURN: Transition(frozenset({Status.SUBMITTED}), Status.UNDER_REVIEW,
+                                     "record Trend Micro's return"),
 }
 
 #: Why no action is offered, by status (shown by the interface and used in refusals).
@@ -147,15 +137,10 @@ WHY_READ_ONLY = {
 }
 
 
-def check_transition(action: Action, status: Status, role: Role | None = None) -> Transition:
-    """Raise a clerk-readable error when ``action`` is not allowed; return the transition."""
+def check_transition(action: Action, status: Status) -> Transition:
+    """Raise a clerk-readable error when ``action`` cannot start from ``status``; return the
+    transition."""
     t = TRANSITIONS[action]
-    if role is not None and role not in t.roles:
-        if role is Role.VIEWER:
-            raise NotAllowed(
-                f"You cannot {t.what}: your role is viewer (read-only). Ask a billing user or an admin."
-            )
-        raise NotAllowed(f"You cannot {t.what}: only an admin may record the other parties' moves.")
     if status not in t.sources:
         allowed = " or ".join(s.label for s in sorted(t.sources, key=list(Status).index))
         why = WHY_READ_ONLY.get(status, "")

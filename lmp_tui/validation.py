@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal, TypeVar, Union
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -164,52 +164,16 @@ Cycle = Annotated[str, BeforeValidator(_cycle)]
 LineNo = Annotated[int, BeforeValidator(lambda v: parse_whole(v, "The line number", high=1_000_000))]
 
 
-class _Model(BaseModel):
+class InputModel(BaseModel):
+    """Every input model: frozen, and a field it does not know is refused."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class SetPO(_Model):
-    kind: Literal["set_po"] = "set_po"
-    po_number: PONumber
-
-
-class ApplyCode(_Model):
-    kind: Literal["apply_code"] = "apply_code"
-    line_no: LineNo
-    code: CodeText
-
-
-class SetUnitPrice(_Model):
-    kind: Literal["set_unit_price"] = "set_unit_price"
-    line_no: LineNo
-    value: UnitPrice
-
-
-class SetChannelMargin(_Model):
-    kind: Literal["set_channel_margin"] = "set_channel_margin"
-    line_no: LineNo
-    value: ChannelMargin
-
-
-class ResetPricing(_Model):
-    kind: Literal["reset_pricing"] = "reset_pricing"
-
-
-Edit = Annotated[Union[SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing], Field(discriminator="kind")]
-
-
-class SubmitInput(_Model):
-    comment: Comment = None
-
-
-class ReasonInput(_Model):
-    reason: Reason
 
 
 SORT_KEYS = ("partner", "cycle", "status", "po", "lines", "discrepancies", "comments", "total", "id")
 
 
-class ReportQuery(_Model):
+class ReportQuery(InputModel):
     cycle: Cycle | None = None
     status: Status | None = None
     partner_text: Annotated[str | None, AfterValidator(lambda v: _search_text(v))] = None

@@ -13,12 +13,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, TabbedContent, TabPane
 
 from lmp_tui import keymap
-from lmp_tui.domain import EditableField, Report, Status
+from lmp_tui.domain import Action, EditableField, Report, Status
+from lmp_tui.policy import offered
 from lmp_tui.pricing import CodeGrant
 from lmp_tui.draft import Draft
 from lmp_tui.errors import CodeRefused, Conflict, InvalidInput, LmpError
 from lmp_tui.services import BillingService, StaffUserView
-from lmp_tui.validation import ApplyCode, ResetPricing, SetChannelMargin, SetPO, SetUnitPrice, parse
+from lmp_tui.commands import ApplyCode, ResetPricing, SetChannelMargin, SetPO, SetUnitPrice
+from lmp_tui.validation import parse
 from screens.confirm_dialog import ConfirmDialog
 from screens.input_dialog import InputDialog
 from screens.reject_dialog import RejectDialog
@@ -79,7 +81,7 @@ class BillingReportScreen(Screen[None]):
 
     @property
     def can_edit(self) -> bool:
-        return bool(self.draft and self.draft.saved.status is Status.UNDER_REVIEW and self.user.can_act)
+        return bool(self.draft and offered(Action.SAVE_DRAFT, self.user.role, self.draft.saved.status))
 
     def _show(self) -> None:
         if self.draft is None:
@@ -195,7 +197,7 @@ class BillingReportScreen(Screen[None]):
         assert self.draft is not None
         try:
             self.draft.apply(edit, grant)
-        except InvalidInput as err:
+        except LmpError as err:
             self.notify(str(err), severity="error", timeout=8)
             return False
         self._show()

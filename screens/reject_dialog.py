@@ -11,7 +11,8 @@ from textual.widgets import Button, Label, Static, TextArea
 
 from lmp_tui.domain import Report
 from lmp_tui.errors import InvalidInput
-from lmp_tui.validation import ReasonInput, parse
+from lmp_tui.commands import Reject
+from lmp_tui.validation import parse
 from widgets.plain_input import PlainTextArea
 from widgets.plain_text import plain
 
@@ -47,7 +48,7 @@ class RejectDialog(ModalScreen["str | None"]):
             self.dismiss(None)
             return
         try:
-            reason = parse(ReasonInput, reason=self.query_one(TextArea).text).reason
+            reason = parse(Reject, reason=self.query_one(TextArea).text).reason
         except InvalidInput as err:
             self.query_one("#error", Static).update(plain(str(err), multiline=True))
             self.query_one(TextArea).focus()

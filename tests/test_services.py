@@ -392,3 +392,36 @@ def test_export_csv_has_every_report_of_the_query(service, world):
     assert n == 3 and len(rows) == 3
     assert {r["status"] for r in rows} == {"under-review"}
     assert rows[0].keys() >= {"id", "partner", "total", "currency", "po_number"}
+
+
+def test_every_change_goes_through_one_pipeline_and_is_announced(service, world, db):
+    svc = service()
+    heard = []
+    svc.listeners.append(heard.append)
+    rid = world["review"]
+    report = svc.run(rid, [{"kind": "set_po", "po_number": "PO-9"}, {"kind": "apply_code", "line_no": 1,
+                                                                     "code": "BD-NA-OPEN"}, {"kind": "save_draft"}])
+    # the fresh state comes back from the same transaction: new version, its history
+    assert report.version == 2 and report.po_number == "PO-9" and report.line(1).promo_code == "BD-NA-OPEN"
+    assert [h.action for h in report.history] == [Action.SET_PO, Action.APPLY_CODE, Action.SAVE_DRAFT]
+    assert report.history[-1].detail.startswith("draft saved (2 change(s))")
+    report = svc.submit(rid, "thanks")
+    closed = service("admin")
+    closed.listeners.append(heard.append)
+    closed.vendor_complete(rid)
+    assert [(e.report_id, e.version) for e in heard] == [(rid, 2), (rid, 3), (rid, 4)]
+
+
+def test_a_refused_command_in_a_batch_writes_nothing_and_announces_nothing(service, world, db):
+    svc = service()
+    heard = []
+    svc.listeners.append(heard.append)
+    rid = world["review"]
+    before, n = state(svc, rid), history_rows(db)
+    with pytest.raises(NotAllowed, match="only an admin"):
+        svc.run(rid, [{"kind": "set_po", "po_number": "PO-9"}, {"kind": "vendor_complete"}])
+    with pytest.raises(InvalidInput):
+        svc.run(rid, [{"kind": "set_po", "po_number": "PO-9"}, {"kind": "no_such_thing"}])
+    with pytest.raises(InvalidInput, match="Nothing to change"):
+        svc.run(rid, [])
+    assert state(svc, rid) == before and history_rows(db) == n and heard == []

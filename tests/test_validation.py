@@ -7,9 +7,8 @@ from decimal import Decimal as D
 import pytest
 
 from lmp_tui.errors import InvalidInput
-from lmp_tui.validation import (
-    ApplyCode, ReasonInput, ReportQuery, SetChannelMargin, SetPO, SetUnitPrice, SubmitInput, parse, parse_cycle,
-)
+from lmp_tui.commands import ApplyCode, Reject, SetChannelMargin, SetPO, SetUnitPrice, Submit
+from lmp_tui.validation import ReportQuery, parse, parse_cycle
 
 
 @pytest.mark.parametrize(
@@ -76,19 +75,19 @@ def test_line_number_must_be_positive():
 
 def test_reasons_required_and_bounded():
     with pytest.raises(InvalidInput, match="cannot be empty"):
-        parse(ReasonInput, reason="")
+        parse(Reject, reason="")
     with pytest.raises(InvalidInput, match="at most 2000"):
-        parse(ReasonInput, reason="x" * 2001)
+        parse(Reject, reason="x" * 2001)
     with pytest.raises(InvalidInput, match="control character"):
-        parse(ReasonInput, reason="bad\x1b[31m")
-    assert parse(ReasonInput, reason="Line 2:\n\tfix the count").reason == "Line 2:\n\tfix the count"
+        parse(Reject, reason="bad\x1b[31m")
+    assert parse(Reject, reason="Line 2:\n\tfix the count").reason == "Line 2:\n\tfix the count"
 
 
 def test_submit_comment_optional():
-    assert parse(SubmitInput, comment="  ").comment is None
-    assert parse(SubmitInput).comment is None
+    assert parse(Submit, comment="  ").comment is None
+    assert parse(Submit).comment is None
     with pytest.raises(InvalidInput, match="at most 2000"):
-        parse(SubmitInput, comment="y" * 2001)
+        parse(Submit, comment="y" * 2001)
 
 
 @pytest.mark.parametrize("value", ["2026-13", "2026-1", "26-10", "2026/10", "", "1999-12"])
@@ -142,9 +141,9 @@ def test_unit_prices_have_an_upper_bound_both_databases_store():
                                   "bytes\udcff", "line\u2028sep"])
 def test_free_text_refuses_control_and_invisible_characters(text):
     with pytest.raises(InvalidInput, match="control character"):
-        parse(SubmitInput, comment=text)
+        parse(Submit, comment=text)
     with pytest.raises(InvalidInput, match="control character"):
-        parse(ReasonInput, reason=text)
+        parse(Reject, reason=text)
     with pytest.raises(InvalidInput, match="control character"):
         parse(SetPO, po_number=text)
     with pytest.raises(InvalidInput, match="control character"):

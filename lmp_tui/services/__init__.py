@@ -1,25 +1,26 @@
 """The only door to the data. Screens, widgets and the command line call these; none of
-them opens a database session of its own."""
+them opens a database session of its own. Every change goes through one pipeline
+(:mod:`lmp_tui.services.pipeline`)."""
 
 from __future__ import annotations
 
-from .actions import ActionsMixin
 from .base import Clock, utcnow
-from .parties import PartiesMixin
+from .pipeline import ReportChanged
 from .queries import CSV_COLUMNS, QueriesMixin, csv_values
 from .views import CycleCloseResult, PromoCodeView, ReportPage, ReportRow, StaffUserView
+from .writes import WritesMixin
 
 
-class BillingService(QueriesMixin, ActionsMixin, PartiesMixin):
+class BillingService(QueriesMixin, WritesMixin):
     """Everything one staff user can ask of the billing data.
 
-    Every call checks the user's role and distributor and the report's status, runs in
-    one transaction, writes history for what it changed, and raises an
-    :class:`lmp_tui.errors.LmpError` with a clerk-readable message when refused (in which
-    case nothing changed)."""
+    Every change is a command run through the pipeline: the user's role is authorised by
+    the policy, the report's status checked against the status machine, the change made by
+    the rules, history written, all in one transaction; a refusal raises an
+    :class:`lmp_tui.errors.LmpError` with a clerk-readable message and changes nothing."""
 
 
 __all__ = [
     "BillingService", "Clock", "utcnow", "CSV_COLUMNS", "csv_values", "CycleCloseResult",
-    "PromoCodeView", "ReportPage", "ReportRow", "StaffUserView",
+    "PromoCodeView", "ReportChanged", "ReportPage", "ReportRow", "StaffUserView",
 ]

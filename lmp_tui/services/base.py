@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Any, Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..domain import Action, Report, check_transition
+from ..domain import Action, Report
 from ..errors import Conflict, NotFound
 from ..storage.convert import report_from_row, write_back
 from ..storage.db import Database
@@ -74,9 +74,6 @@ class Acting:
         self.session.refresh(row)
         return row, report_from_row(row, with_history=False)
 
-    def check(self, action: Action, report: Report) -> None:
-        check_transition(action, report.status, self.user.role)
-
     def record(self, report_id: int, action: Action, detail: str, comment: str | None = None,
                actor: str | None = None) -> None:
         self.session.add(
@@ -99,6 +96,12 @@ class ServiceBase:
         self.db = db
         self.user_name = user_name
         self.clock = clock
+        #: told of every report this service changed, after the change is committed
+        self.listeners: list[Callable[[Any], None]] = []
+
+    def _announce(self, event: Any) -> None:
+        for listener in self.listeners:
+            listener(event)
 
     def _user(self, session: Session) -> StaffUser:
         user = session.execute(select(StaffUser).where(StaffUser.name == self.user_name)).scalar_one_or_none()

@@ -9,12 +9,16 @@ from typing import IO, Any, Iterator
 from sqlalchemy import Select, func, or_, select
 
 from .. import money
-from ..domain import Report, Status
+from ..commands import ApplyCode
+from ..domain import TRANSITIONS, Report, Status, check_transition
+from ..policy import authorise
+from ..pricing import CodeGrant
 from ..safetext import csv_cell
 from ..storage.convert import report_from_row
 from ..storage.models import BillingReport, Partner, PromoCodeRow, Region, StaffUser
 from ..validation import ReportQuery, parse
 from .base import ServiceBase
+from .pipeline import verify
 from .views import PromoCodeView, ReportPage, ReportRow, StaffUserView
 
 _SORT = {
@@ -91,6 +95,15 @@ class QueriesMixin(ServiceBase):
             stmt = (select(BillingReport.cycle).where(BillingReport.distributor_id == ctx.user.distributor_id)
                     .distinct().order_by(BillingReport.cycle.desc()))
             return list(ctx.session.scalars(stmt))
+
+    def verify_code(self, report_id: int, line_no: int, code: str) -> CodeGrant:
+        """Check a code for a line without changing anything; the refusal names the check."""
+        cmd = parse(ApplyCode, line_no=line_no, code=code)
+        with self._reading() as ctx:
+            report = report_from_row(ctx.load(report_id), with_history=False)
+            authorise(cmd.ACTION, ctx.user.role, TRANSITIONS[cmd.ACTION].what)
+            check_transition(cmd.ACTION, report.status)
+            return verify(ctx, report, cmd)
 
     def load_report(self, report_id: int) -> Report:
         """One report with its lines and history."""

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..domain import CodeKind, ReviewReason, Role, Status
+from ..domain import Action, CodeKind, ReviewReason, Role, Status
+from ..policy import may
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,8 @@ class StaffUserView:
 
     @property
     def can_act(self) -> bool:
-        return self.role in (Role.BILLING, Role.ADMIN)
+        """Whether the role may act on reports at all (the policy decides)."""
+        return may(Action.SAVE_DRAFT, self.role)
 
 
 @dataclass(frozen=True)
