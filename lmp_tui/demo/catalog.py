@@ -17,6 +17,9 @@ STAFF = (
     ("other-billing", "billing", OTHER_DISTRIBUTOR),
 )
 DEMO_BILLING_USER = "billing"
+#: who records the other parties' moves in the demo
+ADMIN_USER = "admin"
+VENDOR_RETURN_REASON = "Please confirm the chargeable count of the endpoint line against the console export."
 
 #: code, name, currency, code kind, field a code opens
 REGIONS = (

@@ -9,7 +9,19 @@ from typing import Any, Callable
 
 from sqlalchemy import insert
 
-from ..domain import Action, EditableField, Line, ReviewReason, Status, penalise
+from ..commands import (
+    AutoSubmit,
+    Context,
+    PartnerSubmit,
+    Reject,
+    SaveDraft,
+    SetPO,
+    Submit,
+    VendorComplete,
+    VendorReturn,
+    apply,
+)
+from ..domain import EditableField, Line, Report, ReviewReason, Status, check_transition, penalise
 from ..storage import models as m
 from ..storage.db import Database
 from . import catalog as c
@@ -23,6 +35,7 @@ _REVIEW_PATTERN = (
     (Status.UNDER_REVIEW, ReviewReason.AUTO_PENALTIES), (Status.SUBMITTED, None), (Status.COMPLETED, None),
 )
 _AUTO = (ReviewReason.AUTO_NO_PENALTIES, ReviewReason.AUTO_PENALTIES)
+_KINDS = {code: kind for code, _, _, kind, _ in c.REGIONS}
 
 
 def pick_status(rng: random.Random, age: int, n_cycles: int, index: int) -> tuple[Status, ReviewReason | None]:
@@ -130,13 +143,15 @@ class ReportWriter:
         if status in (Status.SUBMITTED, Status.COMPLETED) or reason is ReviewReason.RETURNED_BY_VENDOR or (
                 status is Status.UNDER_REVIEW and rng.random() < 0.3):
             po = f"PO-{cycle.replace('-', '')}-{rng.randint(1000, 99999)}"
-        total = sum((ln.subtotal(currency) for ln in lines), Decimal(0))
+        report = Report(rid, 1, partner_id, name, "", distributor_id, region, region, currency, _KINDS[region],
+                        self.region_codes[region][0], cycle, start, end, status, reason, auto, po, None, None, lines)
+        self._history(report, end, reason)  # may penalise: an automatic submission follows the rules
         self.reports.append(dict(
             id=rid, partner_id=partner_id, distributor_id=distributor_id, partner_name=name, cycle=cycle,
-            period_start=start, period_end=end, status=status, review_reason=reason, auto_submitted=auto,
-            po_number=po, vendor_comment=None, usage_approved_at=None, version=1, total=total,
-            line_count=len(lines), discrepancy_count=sum(1 for ln in lines if ln.discrepancy),
-            comment_count=sum(1 for ln in lines if ln.partner_comment)))
+            period_start=start, period_end=end, status=report.status, review_reason=report.review_reason,
+            auto_submitted=report.auto_submitted, po_number=report.po_number, vendor_comment=report.vendor_comment,
+            usage_approved_at=report.usage_approved_at, version=1, total=report.total, line_count=len(lines),
+            discrepancy_count=report.discrepancy_count, comment_count=report.comment_count))
         for ln in lines:
             self.line_id += 1
             self.lines.append(dict(
@@ -146,10 +161,6 @@ class ReportWriter:
                 list_channel_margin=ln.list_channel_margin, unit_price=ln.unit_price,
                 channel_margin=ln.channel_margin, promo_code=ln.promo_code, editable_field=ln.editable_field,
                 code_bound=ln.code_bound))
-        self._history(rid, name, end, status, reason, po, auto)
-        if status in (Status.SUBMITTED, Status.COMPLETED) or reason is ReviewReason.RETURNED_BY_VENDOR:
-            self.reports[-1]["usage_approved_at"] = datetime.combine(end + timedelta(days=6), time(10, 0),
-                                                                     tzinfo=timezone.utc)
 
     def _apply_codes(self, region: str, lines: list[Line], currency: str) -> None:
         opens, code = self.region_codes[region]
@@ -165,41 +176,43 @@ class ReportWriter:
                 ln.code_bound = Decimal("45.00")
                 ln.channel_margin = min(ln.list_channel_margin + 3, ln.code_bound)
 
-    def _history(self, rid: int, partner: str, end: Any, status: Status, reason: ReviewReason | None,
-                 po: str | None, auto: bool) -> None:
+    def _history(self, report: Report, end: Any, reason: ReviewReason | None) -> None:
+        """Replay the moves that bring the report from MSP preparing to its status, through
+        the same status machine and rules as the services, so its history reads as theirs."""
         def at(days: int, hour: int) -> datetime:
             return datetime.combine(end + timedelta(days=days), time(hour, 0), tzinfo=timezone.utc)
 
-        def add(when: datetime, actor: str, action: Action, detail: str, comment: str | None = None) -> None:
-            self.history_id += 1
-            self.history.append(dict(id=self.history_id, report_id=rid, at=when, actor=actor,
-                                     action=action.value, detail=detail, comment=comment))
-
+        status, po = report.status, report.po_number
+        report.status, report.review_reason, report.po_number = Status.MSP_PREPARING, None, None
+        moves: list[tuple[datetime, str, Any]] = []
         if status is Status.MSP_PREPARING:
-            return
-        if reason in _AUTO or (status is not Status.UNDER_REVIEW and self.rng.random() < 0.3):
-            label = (reason or ReviewReason.AUTO_NO_PENALTIES).label
-            add(at(1, 0), "system", Action.AUTO_SUBMIT,
-                label + ("; flagged “" + "Automatically submitted – may require review" + "”" if auto else ""))
+            pass
+        elif reason in _AUTO or (status is not Status.UNDER_REVIEW and self.rng.random() < 0.3):
+            moves.append((at(1, 0), c.ADMIN_USER, AutoSubmit()))
         else:
-            add(at(0, 17), f"{partner} (partner)", Action.PARTNER_SUBMIT, "the partner submitted its usage report")
-        if status is Status.UNDER_REVIEW and reason not in (ReviewReason.RETURNED_BY_VENDOR,):
+            moves.append((at(0, 17), c.ADMIN_USER, PartnerSubmit()))
+        if status is Status.UNDER_REVIEW and reason is not ReviewReason.RETURNED_BY_VENDOR:
             if po:
-                add(at(2, 9), "billing", Action.SET_PO, f"PO number (none) → {po}")
-                add(at(2, 9), "billing", Action.SAVE_DRAFT, "draft saved (1 change(s))")
-            return
-        if status is Status.REJECTED:
-            add(at(3, 11), "billing", Action.REJECT, "rejected and returned to the partner",
-                self.rng.choice(c.REJECT_REASONS))
-            return
-        add(at(3, 9), "billing", Action.SET_PO, f"PO number (none) → {po}")
-        add(at(6, 10), "billing", Action.SUBMIT, f"submitted to Trend Micro with PO {po}; the partner's usage "
-                                                 "report is approved")
-        if reason is ReviewReason.RETURNED_BY_VENDOR:
-            add(at(9, 15), "Trend Micro", Action.VENDOR_RETURN, "returned by Trend Micro for clarification",
-                "Please confirm the chargeable count of the endpoint line against the console export.")
-        elif status is Status.COMPLETED:
-            add(at(12, 8), "Trend Micro", Action.VENDOR_COMPLETE, "approved and completed by Trend Micro")
+                moves += [(at(2, 9), c.DEMO_BILLING_USER, SetPO(po_number=po)),
+                          (at(2, 9), c.DEMO_BILLING_USER, SaveDraft())]
+        elif status is Status.REJECTED:
+            moves.append((at(3, 11), c.DEMO_BILLING_USER, Reject(reason=self.rng.choice(c.REJECT_REASONS))))
+        elif status is not Status.MSP_PREPARING:
+            moves += [(at(3, 9), c.DEMO_BILLING_USER, SetPO(po_number=po)),
+                      (at(6, 10), c.DEMO_BILLING_USER, Submit())]
+            if reason is ReviewReason.RETURNED_BY_VENDOR:
+                moves.append((at(9, 15), c.ADMIN_USER, VendorReturn(reason=c.VENDOR_RETURN_REASON)))
+            elif status is Status.COMPLETED:
+                moves.append((at(12, 8), c.ADMIN_USER, VendorComplete()))
+        edits = 0
+        for when, user, cmd in moves:
+            check_transition(cmd.ACTION, report.status)
+            entry = apply(report, cmd, Context(user=user, now=when, edits=edits))
+            edits = edits + 1 if isinstance(cmd, SetPO) else 0
+            self.history_id += 1
+            self.history.append(dict(id=self.history_id, report_id=report.id, at=when, actor=entry.actor or user,
+                                     action=cmd.ACTION.value, detail=entry.detail, comment=entry.comment))
+        assert report.status is status, (report.status, status)
 
     def flush(self) -> None:
         if not self.reports:
