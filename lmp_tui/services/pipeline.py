@@ -38,15 +38,19 @@ def execute(ctx: Acting, report_id: int, commands: Sequence[Any], expected_versi
     row, report = ctx.lock(report_id, expected_version)
     edits = sum(1 for c in commands if not isinstance(c, SaveDraft) and TRANSITIONS[c.ACTION].target is None)
     for cmd in commands:
-        transition = TRANSITIONS[cmd.ACTION]
-        authorise(cmd.ACTION, ctx.user.role, transition.what)
-        check_transition(cmd.ACTION, report.status)
+        admit(ctx, report, cmd)
         grant = verify(ctx, report, cmd) if isinstance(cmd, ApplyCode) else None
         entry = apply(report, cmd, Context(user=ctx.user.name, now=ctx.now, grant=grant, edits=edits))
         ctx.record(report.id, cmd.ACTION, entry.detail, entry.comment, entry.actor)
     ctx.save(report, row)
     ctx.session.expire(row)
     return report_from_row(ctx.load(report_id))
+
+
+def admit(ctx: Acting, report: Report, cmd: Any) -> None:
+    """The policy lets the user ask for it, and the status machine lets it start from here."""
+    authorise(cmd.ACTION, ctx.user.role, TRANSITIONS[cmd.ACTION].what)
+    check_transition(cmd.ACTION, report.status)
 
 
 def verify(ctx: Acting, report: Report, cmd: ApplyCode) -> CodeGrant:

@@ -10,15 +10,14 @@ from sqlalchemy import Select, func, or_, select
 
 from .. import money
 from ..commands import ApplyCode
-from ..domain import TRANSITIONS, Report, Status, check_transition
-from ..policy import authorise
+from ..domain import Report, Status
 from ..pricing import CodeGrant
 from ..safetext import csv_cell
 from ..storage.convert import report_from_row
 from ..storage.models import BillingReport, Partner, PromoCodeRow, Region, StaffUser
 from ..validation import ReportQuery, parse
 from .base import ServiceBase
-from .pipeline import verify
+from .pipeline import admit, verify
 from .views import PromoCodeView, ReportPage, ReportRow, StaffUserView
 
 _SORT = {
@@ -101,8 +100,7 @@ class QueriesMixin(ServiceBase):
         cmd = parse(ApplyCode, line_no=line_no, code=code)
         with self._reading() as ctx:
             report = report_from_row(ctx.load(report_id), with_history=False)
-            authorise(cmd.ACTION, ctx.user.role, TRANSITIONS[cmd.ACTION].what)
-            check_transition(cmd.ACTION, report.status)
+            admit(ctx, report, cmd)
             return verify(ctx, report, cmd)
 
     def load_report(self, report_id: int) -> Report:
