@@ -16,7 +16,8 @@ class Command:
     title: str  # the name in the command palette and the help screen
     help: str
     show: bool = True
-    #: checked before the focused widget's own keys (the screen's check_action decides)
+    #: run as soon as the key arrives, before the focused widget sees it (the screen's
+    #: check_action decides), so that keys typed right after it reach what it opens
     priority: bool = False
 
 
@@ -28,10 +29,11 @@ APP = (
 REPORT_LIST = (
     Command("open", "enter", "open_report", "Open", "Open Report", "Open the highlighted billing report",
             priority=True),
-    Command("find", "slash", "find_partner", "Find", "Find Partner", "Type part of a partner's name"),
+    Command("find", "slash", "find_partner", "Find", "Find Partner", "Type part of a partner's name",
+            priority=True),
     Command("cycle", "y", "pick_cycle", "Cycle", "Filter by Report Cycle", "Choose the year and month, or all"),
     Command("status", "t", "pick_status", "Status", "Filter by Status", "Choose a status, or all"),
-    Command("sort", "o", "sort", "Sort", "Sort Reports", "Sort the list by a column"),
+    Command("sort", "o", "sort", "Sort", "Sort Reports", "Sort the list by a column", priority=True),
     Command("next_page", "right_square_bracket,pagedown", "next_page", "Next pg", "Next Page",
             "The next page of reports"),
     Command("prev_page", "left_square_bracket,pageup", "prev_page", "Prev pg", "Previous Page",
@@ -44,15 +46,17 @@ BILLING_REPORT = (
     Command("back", "escape", "back", "Back", "Back", "Return to the report list (asks if changes are unsaved)"),
     Command("save", "ctrl+s", "save_draft", "Save", "Save Draft", "Keep every change; the status stays"),
     Command("submit", "s", "submit", "Submit", "Submit to Trend Micro",
-            "Send the report to Trend Micro, with optional comments"),
-    Command("reject", "r", "reject", "Reject", "Reject", "Return the report to the partner; reasons required"),
-    Command("po", "p", "edit_po", "PO", "Edit PO Number", "Set the partner's purchase order number"),
+            "Send the report to Trend Micro, with optional comments", priority=True),
+    Command("reject", "r", "reject", "Reject", "Reject", "Return the report to the partner; reasons required",
+            priority=True),
+    Command("po", "p", "edit_po", "PO", "Edit PO Number", "Set the partner's purchase order number",
+            priority=True),
     Command("code", "c", "specify_code", "Code", "Specify Promotional Code",
-            "Bid Desk Number or Promote Code for the highlighted line"),
+            "Bid Desk Number or Promote Code for the highlighted line", priority=True),
     Command("edit", "e", "edit_value", "Edit", "Edit Price or Margin",
-            "Edit the unit price or channel margin the line's code opened (Enter too)"),
+            "Edit the unit price or channel margin the line's code opened (Enter too)", priority=True),
     Command("reset", "z", "reset_pricing", "Reset", "Reset Unit Prices and Channel Margins",
-            "Clear every code and restore the price list"),
+            "Clear every code and restore the price list", priority=True),
     Command("next", "n", "next_discrepancy", "Next!", "Next Discrepancy or Comment",
             "Jump to the next line with a discrepancy or a partner comment"),
     Command("history", "h", "toggle_history", "History", "Show History", "Switch between the lines and the history"),

@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from widgets.plain_text import plain
+from screens.dialog import Dialog
 
 
-class ChoiceDialog(ModalScreen["str | None"]):
+class ChoiceDialog(Dialog["str | None"]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
     def __init__(self, title: str, options: list[tuple[str, str]], current: str | None = None) -> None:

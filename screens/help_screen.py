@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from lmp_tui.keymap import Command
 from widgets.plain_text import plain
 from widgets.table_fill import fill_table
+from screens.dialog import Dialog
 
 
 def _keys(keys: str) -> str:
@@ -23,7 +23,7 @@ def _keys(keys: str) -> str:
     return " ".join(out)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,f1,q,question_mark", "close", "Close", id="close")]
 
     def __init__(self, title: str, groups: list[tuple[str, tuple[Command, ...]]]) -> None:

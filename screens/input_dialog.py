@@ -12,17 +12,17 @@ from typing import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from lmp_tui.safetext import display_text
 from widgets.plain_input import PlainInput
 from widgets.plain_text import plain
+from screens.dialog import Dialog
 
 Check = Callable[[str], "str | None"]
 
 
-class InputDialog(ModalScreen["str | None"]):
+class InputDialog(Dialog["str | None"]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
     def __init__(self, title: str, prompt: str, value: str = "", *, check: Check | None = None,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
 from lmp_tui.domain import Report
@@ -15,9 +14,10 @@ from lmp_tui.commands import Reject
 from lmp_tui.validation import parse
 from widgets.plain_input import PlainTextArea
 from widgets.plain_text import plain
+from screens.dialog import Dialog
 
 
-class RejectDialog(ModalScreen["str | None"]):
+class RejectDialog(Dialog["str | None"]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
     def __init__(self, report: Report) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.actions import SkipAction
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
@@ -153,7 +154,11 @@ class ReportListScreen(Screen[None]):
         self.app.open_report(report_id)  # type: ignore[attr-defined]
 
     def action_find_partner(self) -> None:
-        self.query_one("#partner", Input).focus()
+        partner = self.query_one("#partner", Input)
+        if partner.has_focus:
+            raise SkipAction()  # "/" typed in the find box is a character
+        # at once, not later: the keys typed right after "/" must land in the find box
+        self.set_focus(partner)
 
     def action_pick_cycle(self) -> None:
         select = self.query_one("#cycle", Select)

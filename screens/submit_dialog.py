@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
 from lmp_tui.money import format_money
 from lmp_tui.domain import Report
 from widgets.plain_input import PlainTextArea
 from widgets.plain_text import plain
+from screens.dialog import Dialog
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class SubmitDecision:
     comment: str
 
 
-class SubmitDialog(ModalScreen["SubmitDecision | None"]):
+class SubmitDialog(Dialog["SubmitDecision | None"]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
     def __init__(self, report: Report, unsaved: int) -> None:

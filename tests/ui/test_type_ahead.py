@@ -1,0 +1,60 @@
+"""Keys that arrive together are kept. Over SSH, a fast typist's "/acme" or "pPO-1⏎"
+reaches the app as one burst, before the find box or the dialog has the focus; none of
+those keys may be lost or land somewhere else."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input, TextArea
+
+from screens.input_dialog import InputDialog
+from screens.reject_dialog import RejectDialog
+
+from .conftest import settle
+from .test_workflow import SIZE, open_report, table_ids
+
+NAMES = {"/": "slash", " ": "space", "-": "minus", "\r": "enter", ".": "full_stop"}
+
+
+def burst(app, text: str) -> None:
+    """Every key of ``text`` queued at once, as a terminal delivers a paste or an SSH packet."""
+    for ch in text:
+        app.post_message(events.Key(NAMES.get(ch, ch), None if ch == "\r" else ch))
+
+
+async def test_find_keeps_the_keys_typed_right_after_the_slash(make_app, ui_world):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "/berl")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert app.screen.query_one("#partner", Input).value == "berl"
+        shown = table_ids(app)
+        assert ui_world["eu"] in shown and ui_world["review"] not in shown  # Berlin's, not Acme's
+        # a slash typed in the find box is a character, not a second "Find"
+        burst(app, "/x")
+        await settle(pilot)
+        assert app.screen.query_one("#partner", Input).value == "berl/x"
+
+
+async def test_a_po_typed_in_one_burst_with_the_key_that_opens_its_dialog(make_app, ui_world):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_report(pilot, app, ui_world["review"])
+        burst(app, "pPO-4471\r")
+        await settle(pilot)
+        assert not isinstance(app.screen, InputDialog)  # the Enter of the burst accepted it
+        assert screen.draft.working.po_number == "PO-4471"
+
+
+async def test_reasons_typed_in_one_burst_with_the_reject_key(make_app, ui_world):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_report(pilot, app, ui_world["review"])
+        burst(app, "rWrong seat count.")
+        await settle(pilot)
+        assert isinstance(app.screen, RejectDialog)
+        assert app.screen.query_one(TextArea).text == "Wrong seat count."
