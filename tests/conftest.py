@@ -55,10 +55,12 @@ def _fresh_db(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> D
     cluster = request.getfixturevalue("pg_cluster")
     db = Database.open(cluster.url("lmp_test"))
     tables = ", ".join(t.name for t in reversed(Base.metadata.sorted_tables))
-    with db.engine.begin() as conn:  # the history refuses TRUNCATE: its triggers are off for this one
-        conn.execute(text("ALTER TABLE report_history DISABLE TRIGGER USER"))
+    with db.engine.begin() as conn:  # the histories refuse TRUNCATE: their triggers are off for this one
+        for history in ("report_history", "admin_history"):
+            conn.execute(text(f"ALTER TABLE {history} DISABLE TRIGGER USER"))
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        conn.execute(text("ALTER TABLE report_history ENABLE TRIGGER USER"))
+        for history in ("report_history", "admin_history"):
+            conn.execute(text(f"ALTER TABLE {history} ENABLE TRIGGER USER"))
     return db
 
 

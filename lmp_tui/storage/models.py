@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -60,6 +61,8 @@ class StaffUser(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[Role] = mapped_column(_enum(Role))
     distributor_id: Mapped[int] = mapped_column(ForeignKey("distributors.id"))
+    #: a disabled user can do nothing; users are never deleted (the histories name them)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     distributor: Mapped[Distributor] = relationship(lazy="joined")
 
 
@@ -193,3 +196,19 @@ class HistoryRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text)
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class AdminHistoryRow(Base):
+    """Who changed which user, region, product, partner, price or code, or imported usage;
+    when; old → new. Append-only (triggers, migration 0003)."""
+
+    __tablename__ = "admin_history"
+    __table_args__ = (Index("ix_admin_history_dist", "distributor_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+    distributor_id: Mapped[int] = mapped_column(ForeignKey("distributors.id"))
+    subject: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text)
