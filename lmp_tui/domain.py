@@ -25,16 +25,43 @@ class Status(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self]
+        """The full name, as DOMAIN.md writes it (details, refusals, exports)."""
+        return STATUS_NAMES[self].label
+
+    @property
+    def brief(self) -> str:
+        """The name without its explanation in brackets (the status filter)."""
+        return STATUS_NAMES[self].brief
+
+    @property
+    def short(self) -> str:
+        """The report table's Status column."""
+        return STATUS_NAMES[self].short
+
+    @property
+    def abbrev(self) -> str:
+        """A few letters, for the list's one-line counts per status."""
+        return STATUS_NAMES[self].abbrev
 
 
-STATUS_LABELS = {
-    Status.MSP_PREPARING: "MSP preparing",
-    Status.UNDER_REVIEW: "Under review",
-    Status.REJECTED: "Rejected (Returned to partner)",
-    Status.SUBMITTED: "Submitted to Trend Micro",
-    Status.COMPLETED: "Completed",
+@dataclass(frozen=True)
+class StatusNames:
+    label: str
+    brief: str
+    short: str
+    abbrev: str
+
+
+#: Every name a status goes by, in one table.
+STATUS_NAMES = {
+    #                                 label                             brief                       short              abbrev
+    Status.MSP_PREPARING: StatusNames("MSP preparing",                  "MSP preparing",            "MSP preparing",   "Prep"),
+    Status.UNDER_REVIEW:  StatusNames("Under review",                   "Under review",             "Review",          "Review"),
+    Status.REJECTED:      StatusNames("Rejected (Returned to partner)", "Rejected",                 "Rejected",        "Rej"),
+    Status.SUBMITTED:     StatusNames("Submitted to Trend Micro",       "Submitted to Trend Micro", "Submitted to TM", "Sub"),
+    Status.COMPLETED:     StatusNames("Completed",                      "Completed",                "Completed",       "Done"),
 }
+STATUS_LABELS = {s: n.label for s, n in STATUS_NAMES.items()}
 
 
 class ReviewReason(str, enum.Enum):

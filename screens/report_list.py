@@ -110,9 +110,7 @@ class ReportListScreen(Screen[None]):
         pages = max(1, -(-page.total_count // PAGE_SIZE))
         current = page.offset // PAGE_SIZE + 1
         sort = dict((v, k) for k, v in SORTS)[self.sort]
-        short = {Status.MSP_PREPARING: "Prep", Status.UNDER_REVIEW: "Review", Status.REJECTED: "Rej",
-                 Status.SUBMITTED: "Sub", Status.COMPLETED: "Done"}
-        counts_text = " ".join(f"{short[s]} {n:,}" for s, n in counts.items())
+        counts_text = " ".join(f"{s.abbrev} {n:,}" for s, n in counts.items())
         summary = plain(f"{page.total_count:,} reports · p{current}/{pages} · {sort}"
                         f"{'↓' if self.descending else '↑'} │ {counts_text}")
         self.query_one("#summary", Static).update(summary)

@@ -122,6 +122,12 @@ def test_the_documented_transitions():
     assert not any(Status.COMPLETED in tr.sources for tr in t.values())  # a Completed report never changes
 
 
+@pytest.mark.parametrize("status", list(Status))
+def test_every_status_has_every_name(status):
+    assert all((status.label, status.brief, status.short, status.abbrev))
+    assert status.brief == status.label.split(" (")[0]  # the label without its explanation
+
+
 def test_roles_are_the_policys_not_the_status_machines():
     assert set(POLICY) == set(TRANSITIONS) == set(Action)  # every move has a policy
     with pytest.raises(NotAllowed, match="viewer"):

@@ -51,8 +51,8 @@ class FilterBar(Horizontal):
         yield PlainInput(placeholder="/ Find partner…", id="partner", compact=True)
 
     def _status_options(self) -> list[tuple[Text, str]]:
-        return [(plain(f"{s.label.split(' (')[0]} ({self._counts.get(s, 0):,})" if self._counts
-                       else s.label.split(" (")[0]), s.value) for s in Status]
+        return [(plain(f"{s.brief} ({self._counts.get(s, 0):,})" if self._counts else s.brief), s.value)
+                for s in Status]
 
     @property
     def filters(self) -> Filters:

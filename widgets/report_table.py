@@ -7,7 +7,6 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from lmp_tui.domain import Status
 from lmp_tui.money import format_money
 from lmp_tui.services import ReportRow
 from widgets.plain_text import plain
@@ -19,13 +18,6 @@ SHORT_REASON = {
     "manual-submission": "manual",
     "returned-by-vendor": "returned",
 }
-SHORT_STATUS = {
-    Status.MSP_PREPARING: "MSP preparing",
-    Status.UNDER_REVIEW: "Review",
-    Status.REJECTED: "Rejected",
-    Status.SUBMITTED: "Submitted to TM",  # Trend Micro
-    Status.COMPLETED: "Completed",
-}
 #: the figures a clerk scans first come first, so that 80 columns show them without scrolling
 COLUMNS = (
     ("partner", "Partner"), ("cycle", "Cycle"), ("status", "Status"), ("total", "Total"), ("flag", "!"),
@@ -34,7 +26,7 @@ COLUMNS = (
 
 
 def status_text(row: ReportRow) -> str:
-    text = SHORT_STATUS[row.status]
+    text = row.status.short
     if row.review_reason is not None:
         text += f" ({SHORT_REASON[row.review_reason.value]})"
     return text
