@@ -13,6 +13,7 @@ from .domain import ReviewReason, Status
 from .errors import InvalidInput
 from .money import MAX_UNIT_PRICE
 from .safetext import find_unsafe
+from .sorting import DEFAULT_SORT, SORT_KEYS
 
 MAX_TEXT = 2000
 PO_MAX = 35
@@ -170,14 +171,15 @@ class InputModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-SORT_KEYS = ("partner", "cycle", "status", "po", "lines", "discrepancies", "comments", "total", "id")
+#: the keys :data:`lmp_tui.sorting.SORT_ORDERS` names, as the type of ``ReportQuery.sort``
+SortKey = Literal[SORT_KEYS]  # type: ignore[valid-type]
 
 
 class ReportQuery(InputModel):
     cycle: Cycle | None = None
     status: Status | None = None
     partner_text: Annotated[str | None, AfterValidator(lambda v: _search_text(v))] = None
-    sort: Literal["partner", "cycle", "status", "po", "lines", "discrepancies", "comments", "total", "id"] = "cycle"
+    sort: SortKey = DEFAULT_SORT
     descending: bool = False
     offset: Annotated[int, Field(ge=0)] = 0
     limit: Annotated[int, Field(ge=1, le=100_000)] = 100

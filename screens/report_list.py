@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from lmp_tui import keymap
 from lmp_tui.domain import Status
 from lmp_tui.errors import LmpError
+from lmp_tui.sorting import DEFAULT_SORT, SORT_ORDERS, sort_order
 from lmp_tui.services import BillingService, ReportPage, StaffUserView
 from lmp_tui.validation import ReportQuery
 from widgets.filter_bar import FilterBar, Filters
@@ -26,9 +27,6 @@ from widgets.report_table import ReportTable
 from screens.choice_dialog import ChoiceDialog
 
 PAGE_SIZE = 50  # a page fills a 120×40 terminal; DataTable rows cost ~2 ms each to add
-SORTS = [("Cycle", "cycle"), ("Partner", "partner"), ("Status", "status"), ("PO number", "po"),
-         ("Lines", "lines"), ("Discrepancies", "discrepancies"), ("Comments", "comments"),
-         ("Total", "total"), ("Report number", "id")]
 
 
 class ReportListScreen(Screen[None]):
@@ -51,7 +49,7 @@ class ReportListScreen(Screen[None]):
         super().__init__()
         self.service, self.user, self.export_dir = service, user, export_dir
         self.filters = Filters()
-        self.sort, self.descending, self.page_offset = "cycle", True, 0
+        self.sort, self.descending, self.page_offset = DEFAULT_SORT, sort_order(DEFAULT_SORT).descending, 0
         self.total_count = 0
         self._cycles_known = False
 
@@ -109,7 +107,7 @@ class ReportListScreen(Screen[None]):
     def _summary(self, page: ReportPage, counts: dict[Status, int]) -> None:
         pages = max(1, -(-page.total_count // PAGE_SIZE))
         current = page.offset // PAGE_SIZE + 1
-        sort = dict((v, k) for k, v in SORTS)[self.sort]
+        sort = sort_order(self.sort).label
         counts_text = " ".join(f"{s.abbrev} {n:,}" for s, n in counts.items())
         summary = plain(f"{page.total_count:,} reports · p{current}/{pages} · {sort}"
                         f"{'↓' if self.descending else '↑'} │ {counts_text}")
@@ -175,11 +173,12 @@ class ReportListScreen(Screen[None]):
             if key == self.sort:
                 self.descending = not self.descending
             else:
-                self.sort, self.descending = key, key in ("cycle", "total", "discrepancies", "comments", "lines")
+                self.sort, self.descending = key, sort_order(key).descending
             self.page_offset = 0
             self.reload()
 
-        options = [(f"{label}{'  (current: Enter reverses)' if key == self.sort else ''}", key) for label, key in SORTS]
+        options = [(f"{s.label}{'  (current: Enter reverses)' if s.key == self.sort else ''}", s.key)
+                   for s in SORT_ORDERS]
         self.app.push_screen(ChoiceDialog("Sort reports by", options, self.sort), chosen)
 
     def action_next_page(self) -> None:

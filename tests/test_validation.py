@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
+from typing import get_args
 
 import pytest
 
 from lmp_tui.errors import InvalidInput
 from lmp_tui.commands import ApplyCode, Reject, SetChannelMargin, SetPO, SetUnitPrice, Submit
+from lmp_tui.sorting import DEFAULT_SORT, SORT_KEYS, SORT_ORDERS
 from lmp_tui.validation import ReportQuery, parse, parse_cycle
 
 
@@ -101,6 +103,20 @@ def test_query_refuses_unknown_sort_and_status():
         parse(ReportQuery, sort="nonsense")
     with pytest.raises(InvalidInput):
         parse(ReportQuery, status="lost")
+
+
+def test_one_table_of_sort_orders():
+    """The query accepts exactly the keys of lmp_tui.sorting, and the services know the
+    columns of each one, in the same order."""
+    from lmp_tui.services.queries import _SORT
+
+    assert SORT_KEYS == tuple(s.key for s in SORT_ORDERS)
+    assert len(set(SORT_KEYS)) == len(SORT_KEYS)
+    assert tuple(_SORT) == SORT_KEYS
+    assert get_args(ReportQuery.model_fields["sort"].annotation) == SORT_KEYS
+    assert ReportQuery().sort == DEFAULT_SORT in SORT_KEYS
+    for key in SORT_KEYS:
+        assert parse(ReportQuery, sort=key).sort == key
 
 
 @pytest.mark.parametrize("value", ["١٢.٥٠", "１２", "٣", "1٢", "12.５"])

@@ -13,6 +13,7 @@ from ..commands import ApplyCode
 from ..domain import Report, Status
 from ..pricing import CodeGrant
 from ..safetext import csv_cell
+from ..sorting import SORT_KEYS
 from ..storage.convert import report_from_row
 from ..storage.models import BillingReport, Partner, PromoCodeRow, Region, StaffUser
 from ..validation import ReportQuery, parse
@@ -20,9 +21,10 @@ from .base import ServiceBase
 from .pipeline import admit, verify
 from .views import PromoCodeView, ReportPage, ReportRow, StaffUserView
 
-_SORT = {
-    "partner": (BillingReport.partner_name,),
+#: the columns each sort order of :data:`lmp_tui.sorting.SORT_ORDERS` sorts by (then by id)
+_SORT: dict[str, tuple[Any, ...]] = {
     "cycle": (BillingReport.cycle, BillingReport.partner_name),
+    "partner": (BillingReport.partner_name,),
     "status": (BillingReport.status, BillingReport.review_reason, BillingReport.partner_name),
     "po": (BillingReport.po_number,),
     "lines": (BillingReport.line_count,),
@@ -31,6 +33,8 @@ _SORT = {
     "total": (BillingReport.total,),
     "id": (),
 }
+if tuple(_SORT) != SORT_KEYS:
+    raise RuntimeError(f"the sort columns {tuple(_SORT)} do not match lmp_tui.sorting's keys {SORT_KEYS}")
 
 CSV_COLUMNS = ("id", "partner", "company_id", "region", "cycle", "status", "review_reason",
                "auto_submitted", "po_number", "lines", "discrepancies", "comments", "total", "currency")
