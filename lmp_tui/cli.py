@@ -11,8 +11,12 @@ import sys
 from typing import Any, Callable, NoReturn, Sequence
 
 from . import render
+from .admin import IMPORT_ORDER
+from .domain import Role
 from .errors import InvalidInput, LmpError
+from .imports import MAX_PROBLEMS, ImportProblems
 from .safetext import display_text, json_text
+from .sorting import DEFAULT_SORT, SORT_KEYS
 from .services import BillingService
 from .settings import Settings
 from .storage.db import Database
@@ -20,6 +24,7 @@ from .validation import MAX_ID, parse_cycle, parse_status, parse_whole
 
 FORMATS_ROWS = ("table", "json", "csv")
 FORMATS = ("table", "json")
+ROLES = tuple(r.value for r in Role)
 
 
 def _number(what: str, low: int = 1, high: int = 2**63 - 1) -> Callable[[str], int]:
@@ -78,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--cycle", metavar="YYYY-MM")
     r.add_argument("--status", metavar="S", help="msp-preparing, under-review, rejected, submitted, completed")
     r.add_argument("--partner", metavar="TEXT", help="partner name contains TEXT")
-    r.add_argument("--sort", default="cycle", help="partner, cycle, status, po, lines, discrepancies, comments, total, id")
+    r.add_argument("--sort", default=DEFAULT_SORT, help=", ".join(SORT_KEYS))
     r.add_argument("--desc", action="store_true", help="sort descending")
     r.add_argument("--limit", type=_positive, help="at most this many")
     r.add_argument("--format", choices=FORMATS_ROWS, default="table")
@@ -121,8 +126,40 @@ def build_parser() -> argparse.ArgumentParser:
     c = cmd(sub, "codes", "list promotional codes", _codes)
     c.add_argument("--region", metavar="R")
     c.add_argument("--format", choices=FORMATS, default="table")
-    u = cmd(sub, "users", "list the staff users of your distributor", _users)
+    u = cmd(sub, "users", "list the staff users of your distributor; an admin adds and changes them", _users)
     u.add_argument("--format", choices=FORMATS, default="table")
+    us = u.add_subparsers(dest="users_command", metavar="ACTION")
+    s = cmd(us, "add", "add a staff user (admin)",
+            lambda svc, a: _user_done(svc.add_user(a.name, a.role), "added"))
+    s.add_argument("name")
+    s.add_argument("--role", required=True, choices=ROLES)
+    s = cmd(us, "set-role", "change a staff user's role (admin)",
+            lambda svc, a: _user_done(svc.set_role(a.name, a.role), "now has the role"))
+    s.add_argument("name")
+    s.add_argument("role", choices=ROLES)
+    s = cmd(us, "disable", "disable a staff user: it can do nothing until enabled (admin)",
+            lambda svc, a: _user_done(svc.disable_user(a.name), "is disabled"))
+    s.add_argument("name")
+    s = cmd(us, "enable", "enable a disabled staff user again (admin)",
+            lambda svc, a: _user_done(svc.enable_user(a.name), "is enabled"))
+    s.add_argument("name")
+
+    s = cmd(sub, "init", "first start: create the database, your distributor and its first admin", _init)
+    s.add_argument("--distributor", required=True, metavar="NAME", help="your company's name")
+    s.add_argument("--admin", required=True, metavar="LOGIN", help="the first admin's login name")
+
+    imp = cmd(sub, "import", "import a CSV file of regions, products, partners, prices, codes or usage (admin)",
+              _import)
+    imp.add_argument("kind", choices=IMPORT_ORDER, metavar="KIND", help=", ".join(IMPORT_ORDER))
+    imp.add_argument("file", metavar="FILE", help="UTF-8 CSV with a header row")
+    imp.add_argument("--cycle", metavar="YYYY-MM", help="the report cycle of a usage file")
+    imp.add_argument("--dry-run", action="store_true", help="check the file and print what would change; "
+                     "write nothing")
+    imp.add_argument("--format", choices=FORMATS, default="table")
+
+    s = cmd(sub, "audit", "the history of administration: users, reference data, imports", _audit)
+    s.add_argument("--limit", type=_positive, default=200)
+    s.add_argument("--format", choices=FORMATS, default="table")
 
     part = sub.add_parser("partner", help="record a partner's move (admin)").add_subparsers(
         dest="partner_command", required=True)
@@ -234,7 +271,86 @@ def _users(svc: BillingService, args: argparse.Namespace) -> int:
     if args.format == "json":
         _dump([render.user_json(u) for u in users])
     else:
-        _out(render.table(("Name", "Role", "Distributor"), ((u.name, u.role.value, u.distributor) for u in users)))
+        _out(render.table(("Name", "Role", "Enabled", "Distributor"),
+                          ((u.name, u.role.value, "yes" if u.enabled else "no", u.distributor) for u in users)))
+    return 0
+
+
+def _user_done(user: Any, what: str) -> int:
+    if what == "added":
+        what = f"added as {user.role.value} at {user.distributor}"
+    elif what == "now has the role":
+        what = f"now has the role {user.role.value}"
+    _out(f"Staff user {user.name} {what}.")
+    return 0
+
+
+def _init(db: Database, args: argparse.Namespace) -> int:
+    from .services import initialise
+
+    db.upgrade()
+    user = initialise(db, args.distributor, args.admin)
+    _out(f"{db.display_url} is ready for {user.distributor}; its first admin is {user.name}. Next: sign in as "
+         f"{user.name} (--user {user.name}), add staff (lmp-tui users add NAME --role billing) and import your "
+         "regions, products, partners, prices, codes and usage (lmp-tui import KIND FILE).")
+    return 0
+
+
+def _import(svc: BillingService, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .imports import read_file
+
+    bar = _ImportBar()
+    rows = read_file(Path(args.file), args.kind, progress=bar)
+    result = svc.import_rows(args.kind, Path(args.file).name, rows, cycle=args.cycle and parse_cycle(args.cycle),
+                             dry_run=args.dry_run, progress=bar)
+    bar.done()
+    if args.format == "json":
+        _dump(result.as_json())
+        return 0
+    verb = "would change" if result.dry_run else "changed"
+    for line in result.changes[:100] if result.dry_run else ():
+        _out(f"  {line}")
+    if result.dry_run and len(result.changes) > 100:
+        _out(f"  …and {len(result.changes) - 100:,} more change(s) (--format json lists them all)")
+    counts = "; ".join(f"{name}: {c.created:,} created, {c.updated:,} updated, {c.unchanged:,} unchanged"
+                       for name, c in result.counts.items()) or "nothing in it"
+    _out(f"{args.file} ({args.kind}) {verb}: {counts}." + (" Nothing was written (dry run)." if result.dry_run else ""))
+    return 0
+
+
+class _ImportBar:
+    """A progress bar on stderr, for files of more than a few thousand rows, when stderr is
+    a terminal (a script's log stays clean)."""
+
+    def __init__(self) -> None:
+        self.shown = False
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.live:
+            return
+        self.shown = True
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{phase:>8} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+def _audit(svc: BillingService, args: argparse.Namespace) -> int:
+    entries = svc.admin_history(args.limit)
+    if args.format == "json":
+        _dump([{"at": e.at.isoformat(), "actor": e.actor, "subject": e.subject, "key": e.key, "action": e.action,
+                "detail": e.detail} for e in entries])
+        return 0
+    _out(render.table(("When (UTC)", "Who", "What", "Which", "Change"),
+                      ((f"{e.at:%Y-%m-%d %H:%M}", e.actor, f"{e.subject} {e.action}", e.key, e.detail)
+                       for e in entries)))
     return 0
 
 
@@ -256,6 +372,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = _main(list(sys.argv[1:] if argv is None else argv))
         sys.stdout.flush()
         return code
+    except ImportProblems as err:  # one line a problem, as compilers do, then what to do
+        for problem in err.problems[:MAX_PROBLEMS]:
+            _fail(problem, prefix="")
+        if len(err.problems) > MAX_PROBLEMS:
+            _fail(f"…and {len(err.problems) - MAX_PROBLEMS:,} more problem(s).", prefix="")
+        return _fail("nothing was imported; correct the file and import it again.")
     except LmpError as err:
         return _fail(str(err))
     except KeyboardInterrupt:
@@ -291,7 +413,7 @@ def _main(argv: list[str]) -> int:
         return run_app(settings, url=url, user=getattr(args, "user", None), demo=args.demo,
                        open_report=args.open)
     func = args.func
-    makes_databases = func in (_db_upgrade, _demo)  # the only commands that create or migrate
+    makes_databases = func in (_db_upgrade, _demo, _init)  # the only commands that create or migrate
     db = Database.open(url, create=makes_databases, busy_timeout_s=settings.busy_timeout_s)
     try:
         if makes_databases:
@@ -301,9 +423,9 @@ def _main(argv: list[str]) -> int:
         db.dispose()
 
 
-def _fail(message: str, code: int = 1) -> int:
+def _fail(message: str, code: int = 1, prefix: str = "lmp-tui: ") -> int:
     try:
-        sys.stderr.write(f"lmp-tui: {display_text(message)}\n")
+        sys.stderr.write(f"{prefix}{display_text(message)}\n")
         sys.stderr.flush()
     except (BrokenPipeError, OSError):
         pass

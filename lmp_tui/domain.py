@@ -8,6 +8,7 @@ percentage, discrepancy, subtotal, total) are computed here and nowhere else.
 from __future__ import annotations
 
 import enum
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -124,6 +125,7 @@ class Action(str, enum.Enum):
     AUTO_SUBMIT = "automatic-submission"
     VENDOR_COMPLETE = "completed"
     VENDOR_RETURN = "returned"
+    IMPORT_USAGE = "usage-imported"
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,7 @@ TRANSITIONS: dict[Action, Transition] = {
                                        "record Trend Micro's completion"),
     Action.VENDOR_RETURN: Transition(frozenset({Status.SUBMITTED}), Status.UNDER_REVIEW,
                                      "record Trend Micro's return"),
+    Action.IMPORT_USAGE: Transition(frozenset({Status.MSP_PREPARING}), None, "replace its usage lines"),
 }
 
 #: Why no action is offered, by status (shown by the interface and used in refusals).
@@ -233,6 +236,17 @@ class Line:
         return money.subtotal(self.unit_price, self.chargeable, self.channel_margin, currency)
 
 
+def period_of(cycle: str) -> tuple[date, date]:
+    """The report period of a cycle ("2026-10"): its first and last day."""
+    year, month = int(cycle[:4]), int(cycle[5:])
+    return date(year, month, 1), date(year, month, monthrange(year, month)[1])
+
+
+def total_of(lines: list[Line], currency: str) -> Decimal:
+    """Total invoice amount: the sum of the rounded subtotals (rule)."""
+    return sum((ln.subtotal(currency) for ln in lines), start=money.round_money(Decimal(0), currency))
+
+
 def chargeable_for(provisioned: int, used: int | None, chargeable: int | None) -> int:
     """Chargeable equals Provisioned when Used is empty (doc), or when not given."""
     if used is None or chargeable is None:
@@ -277,7 +291,7 @@ class Report:
     @property
     def total(self) -> Decimal:
         """Total invoice amount: the sum of the rounded subtotals (rule)."""
-        return sum((ln.subtotal(self.currency) for ln in self.lines), start=money.round_money(Decimal(0), self.currency))
+        return total_of(self.lines, self.currency)
 
     @property
     def discrepancy_count(self) -> int:

@@ -5,6 +5,7 @@ and the interface asks here what to offer."""
 
 from __future__ import annotations
 
+from .admin import ADMIN_WHAT, AdminAction
 from .domain import TRANSITIONS, Action, Role, Status
 from .errors import NotAllowed
 
@@ -13,7 +14,7 @@ _STAFF = frozenset({Role.BILLING, Role.ADMIN})
 #: platform; only an admin may record them (rule)
 _ADMIN = frozenset({Role.ADMIN})
 
-POLICY: dict[Action, frozenset[Role]] = {
+POLICY: dict[Action | AdminAction, frozenset[Role]] = {
     Action.SET_PO: _STAFF,
     Action.APPLY_CODE: _STAFF,
     Action.SET_UNIT_PRICE: _STAFF,
@@ -26,10 +27,17 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.AUTO_SUBMIT: _ADMIN,
     Action.VENDOR_COMPLETE: _ADMIN,
     Action.VENDOR_RETURN: _ADMIN,
+    Action.IMPORT_USAGE: _ADMIN,
+    # administration: staff users, reference data, usage imports
+    AdminAction.ADD_USER: _ADMIN,
+    AdminAction.SET_ROLE: _ADMIN,
+    AdminAction.DISABLE_USER: _ADMIN,
+    AdminAction.ENABLE_USER: _ADMIN,
+    AdminAction.IMPORT: _ADMIN,
 }
 
 
-def may(action: Action, role: Role) -> bool:
+def may(action: Action | AdminAction, role: Role) -> bool:
     return role in POLICY[action]
 
 
@@ -38,11 +46,14 @@ def offered(action: Action, role: Role, status: Status) -> bool:
     return may(action, role) and status in TRANSITIONS[action].sources
 
 
-def authorise(action: Action, role: Role, what: str) -> None:
+def authorise(action: Action | AdminAction, role: Role, what: str | None = None) -> None:
     """Raise a clerk-readable :class:`NotAllowed` when ``role`` may not ask for ``action``
     (``what`` names it in the refusal)."""
     if may(action, role):
         return
+    if isinstance(action, AdminAction):
+        raise NotAllowed(f"You cannot {what or ADMIN_WHAT[action]}: only an admin may (your role is "
+                         f"{role.value}). Ask an admin of your distributor.")
     if role is Role.VIEWER:
         raise NotAllowed(f"You cannot {what}: your role is viewer (read-only). Ask a billing user or an admin.")
     raise NotAllowed(f"You cannot {what}: only an admin may record the other parties' moves.")

@@ -18,7 +18,7 @@ class PromoCode:
     code: str
     kind: CodeKind
     region_code: str
-    product_ids: frozenset[int]
+    product_ids: frozenset[int]  # empty: every product
     valid_from: date
     valid_to: date
     partner_id: int | None = None
@@ -53,7 +53,7 @@ def verify_code(report: Report, line: Line, typed: str, code: PromoCode | None) 
             f"{code.code} belongs to region {code.region_code}, not to the partner's region "
             f"{report.region_code}.",
         )
-    if line.product_id not in code.product_ids:
+    if code.product_ids and line.product_id not in code.product_ids:  # none listed: every product
         raise CodeRefused("product", f"{code.code} does not cover {line.name} (line {line.line_no}).")
     if code.valid_from > report.period_start or code.valid_to < report.period_end:
         raise CodeRefused(

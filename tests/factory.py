@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal as D
 
-from lmp_tui.demo.generator import period
-from lmp_tui.domain import CodeKind, EditableField, Line, ReviewReason, Role, Status
+from lmp_tui.domain import CodeKind, EditableField, Line, ReviewReason, Role, Status, period_of
 from lmp_tui.storage import models as m
 from lmp_tui.storage.db import Database
 
@@ -128,7 +127,7 @@ class World:
                 price, margin = PRICES[p.region.code][pname]
                 domain_lines.append(Line(no, self._products[pname], pname, "units", prov, used, charge, comment,
                                          price, margin, price, margin))
-            start, end = period(cycle)
+            start, end = period_of(cycle)
             row = m.BillingReport(
                 partner_id=p.id, distributor_id=p.distributor_id, partner_name=p.name, cycle=cycle,
                 period_start=start, period_end=end, status=status, review_reason=reason, auto_submitted=False,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from lmp_tui.cli import main
+from lmp_tui.storage.db import HEAD_REVISION
 
 
 @pytest.fixture(scope="session")
@@ -172,7 +173,7 @@ def test_codes_and_users(cli):
 
 def test_db_upgrade(cli):
     code, out, _ = cli("db", "upgrade")
-    assert code == 0 and "revision 0002" in out
+    assert code == 0 and f"revision {HEAD_REVISION}" in out
 
 
 def test_app_start_refusals_are_clear(tmp_path, monkeypatch, capsys):

@@ -117,10 +117,14 @@ def test_a_database_that_is_not_lmp_tuis(capsys, tmp_path):
 
 def test_an_older_database_asks_for_db_upgrade_which_migrates_it(capsys, demo_copy):
     url = f"sqlite:///{demo_copy}"
-    with sqlite3.connect(demo_copy) as conn:  # back to revision 0001: no DELETE trigger yet
-        conn.execute("DROP TRIGGER report_history_no_delete")
-        conn.execute("UPDATE alembic_version SET version_num = '0001'")
-    conn.close()
+    from alembic import command
+
+    from lmp_tui.storage.db import Database, alembic_config
+
+    old = Database.open(url)
+    with old.engine.begin() as conn:  # back to revision 0001, as an older lmp-tui left it
+        command.downgrade(alembic_config(conn), "0001")
+    old.dispose()
     err = refused_unchanged(capsys, demo_copy.parent, ["reports", "--db", url, "--user", "billing"])
     assert "older version" in err and f"lmp-tui db upgrade --db {url}" in err
     assert main(["db", "upgrade", "--db", url]) == 0
@@ -134,7 +138,7 @@ def test_an_older_database_asks_for_db_upgrade_which_migrates_it(capsys, demo_co
 def test_a_missing_file_or_folder_is_not_created(capsys, tmp_path):
     for path in (tmp_path / "typo.sqlite3", tmp_path / "no" / "such" / "folder" / "lmp.sqlite3"):
         err = refused_unchanged(capsys, tmp_path, ["reports", "--db", f"sqlite:///{path}", "--user", "billing"])
-        assert f"There is no database at {path}" in err and "lmp-tui db upgrade" in err
+        assert f"There is no database at {path}" in err and "lmp-tui init" in err
         assert not path.exists() and not (tmp_path / "no").exists()
     # the interface refuses the same way
     err = refused_unchanged(capsys, tmp_path, ["--db", f"sqlite:///{tmp_path / 'typo.sqlite3'}"])
@@ -145,7 +149,7 @@ def test_an_empty_file_is_refused_and_stays_empty(capsys, tmp_path):
     path = tmp_path / "empty.sqlite3"
     path.touch()
     err = refused_unchanged(capsys, tmp_path, ["users", "--db", f"sqlite:///{path}", "--user", "billing"])
-    assert "is empty" in err and "lmp-tui db upgrade" in err and "lmp-tui demo" in err
+    assert "is empty" in err and "lmp-tui init" in err and "lmp-tui demo" in err
     assert path.stat().st_size == 0
 
 
@@ -300,14 +304,14 @@ def test_postgresql_missing_or_empty_database(capsys, pg_cluster):
     from sqlalchemy import create_engine, text
 
     err = refused(capsys, ["reports", "--db", pg_cluster.url("no_such_db"), "--user", "billing"])
-    assert "does not exist" in err and "lmp-tui db upgrade" in err
+    assert "does not exist" in err and "lmp-tui init" in err
     admin = create_engine(pg_cluster.url("postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text("DROP DATABASE IF EXISTS lmp_empty"))
         conn.execute(text("CREATE DATABASE lmp_empty"))
     admin.dispose()
     err = refused(capsys, ["users", "--db", pg_cluster.url("lmp_empty"), "--user", "billing"])
-    assert "is empty" in err and "lmp-tui db upgrade" in err
+    assert "is empty" in err and "lmp-tui init" in err
     check = create_engine(pg_cluster.url("lmp_empty"))
     with check.connect() as conn:  # nothing was created in it
         assert conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar() == 0

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import random
 import uuid
-from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Callable
 
 from sqlalchemy import func, select, text
 
 from .. import money
-from ..domain import CodeKind, EditableField
+from ..domain import CodeKind, EditableField, period_of
 from ..errors import InvalidInput
 from ..storage.db import Database
 from ..storage import models as m
@@ -56,11 +55,6 @@ def cycle_list(last: str, n: int) -> list[str]:
         if month == 0:
             year, month = year - 1, 12
     return out[::-1]
-
-
-def period(cycle: str) -> tuple[date, date]:
-    year, month = int(cycle[:4]), int(cycle[5:])
-    return date(year, month, 1), date(year, month, monthrange(year, month)[1])
 
 
 def prepare_target(db: Database) -> None:
@@ -173,8 +167,8 @@ def _codes(s: Any, rng: random.Random, regions: dict[str, m.Region], products: l
            partners: list[m.Partner], cycles: list[str]) -> None:
     """Per region: a valid bounded code for every product, a valid code for two products,
     an expired one, a partner-specific one and one of the other kind."""
-    first, _ = period(cycles[0])
-    _, last = period(cycles[-1])
+    first, _ = period_of(cycles[0])
+    _, last = period_of(cycles[-1])
     current = (first, last + timedelta(days=365))
     for code, region in regions.items():
         pre = _code_prefix(code)

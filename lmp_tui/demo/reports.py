@@ -21,7 +21,7 @@ from ..commands import (
     VendorReturn,
     apply,
 )
-from ..domain import EditableField, Line, Report, ReviewReason, Status, check_transition, penalise
+from ..domain import EditableField, Line, Report, ReviewReason, Status, check_transition, penalise, period_of
 from ..storage import models as m
 from ..storage.db import Database
 from . import catalog as c
@@ -58,10 +58,8 @@ class ReportWriter:
                  products: list[tuple[int, str, str, bool]], prices: dict[tuple[int, int], tuple[Decimal, Decimal]],
                  region_codes: dict[str, tuple[EditableField, str]], progress: Callable[[int, int], None] | None,
                  total: int) -> None:
-        from .generator import period
-
         self.db, self.rng, self.cycles = db, rng, cycles
-        self.periods = [period(cy) for cy in cycles]
+        self.periods = [period_of(cy) for cy in cycles]
         self.products, self.prices, self.region_codes = products, prices, region_codes
         self.region_ids: dict[str, int] = {}
         self.progress, self.total = progress, total

@@ -4,14 +4,15 @@ them opens a database session of its own. Every change goes through one pipeline
 
 from __future__ import annotations
 
+from .admin import AdminMixin, ImportResult, initialise
 from .base import Clock, utcnow
 from .pipeline import ReportChanged
 from .queries import CSV_COLUMNS, QueriesMixin, csv_values
-from .views import CycleCloseResult, PromoCodeView, ReportPage, ReportRow, StaffUserView
+from .views import AdminEntryView, CycleCloseResult, PromoCodeView, ReportPage, ReportRow, StaffUserView
 from .writes import WritesMixin
 
 
-class BillingService(QueriesMixin, WritesMixin):
+class BillingService(QueriesMixin, WritesMixin, AdminMixin):
     """Everything one staff user can ask of the billing data.
 
     Every change is a command run through the pipeline: the user's role is authorised by
@@ -21,6 +22,6 @@ class BillingService(QueriesMixin, WritesMixin):
 
 
 __all__ = [
-    "BillingService", "Clock", "utcnow", "CSV_COLUMNS", "csv_values", "CycleCloseResult",
+    "AdminEntryView", "BillingService", "Clock", "ImportResult", "initialise", "utcnow", "CSV_COLUMNS", "csv_values", "CycleCloseResult",
     "PromoCodeView", "ReportChanged", "ReportPage", "ReportRow", "StaffUserView",
 ]

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..domain import Action, Report
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, NotAllowed, NotFound
 from ..storage.convert import report_from_row, write_back
 from ..storage.db import Database
 from ..storage.models import BillingReport, HistoryRow, StaffUser
@@ -106,10 +106,17 @@ class ServiceBase:
     def _user(self, session: Session) -> StaffUser:
         user = session.execute(select(StaffUser).where(StaffUser.name == self.user_name)).scalar_one_or_none()
         if user is None:
+            if session.scalar(select(StaffUser.id).limit(1)) is None:
+                raise NotFound("This database has no staff users yet. Start it with `lmp-tui init --distributor "
+                               "NAME --admin LOGIN` (the README's first start).")
             raise NotFound(
-                f"There is no staff user '{self.user_name}'. Sign in with --user NAME "
-                "(`lmp-tui users` lists them) or ask an admin to add you."
+                f"There is no staff user '{self.user_name}' in this database. Ask an admin of your distributor to "
+                f"add you (lmp-tui users add {self.user_name} --role billing), or sign in as your own user with "
+                "--user NAME."
             )
+        if not user.enabled:
+            raise NotAllowed(f"The staff user '{user.name}' is disabled and can do nothing. An admin of "
+                             f"{user.distributor.name} can enable it again (lmp-tui users enable {user.name}).")
         return user
 
     def _reading(self) -> "_Ctx":
@@ -120,7 +127,7 @@ class ServiceBase:
 
     def whoami(self) -> StaffUserView:
         with self._reading() as ctx:
-            return StaffUserView(ctx.user.name, ctx.user.role, ctx.user.distributor.name)
+            return StaffUserView(ctx.user.name, ctx.user.role, ctx.user.distributor.name, ctx.user.enabled)
 
 
 class _Ctx:

@@ -118,7 +118,7 @@ class QueriesMixin(ServiceBase):
             rows = ctx.session.scalars(
                 select(StaffUser).where(StaffUser.distributor_id == ctx.user.distributor_id).order_by(StaffUser.name)
             )
-            return [StaffUserView(u.name, u.role, u.distributor.name) for u in rows]
+            return [StaffUserView(u.name, u.role, u.distributor.name, u.enabled) for u in rows]
 
     def codes(self, region: str | None = None) -> list[PromoCodeView]:
         """Promotional codes, optionally of one region (by its code, e.g. NA)."""

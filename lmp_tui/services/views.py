@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from ..domain import Action, CodeKind, ReviewReason, Role, Status
@@ -15,11 +15,24 @@ class StaffUserView:
     name: str
     role: Role
     distributor: str
+    enabled: bool = True
 
     @property
     def can_act(self) -> bool:
         """Whether the role may act on reports at all (the policy decides)."""
         return may(Action.SAVE_DRAFT, self.role)
+
+
+@dataclass(frozen=True)
+class AdminEntryView:
+    """One entry of the administration history."""
+
+    at: datetime
+    actor: str
+    subject: str
+    key: str
+    action: str
+    detail: str
 
 
 @dataclass(frozen=True)

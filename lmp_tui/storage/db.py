@@ -33,7 +33,8 @@ _MIGRATIONS = Path(__file__).with_name("migrations")
 #: the schema revisions this version knows, oldest first (a test checks them against Alembic)
 REVISIONS = ("0001", "0002", "0003")
 HEAD_REVISION = REVISIONS[-1]
-CREATE_HINT = "`lmp-tui db upgrade --db URL` creates an empty one, `lmp-tui demo --db URL` one with demo data"
+CREATE_HINT = ("`lmp-tui init --db URL --distributor NAME --admin LOGIN` starts your own, "
+               "`lmp-tui demo --db URL` makes one with demo data")
 
 
 def normalise_url(url: str) -> str:
@@ -296,7 +297,7 @@ def translate(err: SQLAlchemyError, url: str) -> LmpError:
                                    "its permissions.")
     if "does not exist" in low and "database" in low:
         return DatabaseUnavailable(f"{detail.capitalize()} on the server of {url}; create it (createdb), then "
-                                   f"run `lmp-tui db upgrade --db {url}`.")
+                                   f"run `lmp-tui init --db {url} --distributor NAME --admin LOGIN`.")
     if "connection" in low or "could not connect" in low or "server" in low:
         return DatabaseUnavailable(f"Cannot reach the database {url} ({detail}); check the URL and that the "
                                    "server is running, then try again.")

@@ -1,0 +1,352 @@
+"""Administration as commands: staff users, and the imports of reference data and of the
+partners' usage. Pure pydantic models, validated at the edge like the report commands of
+:mod:`lmp_tui.commands`; the services carry them out in one transaction
+(:mod:`lmp_tui.services.admin`), authorised by the same policy table.
+
+Each import file row is one of the ``*Row`` models; :mod:`lmp_tui.imports` reads a CSV
+file into them and names every problem as ``FILE:LINE: column: what is wrong``."""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
+
+from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError, model_validator
+
+from .domain import CodeKind, EditableField, Role
+from .errors import InvalidInput
+from .money import CURRENCY_DECIMALS, quantum
+from .validation import ChannelMargin, CodeText, InputModel, UnitPrice, clerk_message, parse_whole
+from .safetext import find_unsafe
+
+
+class AdminAction(str, enum.Enum):
+    """Everything an admin can change besides a report; each is an admin history entry's
+    ``action``."""
+
+    ADD_USER = "user-added"
+    SET_ROLE = "user-role-changed"
+    DISABLE_USER = "user-disabled"
+    ENABLE_USER = "user-enabled"
+    IMPORT = "imported"
+
+
+#: how each is named in a refusal ("You cannot …")
+ADMIN_WHAT = {
+    AdminAction.ADD_USER: "add a staff user",
+    AdminAction.SET_ROLE: "change a staff user's role",
+    AdminAction.DISABLE_USER: "disable a staff user",
+    AdminAction.ENABLE_USER: "enable a staff user",
+    AdminAction.IMPORT: "import reference data or usage",
+}
+
+
+# --------------------------------------------------------------------------- field types
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _one_line(what: str, max_len: int, *, required: bool = True, pattern: re.Pattern[str] | None = None,
+              hint: str = "", upper: bool = False):
+    def check(value: Any) -> str | None:
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise ValueError(f"{what} must be text.")
+        value = value.strip()
+        if upper:
+            value = value.upper()
+        if not value:
+            if required:
+                raise ValueError(f"{what} is empty; {hint or 'fill it in'}.")
+            return None
+        if len(value) > max_len:
+            raise ValueError(f"{what} is {len(value)} characters long; it may have at most {max_len}.")
+        bad = find_unsafe(value, multiline=False)
+        if bad is not None:
+            raise ValueError(f"{what} contains a control character (U+{ord(bad):04X}); remove it.")
+        if pattern is not None and not pattern.match(value):
+            raise ValueError(f"{what} '{value}' is not valid: {hint}.")
+        return value
+
+    return check
+
+
+_LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+_REGION_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
+_COMPANY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,35}$")
+_DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+
+Login = Annotated[str, BeforeValidator(_one_line(
+    "The login name", 64, pattern=_LOGIN_RE,
+    hint="use 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"))]
+DistributorName = Annotated[str, BeforeValidator(_one_line("The distributor's name", 200,
+                                                            hint="type the distributor's name"))]
+RegionCode = Annotated[str, BeforeValidator(_one_line(
+    "The region", 16, pattern=_REGION_RE, upper=True, hint="use 1-16 letters, digits, '_' or '-', e.g. NA"))]
+ProductName = Annotated[str, BeforeValidator(_one_line("The product", 200, hint="name the product"))]
+Units = Annotated[str, BeforeValidator(_one_line("The units", 50, hint="name the license unit, e.g. seats"))]
+CompanyId = Annotated[str, BeforeValidator(_one_line(
+    "The company ID", 36, pattern=_COMPANY_RE, hint="use 1-36 letters, digits, '_' or '-'"))]
+PartnerName = Annotated[str, BeforeValidator(_one_line("The partner's name", 200, hint="name the partner"))]
+Place = Annotated[str | None, BeforeValidator(_one_line("The place", 100, required=False))]
+OptionalCompanyId = Annotated[str | None, BeforeValidator(_one_line(
+    "The partner", 36, required=False, pattern=_COMPANY_RE, hint="give the partner's company ID, or leave it empty"))]
+OptionalText = Annotated[str | None, BeforeValidator(_one_line("The text", 2000, required=False))]
+
+
+def _currency(value: Any) -> str:
+    text = (value or "").strip().upper() if isinstance(value, str) else ""
+    if text not in CURRENCY_DECIMALS:
+        known = ", ".join(sorted(CURRENCY_DECIMALS))
+        raise ValueError(f"'{str(value).strip()[:10]}' is not a currency lmp-tui knows; use one of {known}.")
+    return text
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    m = _DATE_RE.match(text)
+    try:
+        if m is None:
+            raise ValueError
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise ValueError(f"'{text[:20]}' is not a date; write it as YYYY-MM-DD, e.g. 2026-10-01.") from None
+
+
+def _count(what: str, *, required: bool):
+    def check(value: Any) -> int | None:
+        value = _blank_is_none(value)
+        if value is None:
+            if required:
+                raise ValueError(f"{what} is empty; give a whole number, 0 or more.")
+            return None
+        return parse_whole(value, what, low=0, high=1_000_000_000)
+
+    return check
+
+
+def _products(value: Any) -> tuple[str, ...]:
+    """``;``-separated product names; empty means every product."""
+    text = value if isinstance(value, str) else ""
+    names = [n.strip() for n in text.split(";")] if text.strip() else []
+    if any(not n for n in names):
+        raise ValueError("An empty product name sits between two ';'; separate product names with one ';'.")
+    check = _one_line("A product name", 200)
+    return tuple(check(n) or "" for n in names)
+
+
+Currency = Annotated[str, BeforeValidator(_currency)]
+Day = Annotated[date, BeforeValidator(_date)]
+Provisioned = Annotated[int, BeforeValidator(_count("Provisioned", required=True))]
+Used = Annotated[int | None, BeforeValidator(_count("Used", required=False))]
+Chargeable = Annotated[int | None, BeforeValidator(_count("Chargeable", required=False))]
+Products = Annotated[tuple[str, ...], BeforeValidator(_products)]
+OptionalUnitPrice = Annotated[UnitPrice | None, BeforeValidator(_blank_is_none)]
+OptionalMargin = Annotated[ChannelMargin | None, BeforeValidator(_blank_is_none)]
+
+
+# --------------------------------------------------------------------------- file rows
+
+
+class ImportRow(InputModel):
+    #: the columns that identify a row (a second row with the same key is refused)
+    KEY: ClassVar[tuple[str, ...]]
+    #: columns a file may leave out
+    OPTIONAL: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, k) for k in self.KEY)
+
+
+class RegionRow(ImportRow):
+    KEY = ("region",)
+    OPTIONAL = ("name",)
+    region: RegionCode
+    currency: Currency
+    code_kind: CodeKind
+    code_opens: EditableField
+    name: Annotated[str | None, BeforeValidator(_one_line("The region's name", 100, required=False))] = None
+
+
+class ProductRow(ImportRow):
+    KEY = ("product",)
+    product: ProductName
+    units: Units
+
+
+class PartnerRow(ImportRow):
+    KEY = ("company_id",)
+    company_id: CompanyId
+    name: PartnerName
+    city: Place
+    state: Place
+    region: RegionCode
+
+
+class PriceRow(ImportRow):
+    KEY = ("region", "product")
+    region: RegionCode
+    product: ProductName
+    unit_price: UnitPrice
+    channel_margin: ChannelMargin
+
+
+class CodeRow(ImportRow):
+    KEY = ("code",)
+    code: CodeText
+    kind: CodeKind
+    region: RegionCode
+    products: Products
+    valid_from: Day
+    valid_to: Day
+    partner: OptionalCompanyId
+    min_unit_price: OptionalUnitPrice
+    max_channel_margin: OptionalMargin
+
+    @model_validator(mode="after")
+    def _period(self) -> "CodeRow":
+        if self.valid_to < self.valid_from:
+            raise ValueError(f"valid_to {self.valid_to} is before valid_from {self.valid_from}.")
+        return self
+
+
+class UsageRow(ImportRow):
+    KEY = ("company_id", "product")
+    company_id: CompanyId
+    product: ProductName
+    provisioned: Provisioned
+    used: Used
+    chargeable: Chargeable
+    comment: OptionalText
+
+    @model_validator(mode="after")
+    def _chargeable(self) -> "UsageRow":
+        # Chargeable equals Provisioned when Used is empty; the partner may lower it (doc)
+        if self.chargeable is None:
+            return self
+        if self.used is None and self.chargeable != self.provisioned:
+            raise ValueError(f"chargeable must equal provisioned ({self.provisioned}) when used is empty; "
+                             "leave chargeable empty.")
+        if self.chargeable > self.provisioned:
+            raise ValueError(f"chargeable ({self.chargeable}) may not exceed provisioned ({self.provisioned}); "
+                             "the partner may only lower it.")
+        return self
+
+
+ImportKind = Literal["regions", "products", "partners", "prices", "codes", "usage"]
+ROW_MODELS: dict[str, type[ImportRow]] = {
+    "regions": RegionRow, "products": ProductRow, "partners": PartnerRow, "prices": PriceRow,
+    "codes": CodeRow, "usage": UsageRow,
+}
+#: the order a first start imports in (each kind names only what the ones before it made)
+IMPORT_ORDER: tuple[str, ...] = tuple(ROW_MODELS)
+
+
+def columns(kind: str) -> tuple[str, ...]:
+    return tuple(ROW_MODELS[kind].model_fields)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+class _AdminCommand(InputModel):
+    ACTION: ClassVar[AdminAction]
+
+
+class AddUser(_AdminCommand):
+    ACTION = AdminAction.ADD_USER
+    kind: Literal["add_user"] = "add_user"
+    name: Login
+    role: Role
+
+
+class SetRole(_AdminCommand):
+    ACTION = AdminAction.SET_ROLE
+    kind: Literal["set_role"] = "set_role"
+    name: Login
+    role: Role
+
+
+class DisableUser(_AdminCommand):
+    ACTION = AdminAction.DISABLE_USER
+    kind: Literal["disable_user"] = "disable_user"
+    name: Login
+
+
+class EnableUser(_AdminCommand):
+    ACTION = AdminAction.ENABLE_USER
+    kind: Literal["enable_user"] = "enable_user"
+    name: Login
+
+
+class Numbered(InputModel):
+    """A row of a file with the line it starts on (for the refusals)."""
+
+    line: int
+    row: Union[RegionRow, ProductRow, PartnerRow, PriceRow, CodeRow, UsageRow]
+
+
+class Import(_AdminCommand):
+    """Rows already checked one by one (:func:`lmp_tui.imports.read_file`); the service
+    checks them against each other and the database, then writes them all or none."""
+
+    ACTION = AdminAction.IMPORT
+    kind: Literal["import"] = "import"
+    what: ImportKind
+    source: str  # the file's name, for the history and the refusals
+    rows: tuple[Numbered, ...]
+    cycle: Annotated[str | None, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] = None
+    dry_run: bool = False
+
+    @model_validator(mode="after")
+    def _usage_has_cycle(self) -> "Import":
+        if self.what == "usage" and self.cycle is None:
+            raise ValueError("A usage import needs the report cycle: --cycle YYYY-MM.")
+        if self.what != "usage" and self.cycle is not None:
+            raise ValueError(f"--cycle belongs to usage imports, not to {self.what}.")
+        return self
+
+
+class InitialiseRequest(InputModel):
+    """A first start: the distributor and its first admin."""
+
+    distributor: DistributorName
+    admin: Login
+
+
+AdminCommand = Annotated[Union[AddUser, SetRole, DisableUser, EnableUser, Import], Field(discriminator="kind")]
+_ADMIN: TypeAdapter[Any] = TypeAdapter(AdminCommand)
+
+
+def admin_command(data: Any) -> Any:
+    if isinstance(data, _AdminCommand):
+        return data
+    try:
+        return _ADMIN.validate_python(data)
+    except ValidationError as err:
+        raise InvalidInput(clerk_message(err)) from None
+
+
+M = TypeVar("M", bound=InputModel)
+
+
+def parse_admin(model: type[M], **data: Any) -> M:
+    """Validate as ``model``; refused with a sentence naming the field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise InvalidInput(clerk_message(err)) from None
+
+
+def fits_currency(value: Decimal | None, currency: str) -> bool:
+    """Whether a unit price fits the currency's minor unit (no cents on a yen price)."""
+    return value is None or value == value.quantize(quantum(currency))

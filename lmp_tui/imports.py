@@ -1,0 +1,126 @@
+"""Reading an import file: UTF-8 CSV with a header row, comma-separated, the columns of its
+kind in any order. Every row is validated (pydantic, :mod:`lmp_tui.admin`) and every
+problem named as ``FILE:LINE: column: what is wrong``; the service then checks the rows
+against each other and the database. Nothing is written unless every row passes."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Callable
+
+from pydantic import ValidationError
+
+from .admin import ROW_MODELS, Numbered
+from .errors import InvalidInput, LmpError
+
+#: at most this many problems are listed; the rest are counted
+MAX_PROBLEMS = 50
+#: files with more rows than this show a progress bar
+PROGRESS_FROM = 2000
+
+Progress = Callable[[str, int, int], None]
+
+
+class ImportProblems(LmpError):
+    """The file was refused; ``problems`` are its ``FILE:LINE: column: what`` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = problems[:MAX_PROBLEMS]
+        more = len(problems) - len(shown)
+        tail = f"\n…and {more:,} more problem(s)." if more else ""
+        super().__init__("\n".join(shown) + tail + "\nNothing was imported; correct the file and import it again.")
+
+
+def _location(err: dict, model_fields: tuple[str, ...]) -> tuple[str, str]:
+    loc = [p for p in err.get("loc", ()) if isinstance(p, str)]
+    column = loc[0] if loc and loc[0] in model_fields else ""
+    msg = str(err.get("msg", "is not valid"))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    if err.get("type") == "enum":
+        msg = f"'{str(err.get('input', ''))[:40]}' is not one of the choices; " + msg[0].lower() + msg[1:]
+    return column, msg
+
+
+def read_file(path: Path, kind: str, progress: Progress | None = None) -> tuple[Numbered, ...]:
+    """The file's rows, each validated, with the line each starts on; or ImportProblems."""
+    model = ROW_MODELS[kind]
+    fields = tuple(model.model_fields)
+    required = [f for f in fields if f not in model.OPTIONAL]
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"There is no file {name}; check the path.") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{name} is a folder, not a file; give the CSV file's path.") from None
+    except OSError as err:
+        raise InvalidInput(f"Cannot read {name} ({err.strerror or 'refused'}); check the path and its permissions."
+                           ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise ImportProblems([f"{name}:{line}: the file is not UTF-8 text; save it as CSV UTF-8 and import "
+                              "it again."]) from None
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    problems: list[str] = []
+    try:
+        header = next(reader, None)
+    except csv.Error as err:
+        raise ImportProblems([f"{name}:1: the header is not valid CSV ({err})."]) from None
+    if header is None or not any(h.strip() for h in header):
+        raise ImportProblems([f"{name}:1: the file is empty; its first line must name the columns: "
+                              f"{', '.join(fields)}."])
+    names = [h.strip().lower() for h in header]
+    for i, col in enumerate(names):
+        if col not in fields:
+            problems.append(f"{name}:1: {col or '(empty)'}: not a column of a {kind} file; remove it "
+                            f"(the columns are {', '.join(fields)}).")
+        elif col in names[:i]:
+            problems.append(f"{name}:1: {col}: the column appears twice; keep one.")
+    missing = [f for f in required if f not in names]
+    if missing:
+        problems.append(f"{name}:1: {', '.join(missing)}: missing; a {kind} file needs the columns "
+                        f"{', '.join(required)}.")
+    if problems:
+        raise ImportProblems(problems)
+
+    rows: list[Numbered] = []
+    first_seen: dict[tuple, int] = {}
+    line = 2
+    total = text.count("\n")
+    try:
+        for values in reader:
+            start, line = line, reader.line_num + 1
+            if not any(v.strip() for v in values):
+                continue  # a blank line
+            if len(values) != len(names):
+                problems.append(f"{name}:{start}: the row has {len(values)} value(s) but the header names "
+                                f"{len(names)} column(s); check its commas and quotes.")
+                continue
+            try:
+                row = model.model_validate(dict(zip(names, values)))
+            except ValidationError as err:
+                for e in err.errors():
+                    column, msg = _location(e, fields)
+                    problems.append(f"{name}:{start}: {column + ': ' if column else ''}{msg}")
+                continue
+            earlier = first_seen.setdefault(row.key, start)
+            if earlier != start:
+                shown = " / ".join(str(k) for k in row.key)
+                problems.append(f"{name}:{start}: {', '.join(model.KEY)}: {shown} appears again (first on line "
+                                f"{earlier}); keep one row for it.")
+                continue
+            rows.append(Numbered.model_construct(line=start, row=row))
+            if progress is not None and total > PROGRESS_FROM and len(rows) % 1000 == 0:
+                progress("checking", reader.line_num, total)
+    except csv.Error as err:
+        problems.append(f"{name}:{line}: not valid CSV ({err}); check the quotes.")
+    if problems:
+        raise ImportProblems(problems)
+    if not rows:
+        raise ImportProblems([f"{name}:2: the file has a header but no rows; nothing to import."])
+    return tuple(rows)
