@@ -262,7 +262,8 @@ def _codes(svc: BillingService, args: argparse.Namespace) -> int:
     _out(render.table(
         ("Code", "Kind", "Region", "Valid from", "Valid to", "Partner", "Min price", "Max margin", "Products"),
         ((c.code, c.kind.value, c.region, c.valid_from, c.valid_to, c.partner or "", c.min_unit_price,
-          c.max_channel_margin, f"{len(c.products)} product(s)") for c in codes)))
+          c.max_channel_margin, f"{len(c.products)} product(s)" if c.products else "every product")
+         for c in codes)))
     return 0
 
 
@@ -303,7 +304,7 @@ def _import(svc: BillingService, args: argparse.Namespace) -> int:
 
     bar = _ImportBar()
     rows = read_file(Path(args.file), args.kind, progress=bar)
-    result = svc.import_rows(args.kind, Path(args.file).name, rows, cycle=args.cycle and parse_cycle(args.cycle),
+    result = svc.import_rows(args.kind, args.file, rows, cycle=args.cycle and parse_cycle(args.cycle),
                              dry_run=args.dry_run, progress=bar)
     bar.done()
     if args.format == "json":
