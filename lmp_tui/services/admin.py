@@ -614,9 +614,14 @@ def _write_usage(ctx: Acting, source: str, new_reports: list[dict[str, Any]], re
     for batch_start in range(0, len(new_reports), 1000):
         batch = new_reports[batch_start:batch_start + 1000]
         values = [{k: v for k, v in r.items() if not k.startswith("_")} for r in batch]
-        ids = s.execute(insert(BillingReport).returning(BillingReport.id, sort_by_parameter_order=True), values
-                        ).scalars().all()
-        for report_id, r in zip(ids, batch):
+        # one statement for the batch (an ordered RETURNING would be one per row on SQLite);
+        # a partner has one report a cycle, so its new id is found by partner
+        s.execute(insert(BillingReport).execution_options(render_nulls=True), values)
+        found = dict(s.execute(select(BillingReport.partner_id, BillingReport.id).where(
+            BillingReport.cycle == batch[0]["cycle"],
+            BillingReport.partner_id.in_([r["partner_id"] for r in batch]))).all())
+        for r in batch:
+            report_id = found[r["partner_id"]]
             line_rows(report_id, r["_lines"])
             history.append(_report_entry(ctx, report_id, f"usage imported from {source}: {r['line_count']} line(s), "
                                          f"total {money.format_money(r['total'], r['_currency'])}"))
@@ -638,7 +643,8 @@ def _write_usage(ctx: Acting, source: str, new_reports: list[dict[str, Any]], re
                                          f"{len(lines)} line(s), total {money.format_money(summary['total'], currency)}"))
             plan.changed_reports.append((report.id, report.version + 1))
     for i in range(0, len(lines_out), 5000):
-        s.execute(insert(LineItem), lines_out[i:i + 5000])
+        # render_nulls: rows with different empty fields still share one statement
+        s.execute(insert(LineItem).execution_options(render_nulls=True), lines_out[i:i + 5000])
     if history:
         s.execute(insert(HistoryRow), history)
     if progress is not None:
