@@ -12,15 +12,14 @@ import enum
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError, model_validator
 
 from .domain import CodeKind, EditableField, Role
 from .errors import InvalidInput
 from .money import CURRENCY_DECIMALS, quantum
-from .validation import ChannelMargin, CodeText, InputModel, UnitPrice, clerk_message, parse_whole
-from .safetext import find_unsafe
+from .validation import ChannelMargin, CodeText, InputModel, UnitPrice, clerk_message, parse_whole, text_check
 
 
 class AdminAction(str, enum.Enum):
@@ -53,28 +52,8 @@ def _blank_is_none(value: Any) -> Any:
 
 def _one_line(what: str, max_len: int, *, required: bool = True, pattern: re.Pattern[str] | None = None,
               hint: str = "", upper: bool = False):
-    def check(value: Any) -> str | None:
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            raise ValueError(f"{what} must be text.")
-        value = value.strip()
-        if upper:
-            value = value.upper()
-        if not value:
-            if required:
-                raise ValueError(f"{what} is empty; {hint or 'fill it in'}.")
-            return None
-        if len(value) > max_len:
-            raise ValueError(f"{what} is {len(value)} characters long; it may have at most {max_len}.")
-        bad = find_unsafe(value, multiline=False)
-        if bad is not None:
-            raise ValueError(f"{what} contains a control character (U+{ord(bad):04X}); remove it.")
-        if pattern is not None and not pattern.match(value):
-            raise ValueError(f"{what} '{value}' is not valid: {hint}.")
-        return value
-
-    return check
+    return text_check(what, max_len, required=required, empty_hint=hint or "fill it in", pattern=pattern,
+                      pattern_hint=hint, upper=upper)
 
 
 _LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -332,17 +311,6 @@ def admin_command(data: Any) -> Any:
         return data
     try:
         return _ADMIN.validate_python(data)
-    except ValidationError as err:
-        raise InvalidInput(clerk_message(err)) from None
-
-
-M = TypeVar("M", bound=InputModel)
-
-
-def parse_admin(model: type[M], **data: Any) -> M:
-    """Validate as ``model``; refused with a sentence naming the field."""
-    try:
-        return model.model_validate(data)
     except ValidationError as err:
         raise InvalidInput(clerk_message(err)) from None
 

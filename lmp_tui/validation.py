@@ -127,22 +127,34 @@ def _margin(value: Any) -> Decimal:
     return d
 
 
-def _text(what: str, *, required: bool):
+def text_check(what: str, max_len: int, *, required: bool, multiline: bool = False, empty_hint: str = "fill it in",
+               pattern: re.Pattern[str] | None = None, pattern_hint: str = "", upper: bool = False):
+    """A validator for free text: trimmed, empty allowed or not, bounded, no control
+    characters, and optionally of a pattern."""
     def check(value: Any) -> str | None:
         if value is None:
             value = ""
         if not isinstance(value, str):
             raise ValueError(f"{what} must be text.")
         value = value.strip()
+        if upper:
+            value = value.upper()
         if not value:
             if required:
-                raise ValueError(f"{what} cannot be empty; say what the partner must fix.")
+                raise ValueError(f"{what} cannot be empty; {empty_hint}.")
             return None
-        if len(value) > MAX_TEXT:
-            raise ValueError(f"{what} is {len(value)} characters long; it may have at most {MAX_TEXT}.")
-        return _printable(value, what, multiline=True)
+        if len(value) > max_len:
+            raise ValueError(f"{what} is {len(value)} characters long; it may have at most {max_len}.")
+        _printable(value, what, multiline=multiline)
+        if pattern is not None and not pattern.match(value):
+            raise ValueError(f"{what} '{value}' is not valid: {pattern_hint}.")
+        return value
 
     return check
+
+
+def _text(what: str, *, required: bool):
+    return text_check(what, MAX_TEXT, required=required, multiline=True, empty_hint="say what the partner must fix")
 
 
 def _cycle(value: Any) -> str:

@@ -66,7 +66,8 @@ BAD = {
     "codes": ("code,kind,region,products,valid_from,valid_to,partner,min_unit_price,max_channel_margin\n"
               "BD-NA-200,bid-desk,NA,,2026-01-01,2026-12-31,,,\n"
               "BD-NA-201,bid-desk,NA,,2026-12-31,2026-01-01,,,\n"
-              "PR-EU-202,promote,EU,Email Security,2026-10-01,2026-10-31,BERLIN-1,,30\n", "valid_to 2026-01-01 is before"),
+              "PR-EU-202,promote,EU,Email Security,2026-10-01,2026-10-31,BERLIN-1,,30\n",
+              "valid_to 2026-01-01 is before"),
     "usage": ("company_id,product,provisioned,used,chargeable,comment\nACME-1,Worry-Free Services,50,50,,\n"
               "ACME-1,Email Security,20,10,30,\nBERLIN-1,Email Security,5,5,,\n",
               "chargeable (30) may not exceed provisioned (20)"),
@@ -148,8 +149,8 @@ def test_first_start_to_a_submitted_report(run, tmp_path):
     assert all(e["actor"] == "ana" for e in audit)
     # a usage row for a report past MSP preparing is refused, naming the report and its status
     state = table_state(run.db)
-    code, _, err = run("import", "usage", write(tmp_path, "again.csv", FILES["usage"].replace("100,80,80", "100,90,90")),
-                       "--cycle", CYCLE)
+    again = write(tmp_path, "again.csv", FILES["usage"].replace("100,80,80", "100,90,90"))
+    code, _, err = run("import", "usage", again, "--cycle", CYCLE)
     assert code == 1 and f"again.csv:2: company_id: report #{rid} of Acme Networks" in err
     assert "Submitted to Trend Micro" in err and "nothing was imported" in err
     assert table_state(run.db) == state

@@ -30,7 +30,6 @@ from ..admin import (
     SetRole,
     admin_command,
     fits_currency,
-    parse_admin,
 )
 from ..domain import (
     WHY_READ_ONLY,
@@ -45,6 +44,7 @@ from ..domain import (
 )
 from ..errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from ..imports import ImportProblems
+from ..validation import parse
 from ..policy import authorise
 from ..storage.db import Database
 from ..storage.models import (
@@ -153,20 +153,20 @@ class AdminMixin(ServiceBase):
 
     # the named calls of the command line
     def add_user(self, name: str, role: str) -> StaffUserView:
-        return self.administer(parse_admin(AddUser, name=name, role=role))
+        return self.administer(parse(AddUser, name=name, role=role))
 
     def set_role(self, name: str, role: str) -> StaffUserView:
-        return self.administer(parse_admin(SetRole, name=name, role=role))
+        return self.administer(parse(SetRole, name=name, role=role))
 
     def disable_user(self, name: str) -> StaffUserView:
-        return self.administer(parse_admin(DisableUser, name=name))
+        return self.administer(parse(DisableUser, name=name))
 
     def enable_user(self, name: str) -> StaffUserView:
-        return self.administer(parse_admin(EnableUser, name=name))
+        return self.administer(parse(EnableUser, name=name))
 
     def import_rows(self, what: str, source: str, rows: Sequence[Numbered], *, cycle: str | None = None,
                     dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
-        cmd = parse_admin(Import, what=what, source=source, rows=tuple(rows), cycle=cycle, dry_run=dry_run)
+        cmd = parse(Import, what=what, source=source, rows=tuple(rows), cycle=cycle, dry_run=dry_run)
         return self.administer(cmd, progress)
 
     def admin_history(self, limit: int = 200) -> list[AdminEntryView]:
@@ -265,7 +265,7 @@ def initialise(db: Database, distributor: str, admin: str, clock: Callable[[], d
     """On a database with no distributor yet: the distributor and its first admin."""
     from ..admin import InitialiseRequest
 
-    req = parse_admin(InitialiseRequest, distributor=distributor, admin=admin)
+    req = parse(InitialiseRequest, distributor=distributor, admin=admin)
     with db.write() as session:
         existing = session.scalars(select(Distributor.name).order_by(Distributor.id)).first()
         if existing is not None:
