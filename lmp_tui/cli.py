@@ -298,26 +298,42 @@ def _init(db: Database, args: argparse.Namespace) -> int:
 
 
 def _import(svc: BillingService, args: argparse.Namespace) -> int:
+    import re
     from pathlib import Path
 
-    from .imports import read_file
+    from .imports import by_line, read_rows
 
+    cycle = args.cycle and parse_cycle(args.cycle)
+    named = re.search(r"(?<![0-9])(20[0-9]{2})-?(0[1-9]|1[0-2])(?![0-9])", Path(args.file).name)
+    if cycle and named and f"{named[1]}-{named[2]}" != cycle:
+        raise InvalidInput(f"The file name {Path(args.file).name} says {named[1]}-{named[2]}, but --cycle is {cycle}; "
+                           "give the cycle the file is for (or rename the file if --cycle is right).")
     bar = _ImportBar()
-    rows = read_file(Path(args.file), args.kind, progress=bar)
-    result = svc.import_rows(args.kind, args.file, rows, cycle=args.cycle and parse_cycle(args.cycle),
-                             dry_run=args.dry_run, progress=bar)
+    rows, problems = read_rows(Path(args.file), args.kind, progress=bar)
+    if rows:  # the database's checks of the good rows, listed with the file's problems in one round
+        try:
+            result = svc.import_rows(args.kind, args.file, rows, cycle=cycle, dry_run=args.dry_run or bool(problems),
+                                     progress=bar)
+        except ImportProblems as err:
+            problems += err.problems
     bar.done()
+    if problems:
+        raise ImportProblems(by_line(problems))
     if args.format == "json":
         _dump(result.as_json())
         return 0
-    verb = "would change" if result.dry_run else "changed"
     for line in result.changes[:100] if result.dry_run else ():
         _out(f"  {line}")
     if result.dry_run and len(result.changes) > 100:
         _out(f"  …and {len(result.changes) - 100:,} more change(s) (--format json lists them all)")
     counts = "; ".join(f"{name}: {c.created:,} created, {c.updated:,} updated, {c.unchanged:,} unchanged"
                        for name, c in result.counts.items()) or "nothing in it"
-    _out(f"{args.file} ({args.kind}) {verb}: {counts}." + (" Nothing was written (dry run)." if result.dry_run else ""))
+    if not any(c.created or c.updated for c in result.counts.values()):
+        _out(f"{args.file} ({args.kind}): nothing to change; {counts}.")
+    elif result.dry_run:
+        _out(f"{args.file} ({args.kind}) would change: {counts}. Nothing was written (dry run).")
+    else:
+        _out(f"{args.file} ({args.kind}) imported: {counts}.")
     return 0
 
 

@@ -6,6 +6,9 @@ against each other and the database. Nothing is written unless every row passes.
 from __future__ import annotations
 
 import csv
+import difflib
+import io
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -46,6 +49,16 @@ def _location(err: dict, model_fields: tuple[str, ...]) -> tuple[str, str]:
 
 def read_file(path: Path, kind: str, progress: Progress | None = None) -> tuple[Numbered, ...]:
     """The file's rows, each validated, with the line each starts on; or ImportProblems."""
+    rows, problems = read_rows(path, kind, progress)
+    if problems:
+        raise ImportProblems(problems)
+    return rows
+
+
+def read_rows(path: Path, kind: str, progress: Progress | None = None) -> tuple[tuple[Numbered, ...], list[str]]:
+    """The rows that passed, and the problems of those that did not (so that the database's
+    checks of the good rows can be listed with them, in one round). A file that cannot be
+    read, or whose header is wrong, raises ImportProblems at once."""
     model = ROW_MODELS[kind]
     fields = tuple(model.model_fields)
     required = [f for f in fields if f not in model.OPTIONAL]
@@ -65,7 +78,7 @@ def read_file(path: Path, kind: str, progress: Progress | None = None) -> tuple[
         line = raw[: err.start].count(b"\n") + 1
         raise ImportProblems([f"{name}:{line}: the file is not UTF-8 text; save it as CSV UTF-8 and import "
                               "it again."]) from None
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[str] = []
     try:
         header = next(reader, None)
@@ -74,14 +87,25 @@ def read_file(path: Path, kind: str, progress: Progress | None = None) -> tuple[
     if header is None or not any(h.strip() for h in header):
         raise ImportProblems([f"{name}:1: the file is empty; its first line must name the columns: "
                               f"{', '.join(fields)}."])
-    names = [h.strip().lower() for h in header]
+    typed = [h.strip() for h in header]
+    names = [h.lower() for h in typed]
+    if len(names) == 1 and ";" in names[0]:
+        raise ImportProblems([f"{name}:1: the columns are separated by ';', not ','; save the file as "
+                              "CSV UTF-8 (comma-separated) and import it again."])
+    missing = [f for f in required if f not in names]
     for i, col in enumerate(names):
         if col not in fields:
-            problems.append(f"{name}:1: {col or '(empty)'}: not a column of a {kind} file; remove it "
-                            f"(the columns are {', '.join(fields)}).")
+            guess = difflib.get_close_matches(col.replace(" ", "_"), [f for f in fields if f not in names], n=1,
+                                              cutoff=0.6)
+            if guess and guess[0] in missing:
+                missing.remove(guess[0])
+                problems.append(f"{name}:1: {typed[i]}: not a column of a {kind} file; did you mean {guess[0]}? "
+                                "Rename it.")
+            else:
+                problems.append(f"{name}:1: {typed[i] or '(empty)'}: not a column of a {kind} file; remove it "
+                                f"(the columns are {', '.join(fields)}).")
         elif col in names[:i]:
-            problems.append(f"{name}:1: {col}: the column appears twice; keep one.")
-    missing = [f for f in required if f not in names]
+            problems.append(f"{name}:1: {typed[i]}: the column appears twice; keep one.")
     if missing:
         problems.append(f"{name}:1: {', '.join(missing)}: missing; a {kind} file needs the columns "
                         f"{', '.join(required)}.")
@@ -119,8 +143,15 @@ def read_file(path: Path, kind: str, progress: Progress | None = None) -> tuple[
                 progress("checking", reader.line_num, total)
     except csv.Error as err:
         problems.append(f"{name}:{line}: not valid CSV ({err}); check the quotes.")
-    if problems:
-        raise ImportProblems(problems)
-    if not rows:
+    if not rows and not problems:
         raise ImportProblems([f"{name}:2: the file has a header but no rows; nothing to import."])
-    return tuple(rows)
+    return tuple(rows), problems
+
+
+def by_line(problems: list[str]) -> list[str]:
+    """Problems in the order of the file's lines (``FILE:LINE: …``)."""
+    def line(problem: str) -> int:
+        match = re.search(r":([0-9]+): ", problem)
+        return int(match[1]) if match else 0
+
+    return sorted(problems, key=line)

@@ -154,6 +154,10 @@ def test_first_start_to_a_submitted_report(run, tmp_path):
     assert code == 1 and f"again.csv:2: company_id: report #{rid} of Acme Networks" in err
     assert "Submitted to Trend Micro" in err and "nothing was imported" in err
     assert table_state(run.db) == state
+    # the month's file itself, run again after the submission, changes nothing and is not refused
+    code, out, err = run("import", "usage", str(tmp_path / "usage.csv"), "--cycle", CYCLE)
+    assert code == 0 and "nothing to change" in out and "3 unchanged" in out, err
+    assert table_state(run.db) == state
 
 
 @pytest.mark.parametrize("kind", list(BAD))
@@ -257,6 +261,40 @@ def test_file_problems_are_named_by_line_and_column(run, tmp_path):
     assert code == 1 and len(lines) == 52 and lines[50] == "…and 20 more problem(s)."
     code, _, err = run("import", "usage", str(tmp_path / "usage.csv"))
     assert code == 1 and "--cycle YYYY-MM" in err
+    # Excel in Europe separates by ';'; a misnamed column is named as typed, with its likely name
+    code, _, err = run("import", "partners", write(tmp_path, "semi.csv", "company_id;name;city;state;region\n"
+                                                                       "X-1;X;Oslo;;EU\n"))
+    assert code == 1 and err.splitlines()[0].endswith("separated by ';', not ','; save the file as CSV UTF-8 "
+                                                      "(comma-separated) and import it again.")
+    code, _, err = run("import", "partners", write(tmp_path, "typo.csv", "CompanyID,name,city,state,region\n"
+                                                                       "X-1,X,Oslo,,EU\n"))
+    assert code == 1 and "typo.csv:1: CompanyID: not a column of a partners file; did you mean company_id?" in err
+    assert "missing" not in err
+    # the file's problems and the database's come in one round, in the order of the lines
+    code, _, err = run("import", "usage", write(tmp_path, "two.csv", "company_id,product,provisioned,used,chargeable,"
+                                                                     "comment\nNOPE,Email Security,1,,,\n"
+                                                                     "ACME-1,Email Security,1.5,,,\n"), "--cycle", CYCLE)
+    problems = err.splitlines()
+    assert code == 1 and problems[0].startswith(f"{tmp_path}/two.csv:2: company_id: there is no partner NOPE")
+    assert problems[1].startswith(f"{tmp_path}/two.csv:3: provisioned:")
+    # a file named for another month than --cycle is refused before it is read
+    code, _, err = run("import", "usage", str(tmp_path / "usage.csv").replace("usage.csv", "usage-2026-09.csv"),
+                       "--cycle", CYCLE)
+    assert code == 1 and "says 2026-09, but --cycle is 2026-10" in err
+    assert table_state(run.db) == state
+
+
+def test_codes_that_could_never_be_verified_are_refused(run, tmp_path):
+    started(run, tmp_path)
+    state = table_state(run.db)
+    header = "code,kind,region,products,valid_from,valid_to,partner,min_unit_price,max_channel_margin\n"
+    cases = [("PR-NA-1,promote,NA,,2026-01-01,2026-12-31,,,\n", "kind: region NA uses Bid Desk Numbers"),
+             ("BD-NA-2,bid-desk,NA,,2026-01-01,2026-12-31,BERLIN-1,,\n", "partner: BERLIN-1 is in region EU, not NA"),
+             ("BD-NA-3,bid-desk,NA,,2026-01-01,2026-12-31,,,40\n", "max_channel_margin: region NA's codes open the "
+                                                                    "unit price")]
+    for row, expected in cases:
+        code, _, err = run("import", "codes", write(tmp_path, "code.csv", header + row))
+        assert code == 1 and f"code.csv:2: {expected}" in err, err
     assert table_state(run.db) == state
 
 

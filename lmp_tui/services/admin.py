@@ -32,8 +32,8 @@ from ..admin import (
     fits_currency,
 )
 from ..domain import (
-    WHY_READ_ONLY,
     Action,
+    EditableField,
     Line,
     Role,
     Status,
@@ -453,6 +453,23 @@ def _codes(ctx: Acting, cmd: Import, plan: _Plan, progress: Progress | None) -> 
         if cur is not None and cur.partner is not None and cur.partner.distributor_id != ctx.user.distributor_id:
             plan.problem(n.line, "code", f"{r.code} is reserved for another distributor's partner; check the code.")
             ok = False
+        # a code that could never be verified is refused now, not when a clerk types it
+        if region is not None and r.kind is not region.code_kind:
+            plan.problem(n.line, "kind", f"region {r.region} uses {region.code_kind.label}s, so a {r.kind.label} "
+                                         "there could never be verified; check the kind or the region.")
+            ok = False
+        if region is not None and partner is not None and partner.region_id != region.id:
+            plan.problem(n.line, "partner", f"{r.partner} is in region {partner.region.code}, not {r.region}; the "
+                                            "code could never be verified for it.")
+            ok = False
+        if region is not None:
+            opens = region.code_opens
+            unused = ("max_channel_margin", r.max_channel_margin) if opens is EditableField.UNIT_PRICE else (
+                "min_unit_price", r.min_unit_price)
+            if unused[1] is not None:
+                plan.problem(n.line, unused[0], f"region {r.region}'s codes open the {opens.label.lower()}, so "
+                                                f"{unused[0]} would never apply; leave it empty.")
+                ok = False
         if region is not None and not fits_currency(r.min_unit_price, region.currency):
             plan.problem(n.line, "min_unit_price", f"{r.min_unit_price} has more decimals than {region.currency} "
                                                    f"has ({money.minor_digits(region.currency)}).")
@@ -527,23 +544,10 @@ def _usage(ctx: Acting, cmd: Import, plan: _Plan, progress: Progress | None) -> 
             unit_price=unit_price, channel_margin=margin)))
 
     by_id = {p.id: p for p in partners.values()}
-    for partner_id, numbered in groups.items():
-        report = reports.get(partner_id)
-        if report is None:
-            continue
-        try:
-            check_transition(Action.IMPORT_USAGE, report.status)
-        except InvalidTransition:
-            plan.problem(numbered[0][0], "company_id", f"report #{report.id} of {by_id[partner_id].name} for "
-                                                       f"{cycle} is {report.status.label}; usage replaces the lines "
-                                                       "of a report only while it is MSP preparing. "
-                                                       f"{WHY_READ_ONLY.get(report.status, '')}".strip())
-    if plan.problems:
-        return
-
     known = _current_lines(s, [r.id for r in reports.values() if r.partner_id in groups])
+    product_names = {p.id: p.name for p in products.values()}
     new_reports: list[dict[str, Any]] = []
-    replaced: list[tuple[Any, list[Line]]] = []
+    replaced: list[tuple[Any, list[Line], str, dict[str, Any]]] = []
     counts = plan.counts["usage reports"]
     for partner_id, numbered in groups.items():
         lines = [ln for _, ln in numbered]
@@ -558,14 +562,25 @@ def _usage(ctx: Acting, cmd: Import, plan: _Plan, progress: Progress | None) -> 
             new_reports.append(dict(partner_id=partner_id, distributor_id=mine, partner_name=partner.name, cycle=cycle,
                                     period_start=start, period_end=end, status=Status.MSP_PREPARING, version=1,
                                     auto_submitted=False, _lines=lines, _currency=currency, **summary))
-        elif known.get(report.id) == [tuple(getattr(ln, k) for k in _LINE_KEY) for ln in lines]:
-            counts.unchanged += 1
-        else:
-            counts.updated += 1
-            plan.changes.append(f"replace the lines of report #{report.id} ({partner.name}, {cycle}): "
-                                f"{report.line_count} → {len(lines)} line(s), total "
-                                f"{money.format_money(summary['total'], currency)}")
-            replaced.append((report, lines, currency, summary))
+            continue
+        old = known.get(report.id, [])
+        if old == [_line_key(ln) for ln in lines]:
+            counts.unchanged += 1  # whatever its status: the same file again changes nothing
+            continue
+        try:
+            check_transition(Action.IMPORT_USAGE, report.status)
+        except InvalidTransition:
+            plan.problem(numbered[0][0], "company_id", f"report #{report.id} of {partner.name} for {cycle} is "
+                                                       f"{report.status.label}; its usage lines can be replaced only "
+                                                       "while it is MSP preparing, and these rows differ from them.")
+            continue
+        counts.updated += 1
+        plan.changes.append(f"replace the lines of report #{report.id} ({partner.name}, {cycle}): "
+                            f"{_line_changes(old, lines, product_names)}; total "
+                            f"{money.format_money(summary['total'], currency)}")
+        replaced.append((report, lines, currency, summary))
+    if plan.problems:
+        return
     if not new_reports and not replaced:
         return
     plan.history.append(("usage", f"cycle {cycle}", "imported",
@@ -576,6 +591,31 @@ def _usage(ctx: Acting, cmd: Import, plan: _Plan, progress: Progress | None) -> 
         _write_usage(ctx, cmd.source, new_reports, replaced, plan, progress)
 
     plan.steps.append(step)
+
+
+def _line_key(line: Line) -> tuple[Any, ...]:
+    return tuple(getattr(line, k) for k in _LINE_KEY)
+
+
+def _line_changes(old: list[tuple[Any, ...]], new: list[Line], names: dict[int, str], most: int = 3) -> str:
+    """What a replacement changes, line by line (old → new), the first few of them."""
+    said: list[str] = []
+    for no in range(1, max(len(old), len(new)) + 1):
+        before = dict(zip(_LINE_KEY, old[no - 1])) if no <= len(old) else None
+        after = new[no - 1] if no <= len(new) else None
+        if after is None:
+            said.append(f"line {no} {names.get(before['product_id'], '?')} removed")  # type: ignore[index]
+        elif before is None:
+            said.append(f"line {no} {after.name} added")
+        else:
+            diff = [f"{'product' if k == 'product_id' else k} "
+                    f"{_show(names.get(v, v) if k == 'product_id' else v)} → "
+                    f"{_show(names.get(getattr(after, k)) if k == 'product_id' else getattr(after, k))}"
+                    for k, v in before.items() if v != getattr(after, k)]
+            if diff:
+                said.append(f"line {no} {after.name}: {', '.join(diff)}")
+    more = f"; and {len(said) - most} more line change(s)" if len(said) > most else ""
+    return "; ".join(said[:most]) + more
 
 
 def _summary(lines: list[Line], currency: str) -> dict[str, Any]:
