@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, TabbedContent, TabPane
+from textual.widgets import DataTable, TabbedContent, TabPane, Tabs
 
 from lmp_tui import keymap
 from lmp_tui.domain import Action, EditableField, Report, Status
@@ -99,6 +99,8 @@ class BillingReportScreen(Screen[None]):
         self.query_one(HistoryTable).show(self.draft.saved)
         self._show_detail()
         self.sub_title = f"#{report.id}"
+        if self.focused is None or isinstance(self.focused, Tabs):  # the lines take the keys, not the tab bar
+            self.query_one(LineGrid).focus()
         self.refresh_bindings()
 
     def _show_detail(self) -> None:

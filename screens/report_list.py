@@ -63,7 +63,17 @@ class ReportListScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self._away = False
         self.reload()
+
+    def on_screen_suspend(self) -> None:
+        self._away = True  # a report was opened over the list
+
+    def on_screen_resume(self) -> None:
+        # back from a report: what was saved, submitted or rejected there shows at once
+        if self._away:
+            self._away = False
+            self.reload(keep_id=self.query_one(ReportTable).highlighted_id)
 
     # ---------------------------------------------------------------- loading
 

@@ -370,3 +370,28 @@ async def test_palette_runs_an_action(make_app, ui_world):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, InputDialog)
+
+
+async def test_back_from_a_report_shows_what_was_done_there_and_the_lines_take_the_keys(make_app, ui_world):
+    app = make_app()
+    rid = ui_world["jp"]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_report(pilot, app, rid)
+        assert isinstance(app.focused, LineGrid)  # not the Lines/History tab bar: Down moves the line
+        await pilot.press("down")
+        assert app.focused.cursor_row == 1
+        await pilot.press("p")
+        await type_text(pilot, "JP-0002")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.focused, LineGrid) and app.focused.cursor_row == 1  # the dialog gave the keys back
+        await pilot.press("s", "tab", "enter")
+        await settle(pilot)
+        assert screen.draft.saved.status is Status.SUBMITTED
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportListScreen)
+        table = app.screen.query_one(ReportTable)
+        row = [str(c) for c in table.get_row(str(rid))]
+        assert "Submitted to TM" in row and table.highlighted_id == rid  # without F5, on the same report
