@@ -109,7 +109,8 @@ class BillingReportScreen(Screen[None]):
         report = self.draft.working
         no = self.query_one(LineGrid).line_no
         line = next((ln for ln in report.lines if ln.line_no == no), None)
-        self.query_one(LineDetail).show(report, line, usage_only=report.status is Status.MSP_PREPARING)
+        self.query_one(LineDetail).show(report, line, usage_only=report.status is Status.MSP_PREPARING,
+                                        editable=self.can_edit)  # no key offered that would be refused
 
     @on(DataTable.RowHighlighted, "#grid")
     def _highlighted(self) -> None:

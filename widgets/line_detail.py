@@ -21,7 +21,7 @@ class LineDetail(Static):
     }
     """
 
-    def show(self, report: Report, line: Line | None, *, usage_only: bool) -> None:
+    def show(self, report: Report, line: Line | None, *, usage_only: bool, editable: bool = True) -> None:
         if line is None:
             self.update(plain("No lines."))
             return
@@ -51,7 +51,9 @@ class LineDetail(Static):
                 if line.code_bound is not None:
                     bound = (f", lowest {line.code_bound} {report.currency}"
                              if line.editable_field is EditableField.UNIT_PRICE else f", at most {line.code_bound}%")
-                add(f"{line.promo_code} opened the {field}{bound} (e edits)")
-            else:
+                add(f"{line.promo_code} opened the {field}{bound}" + (" (e edits)" if editable else ""))
+            elif editable:
                 add(f"(none) — c specifies a {report.code_kind.label} (opens {report.code_opens.label})")
+            else:
+                add("(none)")
         self.update(t)

@@ -110,9 +110,9 @@ class ServiceBase:
                 raise NotFound("This database has no staff users yet. Start it with `lmp-tui init --distributor "
                                "NAME --admin LOGIN` (the README's first start).")
             raise NotFound(
-                f"There is no staff user '{self.user_name}' in this database. Ask an admin of your distributor to "
-                f"add you (lmp-tui users add {self.user_name} --role billing), or sign in as your own user with "
-                "--user NAME."
+                f"There is no staff user '{self.user_name}' in this database (--user NAME or LMP_USER choose the "
+                "user; without them it is your login name). Ask an admin of your distributor to add you "
+                f"(lmp-tui users add {self.user_name} --role billing), or sign in as your own user with --user NAME."
             )
         if not user.enabled:
             raise NotAllowed(f"The staff user '{user.name}' is disabled and can do nothing. An admin of "
