@@ -145,6 +145,12 @@ def test_a_missing_file_or_folder_is_not_created(capsys, tmp_path):
     assert "There is no database" in err
 
 
+def test_a_relative_sqlite_path_is_explained(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # sqlite:///srv/lmp.sqlite3 meant /srv/lmp.sqlite3, but it is srv/ below here
+    err = refused_unchanged(capsys, tmp_path, ["reports", "--db", "sqlite:///srv/lmp.sqlite3", "--user", "billing"])
+    assert f"relative to the current folder {tmp_path}" in err and "sqlite:////srv/lmp.sqlite3" in err
+
+
 def test_an_empty_file_is_refused_and_stays_empty(capsys, tmp_path):
     path = tmp_path / "empty.sqlite3"
     path.touch()

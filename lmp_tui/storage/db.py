@@ -253,6 +253,9 @@ def alembic_config(connection: Any = None) -> Any:
 
 def _missing(path: Path, url: str) -> str:
     where = "" if path.parent.is_dir() else f" (the folder {path.parent} does not exist either)"
+    if not path.is_absolute():  # sqlite:///x is x in the current folder; an absolute path takes four slashes
+        where += (f"; {path} is relative to the current folder {Path.cwd()}: an absolute path takes four slashes, "
+                  f"sqlite:////{str(path).lstrip('/')}")
     return f"There is no database at {path}{where}; check --db, or create one: {CREATE_HINT.replace('URL', url)}."
 
 
