@@ -4,7 +4,8 @@ them opens a database session of its own. Every change goes through one pipeline
 
 from __future__ import annotations
 
-from .admin import AdminMixin, ImportResult, initialise
+from .admin import AdminMixin, initialise
+from .plan import ImportResult
 from .base import Clock, utcnow
 from .pipeline import ReportChanged
 from .queries import CSV_COLUMNS, QueriesMixin, csv_values
