@@ -11,20 +11,17 @@ import sys
 from typing import Any, Callable, NoReturn, Sequence
 
 from . import render
-from .admin import IMPORT_ORDER
-from .domain import Role
 from .errors import InvalidInput, LmpError
 from .imports import MAX_PROBLEMS, ImportProblems
-from .safetext import display_text, json_text
+from .cli_admin import add_admin_parsers, init_database
+from .console import FORMATS, FORMATS_ROWS, dump, out
+from .safetext import display_text
 from .sorting import DEFAULT_SORT, SORT_KEYS
 from .services import BillingService
 from .settings import Settings
 from .storage.db import Database
 from .validation import MAX_ID, parse_cycle, parse_status, parse_whole
 
-FORMATS_ROWS = ("table", "json", "csv")
-FORMATS = ("table", "json")
-ROLES = tuple(r.value for r in Role)
 
 
 def _number(what: str, low: int = 1, high: int = 2**63 - 1) -> Callable[[str], int]:
@@ -126,40 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = cmd(sub, "codes", "list promotional codes", _codes)
     c.add_argument("--region", metavar="R")
     c.add_argument("--format", choices=FORMATS, default="table")
-    u = cmd(sub, "users", "list the staff users of your distributor; an admin adds and changes them", _users)
-    u.add_argument("--format", choices=FORMATS, default="table")
-    us = u.add_subparsers(dest="users_command", metavar="ACTION")
-    s = cmd(us, "add", "add a staff user (admin)",
-            lambda svc, a: _user_done(svc.add_user(a.name, a.role), "added"))
-    s.add_argument("name")
-    s.add_argument("--role", required=True, choices=ROLES)
-    s = cmd(us, "set-role", "change a staff user's role (admin)",
-            lambda svc, a: _user_done(svc.set_role(a.name, a.role), "now has the role"))
-    s.add_argument("name")
-    s.add_argument("role", choices=ROLES)
-    s = cmd(us, "disable", "disable a staff user: it can do nothing until enabled (admin)",
-            lambda svc, a: _user_done(svc.disable_user(a.name), "is disabled"))
-    s.add_argument("name")
-    s = cmd(us, "enable", "enable a disabled staff user again (admin)",
-            lambda svc, a: _user_done(svc.enable_user(a.name), "is enabled"))
-    s.add_argument("name")
-
-    s = cmd(sub, "init", "first start: create the database, your distributor and its first admin", _init)
-    s.add_argument("--distributor", required=True, metavar="NAME", help="your company's name")
-    s.add_argument("--admin", required=True, metavar="LOGIN", help="the first admin's login name")
-
-    imp = cmd(sub, "import", "import a CSV file of regions, products, partners, prices, codes or usage (admin)",
-              _import)
-    imp.add_argument("kind", choices=IMPORT_ORDER, metavar="KIND", help=", ".join(IMPORT_ORDER))
-    imp.add_argument("file", metavar="FILE", help="UTF-8 CSV with a header row")
-    imp.add_argument("--cycle", metavar="YYYY-MM", help="the report cycle of a usage file")
-    imp.add_argument("--dry-run", action="store_true", help="check the file and print what would change; "
-                     "write nothing")
-    imp.add_argument("--format", choices=FORMATS, default="table")
-
-    s = cmd(sub, "audit", "the history of administration: users, reference data, imports", _audit)
-    s.add_argument("--limit", type=_positive, default=200)
-    s.add_argument("--format", choices=FORMATS, default="table")
+    add_admin_parsers(sub, cmd, _positive)
 
     part = sub.add_parser("partner", help="record a partner's move (admin)").add_subparsers(
         dest="partner_command", required=True)
@@ -184,25 +148,17 @@ def build_parser() -> argparse.ArgumentParser:
 # --------------------------------------------------------------------------- commands
 
 
-def _out(text: str) -> None:
-    sys.stdout.write(display_text(text, multiline=True) + "\n")
-
-
-def _dump(data: Any) -> None:
-    sys.stdout.write(json_text(data) + "\n")
-
-
 def _act(report: Any, what: str) -> int:
     from .money import format_money
 
-    _out(f"Report #{report.id}: {what}. Status: {report.status_text}; total "
+    out(f"Report #{report.id}: {what}. Status: {report.status_text}; total "
          f"{format_money(report.total, report.currency)}; version {report.version}.")
     return 0
 
 
 def _db_upgrade(db: Database, args: argparse.Namespace) -> int:
     db.upgrade()
-    _out(f"{db.display_url} is at schema revision {db.current_revision()}.")
+    out(f"{db.display_url} is at schema revision {db.current_revision()}.")
     return 0
 
 
@@ -213,7 +169,7 @@ def _demo(db: Database, args: argparse.Namespace) -> int:
                        last_cycle=parse_cycle(args.last_cycle))
     summary = generate(db, opts, progress=_progress_bar)
     sys.stderr.write("\n")
-    _out(f"Demo database {db.display_url}: {summary.reports} reports, {summary.lines} lines, "
+    out(f"Demo database {db.display_url}: {summary.reports} reports, {summary.lines} lines, "
          f"{summary.partners} partners, cycles {summary.cycles[0]} to {summary.cycles[-1]}. "
          "Sign in as billing, viewer or admin (or other-billing, of another distributor).")
     return 0
@@ -238,28 +194,28 @@ def _reports(svc: BillingService, args: argparse.Namespace) -> int:
         return 0
     rows = [r for page in svc.iter_pages(q, limit=args.limit) for r in page]
     if args.format == "json":
-        _dump([render.row_json(r) for r in rows])
+        dump([render.row_json(r) for r in rows])
     else:
-        _out(render.rows_table(rows))
-        _out(f"{len(rows)} report(s)")
+        out(render.rows_table(rows))
+        out(f"{len(rows)} report(s)")
     return 0
 
 
 def _show(svc: BillingService, args: argparse.Namespace) -> int:
     report = svc.load_report(args.id)
     if args.format == "json":
-        _dump(render.report_json(report))
+        dump(render.report_json(report))
     else:
-        _out(render.report_text(report))
+        out(render.report_text(report))
     return 0
 
 
 def _codes(svc: BillingService, args: argparse.Namespace) -> int:
     codes = svc.codes(args.region)
     if args.format == "json":
-        _dump([render.code_json(c) for c in codes])
+        dump([render.code_json(c) for c in codes])
         return 0
-    _out(render.table(
+    out(render.table(
         ("Code", "Kind", "Region", "Valid from", "Valid to", "Partner", "Min price", "Max margin", "Products"),
         ((c.code, c.kind.value, c.region, c.valid_from, c.valid_to, c.partner or "", c.min_unit_price,
           c.max_channel_margin, f"{len(c.products)} product(s)" if c.products else "every product")
@@ -267,113 +223,9 @@ def _codes(svc: BillingService, args: argparse.Namespace) -> int:
     return 0
 
 
-def _users(svc: BillingService, args: argparse.Namespace) -> int:
-    users = svc.users()
-    if args.format == "json":
-        _dump([render.user_json(u) for u in users])
-    else:
-        _out(render.table(("Name", "Role", "Enabled", "Distributor"),
-                          ((u.name, u.role.value, "yes" if u.enabled else "no", u.distributor) for u in users)))
-    return 0
-
-
-def _user_done(user: Any, what: str) -> int:
-    if what == "added":
-        what = f"added as {user.role.value} at {user.distributor}"
-    elif what == "now has the role":
-        what = f"now has the role {user.role.value}"
-    _out(f"Staff user {user.name} {what}.")
-    return 0
-
-
-def _init(db: Database, args: argparse.Namespace) -> int:
-    from .services import initialise
-
-    db.upgrade()
-    user = initialise(db, args.distributor, args.admin)
-    _out(f"{db.display_url} is ready for {user.distributor}; its first admin is {user.name}. Next: sign in as "
-         f"{user.name} (--user {user.name}), add staff (lmp-tui users add NAME --role billing) and import your "
-         "regions, products, partners, prices, codes and usage (lmp-tui import KIND FILE).")
-    return 0
-
-
-def _import(svc: BillingService, args: argparse.Namespace) -> int:
-    import re
-    from pathlib import Path
-
-    from .imports import by_line, read_rows
-
-    cycle = args.cycle and parse_cycle(args.cycle)
-    named = re.search(r"(?<![0-9])(20[0-9]{2})-?(0[1-9]|1[0-2])(?![0-9])", Path(args.file).name)
-    if cycle and named and f"{named[1]}-{named[2]}" != cycle:
-        raise InvalidInput(f"The file name {Path(args.file).name} says {named[1]}-{named[2]}, but --cycle is {cycle}; "
-                           "give the cycle the file is for (or rename the file if --cycle is right).")
-    bar = _ImportBar()
-    rows, problems = read_rows(Path(args.file), args.kind, progress=bar)
-    if rows:  # the database's checks of the good rows, listed with the file's problems in one round
-        try:
-            result = svc.import_rows(args.kind, args.file, rows, cycle=cycle, dry_run=args.dry_run or bool(problems),
-                                     progress=bar)
-        except ImportProblems as err:
-            problems += err.problems
-    bar.done()
-    if problems:
-        raise ImportProblems(by_line(problems))
-    if args.format == "json":
-        _dump(result.as_json())
-        return 0
-    for line in result.changes[:100] if result.dry_run else ():
-        _out(f"  {line}")
-    if result.dry_run and len(result.changes) > 100:
-        _out(f"  …and {len(result.changes) - 100:,} more change(s) (--format json lists them all)")
-    counts = "; ".join(f"{name}: {c.created:,} created, {c.updated:,} updated, {c.unchanged:,} unchanged"
-                       for name, c in result.counts.items()) or "nothing in it"
-    if not any(c.created or c.updated for c in result.counts.values()):
-        _out(f"{args.file} ({args.kind}): nothing to change; {counts}.")
-    elif result.dry_run:
-        _out(f"{args.file} ({args.kind}) would change: {counts}. Nothing was written (dry run).")
-    else:
-        _out(f"{args.file} ({args.kind}) imported: {counts}.")
-    return 0
-
-
-class _ImportBar:
-    """A progress bar on stderr, for files of more than a few thousand rows, when stderr is
-    a terminal (a script's log stays clean)."""
-
-    def __init__(self) -> None:
-        self.shown = False
-        self.live = sys.stderr.isatty()
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if not self.live:
-            return
-        self.shown = True
-        width = 30
-        filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r{phase:>8} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
-
-
-def _audit(svc: BillingService, args: argparse.Namespace) -> int:
-    entries = svc.admin_history(args.limit)
-    if args.format == "json":
-        _dump([{"at": e.at.isoformat(), "actor": e.actor, "subject": e.subject, "key": e.key, "action": e.action,
-                "detail": e.detail} for e in entries])
-        return 0
-    _out(render.table(("When (UTC)", "Who", "What", "Which", "Change"),
-                      ((f"{e.at:%Y-%m-%d %H:%M}", e.actor, f"{e.subject} {e.action}", e.key, e.detail)
-                       for e in entries)))
-    return 0
-
-
 def _close(svc: BillingService, args: argparse.Namespace) -> int:
     result = svc.close_cycle(args.cycle)
-    _out(f"Cycle {result.cycle} closed: {result.no_penalties} report(s) submitted automatically without "
+    out(f"Cycle {result.cycle} closed: {result.no_penalties} report(s) submitted automatically without "
          f"penalties, {result.penalties} with penalties; {result.untouched} were not being prepared "
          "and stay as they are.")
     return 0
@@ -430,7 +282,7 @@ def _main(argv: list[str]) -> int:
         return run_app(settings, url=url, user=getattr(args, "user", None), demo=args.demo,
                        open_report=args.open)
     func = args.func
-    makes_databases = func in (_db_upgrade, _demo, _init)  # the only commands that create or migrate
+    makes_databases = func in (_db_upgrade, _demo, init_database)  # the only commands that create or migrate
     db = Database.open(url, create=makes_databases, busy_timeout_s=settings.busy_timeout_s)
     try:
         if makes_databases:
