@@ -14,12 +14,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BeforeValidator, Field, TypeAdapter, model_validator
 
 from .domain import CodeKind, EditableField, Role
-from .errors import InvalidInput
 from .money import CURRENCY_DECIMALS, quantum
-from .validation import ChannelMargin, CodeText, InputModel, UnitPrice, clerk_message, parse_whole, text_check
+from .validation import ChannelMargin, CodeText, InputModel, UnitPrice, one_of, parse_whole, text_check
 
 
 class AdminAction(str, enum.Enum):
@@ -230,10 +229,6 @@ ROW_MODELS: dict[str, type[ImportRow]] = {
 IMPORT_ORDER: tuple[str, ...] = tuple(ROW_MODELS)
 
 
-def columns(kind: str) -> tuple[str, ...]:
-    return tuple(ROW_MODELS[kind].model_fields)
-
-
 # --------------------------------------------------------------------------- commands
 
 
@@ -307,12 +302,8 @@ _ADMIN: TypeAdapter[Any] = TypeAdapter(AdminCommand)
 
 
 def admin_command(data: Any) -> Any:
-    if isinstance(data, _AdminCommand):
-        return data
-    try:
-        return _ADMIN.validate_python(data)
-    except ValidationError as err:
-        raise InvalidInput(clerk_message(err)) from None
+    """An admin command from a dict (a script's JSON) or as it is; refused with a sentence."""
+    return one_of(_ADMIN, data, _AdminCommand)
 
 
 def fits_currency(value: Decimal | None, currency: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Callable, ClassVar, Literal, Union
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter
 
 from . import domain, pricing
 from .domain import AUTO_SUBMITTED_FLAG, TRANSITIONS, Action, Report, ReviewReason, Status
@@ -30,7 +30,7 @@ from .validation import (
     PONumber,
     Reason,
     UnitPrice,
-    clerk_message,
+    one_of,
 )
 
 VENDOR = "Trend Micro"
@@ -132,12 +132,7 @@ _COMMANDS: TypeAdapter[Any] = TypeAdapter(Command)
 
 def command(data: Any) -> Any:
     """A command from a dict (a script's JSON) or as it is; refused with a sentence."""
-    if isinstance(data, _Command):
-        return data
-    try:
-        return _COMMANDS.validate_python(data)
-    except ValidationError as err:
-        raise InvalidInput(clerk_message(err)) from None
+    return one_of(_COMMANDS, data, _Command)
 
 
 # --------------------------------------------------------------------------- carrying one out

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 from .domain import ReviewReason, Status
 from .errors import InvalidInput
@@ -224,6 +224,17 @@ def parse(model: type[M], **data: Any) -> M:
     """Validate ``data`` as ``model``; raise InvalidInput (a clerk's sentence) if refused."""
     try:
         return model.model_validate(data)
+    except ValidationError as err:
+        raise InvalidInput(clerk_message(err)) from None
+
+
+def one_of(union: TypeAdapter[Any], data: Any, base: type[BaseModel]) -> Any:
+    """A member of a pydantic union: a model as it is, or a dict (a script's JSON) validated;
+    refused with a sentence."""
+    if isinstance(data, base):
+        return data
+    try:
+        return union.validate_python(data)
     except ValidationError as err:
         raise InvalidInput(clerk_message(err)) from None
 

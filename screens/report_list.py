@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.actions import SkipAction
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
@@ -67,7 +67,8 @@ class ReportListScreen(Screen[None]):
         self.reload()
 
     def on_screen_suspend(self) -> None:
-        self._away = True  # a report was opened over the list
+        # a report opened over the list (a dialog over it changes nothing: no reload after it)
+        self._away = not isinstance(self.app.screen, ModalScreen)
 
     def on_screen_resume(self) -> None:
         # back from a report: what was saved, submitted or rejected there shows at once

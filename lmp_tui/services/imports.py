@@ -45,7 +45,7 @@ def import_rows(ctx: Acting, cmd: Import, progress: Progress | None) -> tuple[Im
 
 def _regions(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> None:
     s = ctx.session
-    existing = {r.code: r for r in s.scalars(select(Region))}
+    existing = _regions_by_code(ctx)
     with_reports = set(s.scalars(select(Partner.region_id).join(BillingReport, BillingReport.partner_id == Partner.id)
                                  .distinct()))
     for n in cmd.rows:

@@ -395,3 +395,21 @@ async def test_back_from_a_report_shows_what_was_done_there_and_the_lines_take_t
         table = app.screen.query_one(ReportTable)
         row = [str(c) for c in table.get_row(str(rid))]
         assert "Submitted to TM" in row and table.highlighted_id == rid  # without F5, on the same report
+
+
+async def test_the_list_reads_again_after_a_report_not_after_a_dialog(make_app, ui_world):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        reloads = []
+        original = screen.reload
+        screen.reload = lambda *a, **k: (reloads.append(1), original(*a, **k))
+        await pilot.press("o")  # the sort dialog, cancelled: nothing to read again
+        await pilot.press("escape")
+        await settle(pilot)
+        assert reloads == []
+        await open_report(pilot, app, ui_world["jp"])
+        await pilot.press("escape")
+        await settle(pilot)
+        assert reloads == [1]
