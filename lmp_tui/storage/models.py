@@ -212,3 +212,19 @@ class AdminHistoryRow(Base):
     key: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text)
+
+
+class StaffKey(Base):
+    """An OpenSSH public key that signs its staff user in to ``serve-ssh`` (migration 0004)."""
+
+    __tablename__ = "staff_keys"
+    __table_args__ = (Index("ix_staff_keys_user", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    #: OpenSSH's SHA256:… form, as ``ssh-keygen -lf`` prints it
+    fingerprint: Mapped[str] = mapped_column(String(100), unique=True)
+    algorithm: Mapped[str] = mapped_column(String(64))
+    public_key: Mapped[str] = mapped_column(Text)
+    comment: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user: Mapped[StaffUser] = relationship(lazy="joined")
