@@ -29,6 +29,9 @@ class AdminAction(str, enum.Enum):
     SET_ROLE = "user-role-changed"
     DISABLE_USER = "user-disabled"
     ENABLE_USER = "user-enabled"
+    ADD_KEY = "key-added"
+    REMOVE_KEY = "key-removed"
+    SHOW_USER = "user-shown"
     IMPORT = "imported"
 
 
@@ -38,6 +41,9 @@ ADMIN_WHAT = {
     AdminAction.SET_ROLE: "change a staff user's role",
     AdminAction.DISABLE_USER: "disable a staff user",
     AdminAction.ENABLE_USER: "enable a staff user",
+    AdminAction.ADD_KEY: "add an SSH key to a staff user",
+    AdminAction.REMOVE_KEY: "remove a staff user's SSH key",
+    AdminAction.SHOW_USER: "see a staff user's SSH keys",
     AdminAction.IMPORT: "import reference data or usage",
 }
 
@@ -262,6 +268,40 @@ class EnableUser(_AdminCommand):
     name: Login
 
 
+def _public_key(value: Any) -> Any:
+    from .sshkeys import PublicKey, parse_public_key
+
+    return value if isinstance(value, PublicKey) else parse_public_key(value if isinstance(value, str) else "")
+
+
+def _fingerprint(value: Any) -> str:
+    from .sshkeys import check_fingerprint
+
+    return check_fingerprint(value if isinstance(value, str) else "")
+
+
+class AddKey(_AdminCommand):
+    """An OpenSSH public key that will sign ``name`` in to ``lmp-tui serve-ssh``."""
+
+    ACTION = AdminAction.ADD_KEY
+    kind: Literal["add_key"] = "add_key"
+    name: Login
+    key: Annotated[Any, BeforeValidator(_public_key)]
+
+
+class RemoveKey(_AdminCommand):
+    ACTION = AdminAction.REMOVE_KEY
+    kind: Literal["remove_key"] = "remove_key"
+    name: Login
+    fingerprint: Annotated[str, BeforeValidator(_fingerprint)]
+
+
+class ShowUser(InputModel):
+    """Read only: a staff user and its keys."""
+
+    name: Login
+
+
 class Numbered(InputModel):
     """A row of a file with the line it starts on (for the refusals)."""
 
@@ -297,7 +337,8 @@ class InitialiseRequest(InputModel):
     admin: Login
 
 
-AdminCommand = Annotated[Union[AddUser, SetRole, DisableUser, EnableUser, Import], Field(discriminator="kind")]
+AdminCommand = Annotated[Union[AddUser, SetRole, DisableUser, EnableUser, AddKey, RemoveKey, Import],
+                         Field(discriminator="kind")]
 _ADMIN: TypeAdapter[Any] = TypeAdapter(AdminCommand)
 
 

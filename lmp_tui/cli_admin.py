@@ -40,6 +40,17 @@ def add_admin_parsers(sub: Any, cmd: Callable[..., argparse.ArgumentParser],
             lambda svc, a: _user_done(svc.enable_user(a.name), "is enabled"))
     s.add_argument("name")
 
+    s = cmd(us, "add-key", "add an OpenSSH public key that signs the user in to serve-ssh (admin)", _add_key)
+    s.add_argument("name")
+    s.add_argument("file", metavar="FILE", help="the user's public key file (.pub); - reads it from standard input")
+    s = cmd(us, "remove-key", "remove one of a user's SSH keys, named by its fingerprint (admin)",
+            lambda svc, a: _key_done(svc.remove_key(a.name, a.fingerprint), a.name, "removed from"))
+    s.add_argument("name")
+    s.add_argument("fingerprint", metavar="FINGERPRINT", help="SHA256:… as `users show NAME` lists it")
+    s = cmd(us, "show", "a staff user and its SSH keys (admin)", _show_user)
+    s.add_argument("name")
+    s.add_argument("--format", choices=FORMATS, default="table")
+
     s = cmd(sub, "init", "first start: create the database, your distributor and its first admin", init_database)
     s.add_argument("--distributor", required=True, metavar="NAME", help="your company's name")
     s.add_argument("--admin", required=True, metavar="LOGIN", help="the first admin's login name")
@@ -74,6 +85,32 @@ def _user_done(user: Any, what: str) -> int:
     elif what == "now has the role":
         what = f"now has the role {user.role.value}"
     out(f"Staff user {user.name} {what}.")
+    return 0
+
+
+def _add_key(svc: BillingService, args: argparse.Namespace) -> int:
+    from .imports import read_text
+
+    return _key_done(svc.add_key(args.name, read_text(args.file, "public key", limit=16_384)), args.name, "added to")
+
+
+def _key_done(key: Any, name: str, what: str) -> int:
+    out(f"Key {key.fingerprint} ({key.algorithm}{' ' + key.comment if key.comment else ''}) {what} {name}.")
+    return 0
+
+
+def _show_user(svc: BillingService, args: argparse.Namespace) -> int:
+    user, keys = svc.show_user(args.name)
+    if args.format == "json":
+        dump({**render.user_json(user), "enabled": user.enabled,
+              "keys": [{"fingerprint": k.fingerprint, "algorithm": k.algorithm, "comment": k.comment,
+                        "added_at": k.added_at.isoformat()} for k in keys]})
+        return 0
+    out(f"{user.name}: {user.role.value} at {user.distributor}, {'enabled' if user.enabled else 'disabled'}; "
+        f"{len(keys)} SSH key(s)")
+    if keys:
+        out(render.table(("Fingerprint", "Kind", "Comment", "Added (UTC)"),
+                         ((k.fingerprint, k.algorithm, k.comment, f"{k.added_at:%Y-%m-%d %H:%M}") for k in keys)))
     return 0
 
 

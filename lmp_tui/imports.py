@@ -47,6 +47,41 @@ def _location(err: dict, model_fields: tuple[str, ...]) -> tuple[str, str]:
     return column, msg
 
 
+STDIN = "-"
+
+
+def read_bytes(path: str, what: str, limit: int | None = None) -> tuple[str, bytes]:
+    """A file's name (for messages) and its bytes; ``-`` is standard input (how a file
+    reaches a command run over SSH). A file that cannot be read is one sentence."""
+    import sys
+
+    if path == STDIN:
+        raw = sys.stdin.buffer.read() if sys.stdin is not None else b""
+        name = "standard input"
+    else:
+        name = path
+        try:
+            raw = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise InvalidInput(f"There is no file {name}; check the path.") from None
+        except IsADirectoryError:
+            raise InvalidInput(f"{name} is a folder, not a file; give the {what}'s path.") from None
+        except OSError as err:
+            raise InvalidInput(f"Cannot read {name} ({err.strerror or 'refused'}); check the path and its "
+                               "permissions.") from None
+    if limit is not None and len(raw) > limit:
+        raise InvalidInput(f"{name} is too large for a {what} ({len(raw):,} bytes; at most {limit:,}).")
+    return name, raw
+
+
+def read_text(path: str, what: str, limit: int | None = None) -> str:
+    name, raw = read_bytes(path, what, limit)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{name} is not UTF-8 text; give the {what} as text.") from None
+
+
 def read_file(path: Path, kind: str, progress: Progress | None = None) -> tuple[Numbered, ...]:
     """The file's rows, each validated, with the line each starts on; or ImportProblems."""
     rows, problems = read_rows(path, kind, progress)
@@ -62,16 +97,7 @@ def read_rows(path: Path, kind: str, progress: Progress | None = None) -> tuple[
     model = ROW_MODELS[kind]
     fields = tuple(model.model_fields)
     required = [f for f in fields if f not in model.OPTIONAL]
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"There is no file {name}; check the path.") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{name} is a folder, not a file; give the CSV file's path.") from None
-    except OSError as err:
-        raise InvalidInput(f"Cannot read {name} ({err.strerror or 'refused'}); check the path and its permissions."
-                           ) from None
+    name, raw = read_bytes(str(path), "CSV file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:

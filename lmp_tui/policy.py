@@ -33,6 +33,9 @@ POLICY: dict[Action | AdminAction, frozenset[Role]] = {
     AdminAction.SET_ROLE: _ADMIN,
     AdminAction.DISABLE_USER: _ADMIN,
     AdminAction.ENABLE_USER: _ADMIN,
+    AdminAction.ADD_KEY: _ADMIN,
+    AdminAction.REMOVE_KEY: _ADMIN,
+    AdminAction.SHOW_USER: _ADMIN,
     AdminAction.IMPORT: _ADMIN,
 }
 

@@ -4,12 +4,13 @@ them opens a database session of its own. Every change goes through one pipeline
 
 from __future__ import annotations
 
-from .admin import AdminMixin, initialise
+from .admin import AdminMixin, KeyOwner, initialise, owner_of_key
 from .plan import ImportResult
 from .base import Clock, utcnow
 from .pipeline import ReportChanged
 from .queries import CSV_COLUMNS, QueriesMixin, csv_values
-from .views import AdminEntryView, CycleCloseResult, PromoCodeView, ReportPage, ReportRow, StaffUserView
+from .views import (AdminEntryView, CycleCloseResult, PromoCodeView, ReportPage, ReportRow, StaffKeyView,
+                    StaffUserView)
 from .writes import WritesMixin
 
 
@@ -24,5 +25,6 @@ class BillingService(QueriesMixin, WritesMixin, AdminMixin):
 
 __all__ = [
     "AdminEntryView", "BillingService", "Clock", "ImportResult", "initialise", "utcnow", "CSV_COLUMNS", "csv_values", "CycleCloseResult",
-    "PromoCodeView", "ReportChanged", "ReportPage", "ReportRow", "StaffUserView",
+    "KeyOwner", "owner_of_key", "PromoCodeView", "ReportChanged", "ReportPage", "ReportRow", "StaffKeyView",
+    "StaffUserView",
 ]

@@ -13,23 +13,25 @@ the distributor and its first admin on an empty database."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Sequence
 
 from sqlalchemy import func, select
 
-from ..admin import AddUser, DisableUser, EnableUser, Import, Numbered, SetRole, admin_command
+from ..admin import (AddKey, AddUser, AdminAction, DisableUser, EnableUser, Import, Numbered, RemoveKey, SetRole,
+                     ShowUser, admin_command)
 from ..domain import Role
 from ..errors import InvalidInput, NotAllowed, NotFound
 from ..policy import authorise
 from ..storage.db import Database
-from ..storage.models import AdminHistoryRow, Distributor, StaffUser
+from ..storage.models import AdminHistoryRow, Distributor, StaffKey, StaffUser
 from ..validation import parse
 from .base import Acting, ServiceBase, utcnow
 from .imports import import_rows
 from .plan import ImportResult, Progress, admin_entry
 from .pipeline import ReportChanged
-from .views import AdminEntryView, StaffUserView
+from .views import AdminEntryView, StaffKeyView, StaffUserView
 
 
 class AdminMixin(ServiceBase):
@@ -59,6 +61,20 @@ class AdminMixin(ServiceBase):
 
     def enable_user(self, name: str) -> StaffUserView:
         return self.administer(parse(EnableUser, name=name))
+
+    def add_key(self, name: str, key_text: str) -> StaffKeyView:
+        return self.administer(parse(AddKey, name=name, key=key_text))
+
+    def remove_key(self, name: str, fingerprint: str) -> StaffKeyView:
+        return self.administer(parse(RemoveKey, name=name, fingerprint=fingerprint))
+
+    def show_user(self, name: str) -> tuple[StaffUserView, list[StaffKeyView]]:
+        """A staff user of the distributor and its SSH keys (admin)."""
+        name = parse(ShowUser, name=name).name
+        with self._reading() as ctx:
+            authorise(AdminAction.SHOW_USER, ctx.user.role)
+            user = _find_user(ctx, name)
+            return _view(user), [_key_view(k) for k in _keys(ctx, user)]
 
     def import_rows(self, what: str, source: str, rows: Sequence[Numbered], *, cycle: str | None = None,
                     dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
@@ -143,9 +159,72 @@ def _enable(ctx: Acting, cmd: EnableUser) -> StaffUserView:
     return _view(user)
 
 
+def _keys(ctx: Acting, user: StaffUser) -> list[StaffKey]:
+    return list(ctx.session.scalars(select(StaffKey).where(StaffKey.user_id == user.id).order_by(StaffKey.id)))
+
+
+def _key_view(key: StaffKey) -> StaffKeyView:
+    return StaffKeyView(key.fingerprint, key.algorithm, key.comment, key.added_at)
+
+
+def _add_key(ctx: Acting, cmd: AddKey) -> StaffKeyView:
+    user = _find_user(ctx, cmd.name)
+    fingerprint = cmd.key.fingerprint
+    taken = ctx.session.execute(select(StaffKey).where(StaffKey.fingerprint == fingerprint)).scalar_one_or_none()
+    if taken is not None:
+        if taken.user_id == user.id:
+            raise InvalidInput(f"{user.name} already has the key {fingerprint}; nothing was changed.")
+        owner = taken.user.name if taken.user.distributor_id == ctx.user.distributor_id else "another staff user"
+        raise InvalidInput(f"The key {fingerprint} already signs in {owner}; a key belongs to one person. Ask "
+                           f"{user.name} for a key of their own (ssh-keygen -t ed25519).")
+    key = StaffKey(user_id=user.id, fingerprint=fingerprint, algorithm=cmd.key.algorithm,
+                   public_key=cmd.key.openssh, comment=cmd.key.comment, added_at=ctx.now)
+    ctx.session.add(key)
+    ctx.session.add(AdminHistoryRow(**admin_entry(ctx, "user", user.name, "key added",
+                                                  f"{cmd.key.algorithm} {fingerprint} {cmd.key.comment}".rstrip())))
+    ctx.session.flush()
+    return _key_view(key)
+
+
+def _remove_key(ctx: Acting, cmd: RemoveKey) -> StaffKeyView:
+    user = _find_user(ctx, cmd.name)
+    key = next((k for k in _keys(ctx, user) if k.fingerprint == cmd.fingerprint), None)
+    if key is None:
+        raise NotFound(f"{user.name} has no key {cmd.fingerprint}; `lmp-tui users show {user.name}` lists its "
+                       "keys.")
+    view = _key_view(key)
+    ctx.session.delete(key)
+    ctx.session.add(AdminHistoryRow(**admin_entry(ctx, "user", user.name, "key removed",
+                                                  f"{key.algorithm} {key.fingerprint} {key.comment}".rstrip())))
+    return view
+
+
 _USERS: dict[type, Callable[[Acting, Any], Any]] = {
     AddUser: _add_user, SetRole: _set_role, DisableUser: _disable, EnableUser: _enable,
+    AddKey: _add_key, RemoveKey: _remove_key,
 }
+
+
+# --------------------------------------------------------------------------- the SSH server's question
+
+
+@dataclass(frozen=True)
+class KeyOwner:
+    """Whom a key signs in, as the SSH server decides it (never what the client says)."""
+
+    name: str
+    enabled: bool
+    distributor: str
+
+
+def owner_of_key(db: Database, fingerprint: str) -> KeyOwner | None:
+    """The staff user an SSH public key belongs to, or None: the server's lookup, made
+    before anyone is signed in."""
+    with db.read() as session:
+        key = session.execute(select(StaffKey).where(StaffKey.fingerprint == fingerprint)).scalar_one_or_none()
+        if key is None:
+            return None
+        return KeyOwner(key.user.name, key.user.enabled, key.user.distributor.name)
 
 
 # --------------------------------------------------------------------------- a first start

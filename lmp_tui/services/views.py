@@ -24,6 +24,16 @@ class StaffUserView:
 
 
 @dataclass(frozen=True)
+class StaffKeyView:
+    """One of a staff user's SSH public keys."""
+
+    fingerprint: str
+    algorithm: str
+    comment: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
 class AdminEntryView:
     """One entry of the administration history."""
 
