@@ -1,0 +1,480 @@
+"""``lmp-tui serve-ssh``: staff sign in with an SSH key, and the key decides who they are.
+
+Trust model: the server, not the client, decides the user and the database. The client
+proves it holds a private key; the server looks the public key up in ``staff_keys`` and
+runs lmp-tui as that key's staff user, on the server's own database URL. The SSH login
+name, the client's environment and its options decide nothing; passwords, keyboard
+interaction, forwarding and file transfer are all refused.
+
+Each session runs lmp-tui in a child process of its own, with an environment the server
+builds from nothing:
+
+* with a terminal (``ssh host``): the interface, in a pseudo-terminal of its own; window
+  changes are passed on, TERM is the client's, and the colour system is chosen from what
+  the client told (so a client that does not forward COLORTERM still looks right);
+* with a command (``ssh host reports --format json``): the command line, its output and
+  exit status passed back; ``--db``, ``--user``, ``--demo`` and the commands that make or
+  serve databases are refused by the child (``LMP_SSH_SESSION``), whatever their spelling.
+
+Closing the connection ends the child (a hangup); the child ending closes the session.
+Every session leaves one log line: user, key, client, start, end, command, exit, bytes."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+import pty
+import re
+import signal
+import struct
+import sys
+import termios
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from .services import owner_of_key
+from .sshkeys import fingerprint_of
+from .storage.db import Database
+
+log = logging.getLogger("lmp_tui.ssh")
+
+DEFAULT_LISTEN = "127.0.0.1:2222"
+HOST_KEY_FILE = "ssh_host_ed25519_key"
+_TERM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
+#: what a terminal is left in when its session is cut from outside: main screen, cursor
+#: shown, no mouse reports, no bracketed paste, colours reset
+_TERMINAL_RESET = b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1049l\x1b[?25h\x1b[0m\r\n"
+
+
+@dataclass(frozen=True)
+class Limits:
+    sessions: int = 50
+    per_user: int = 5
+    idle_s: float = 30 * 60
+
+
+@dataclass
+class Session:
+    user: str
+    fingerprint: str
+    client: str
+    command: str | None
+    terminal: bool
+    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    bytes_in: int = 0
+    bytes_out: int = 0
+    last_input: float = field(default_factory=time.monotonic)
+
+
+class Registry:
+    """The sessions open now, for the limits."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.open: list[Session] = []
+
+    def admit(self, session: Session) -> str | None:
+        """Why the session may not start, or None (and it is counted)."""
+        if len(self.open) >= self.limits.sessions:
+            return (f"the server holds its limit of {self.limits.sessions} sessions; try again in a few minutes, "
+                    "or ask whoever runs it to raise --max-sessions.")
+        mine = sum(1 for s in self.open if s.user == session.user)
+        if mine >= self.limits.per_user:
+            return (f"{session.user} already has {mine} sessions open, the limit per user; close one of them "
+                    "and connect again.")
+        self.open.append(session)
+        return None
+
+    def close(self, session: Session) -> None:
+        if session in self.open:
+            self.open.remove(session)
+
+
+# --------------------------------------------------------------------------- the host key
+
+
+def load_host_key(path: Path) -> tuple[asyncssh.SSHKey, bool]:
+    """The server's host key, made on first start (Ed25519, readable by the owner only)."""
+    if path.exists():
+        try:
+            return asyncssh.read_private_key(str(path)), False
+        except (asyncssh.KeyImportError, OSError) as err:
+            raise RuntimeError(f"The host key {path} cannot be read ({err}); give another with --host-key, or "
+                               "move this one away to have a new one made.") from None
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(key.export_private_key())
+    path.with_name(path.name + ".pub").write_bytes(key.export_public_key())
+    return key, True
+
+
+def host_fingerprint(key: asyncssh.SSHKey) -> str:
+    return fingerprint_of(key.public_data)
+
+
+# --------------------------------------------------------------------------- authentication
+
+
+class _Auth(asyncssh.SSHServer):
+    """Public keys only; the key, looked up in the database, decides the user."""
+
+    def __init__(self, server: "LmpSshServer") -> None:
+        self.server = server
+        self.conn: asyncssh.SSHServerConnection | None = None
+        self.user: str | None = None
+        self.fingerprint: str | None = None
+        self.refusal: str | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+
+    def begin_auth(self, username: str) -> bool:
+        return True  # always authenticate; the login name itself decides nothing
+
+    def password_auth_supported(self) -> bool:
+        return False
+
+    def kbdint_auth_supported(self) -> bool:
+        return False
+
+    def host_based_auth_supported(self) -> bool:
+        return False
+
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        fingerprint = fingerprint_of(key.public_data)
+        try:
+            owner = await asyncio.get_running_loop().run_in_executor(None, owner_of_key, self.server.db, fingerprint)
+        except Exception as err:  # the database is down: refuse, and say so in the server's log
+            log.error("key lookup failed (%s): refusing %s", type(err).__name__, fingerprint)
+            return False
+        if owner is None or not owner.enabled:
+            self.refusal = "disabled user " + owner.name if owner else "unknown key"
+            log.info("refused %s from %s: %s", fingerprint, self._peer(), self.refusal)
+            return False
+        # the last key accepted is the one the client signs with next: it decides the user
+        self.user, self.fingerprint = owner.name, fingerprint
+        return True
+
+    def _peer(self) -> str:
+        peer = self.conn.get_extra_info("peername") if self.conn else None
+        return f"{peer[0]}:{peer[1]}" if peer else "?"
+
+
+# --------------------------------------------------------------------------- the server
+
+
+class LmpSshServer:
+    def __init__(self, db: Database, url: str, data_dir: Path, limits: Limits, *, busy_timeout_s: float | None = None
+                 ) -> None:
+        self.db, self.url, self.data_dir, self.limits = db, url, data_dir, limits
+        self.busy_timeout_s = busy_timeout_s
+        self.registry = Registry(limits)
+
+    async def start(self, host: str, port: int, host_key: asyncssh.SSHKey) -> asyncssh.SSHAcceptor:
+        return await asyncssh.create_server(
+            lambda: _Auth(self), host, port, server_host_keys=[host_key], process_factory=self._session,
+            encoding=None, line_editor=False, agent_forwarding=False, x11_forwarding=False, allow_scp=False,
+            sftp_factory=None, password_auth=False, kbdint_auth=False, login_timeout=60,
+            keepalive_interval=60, keepalive_count_max=3)
+
+    # ---------------------------------------------------------------- one session
+
+    async def _session(self, process: asyncssh.SSHServerProcess) -> None:
+        auth: _Auth = process.get_extra_info("connection").get_owner()
+        peer = process.get_extra_info("peername")
+        session = Session(user=auth.user or "?", fingerprint=auth.fingerprint or "?",
+                          client=f"{peer[0]}:{peer[1]}" if peer else "?", command=process.command,
+                          terminal=process.term_type is not None)
+        code: int | None = None
+        refusal = self.registry.admit(session)
+        try:
+            if refusal is not None:
+                code = self._refuse(process, session, refusal)
+            elif not session.terminal and not session.command:
+                code = self._refuse(process, session, "give a command (e.g. `ssh HOST reports --format json`), or "
+                                    "connect with a terminal (ssh -t HOST) for the interface.")
+            else:
+                code = await self._run_child(process, session)
+        except (asyncssh.Error, OSError, ConnectionError) as err:
+            log.info("session of %s ended on %s", session.user, type(err).__name__)
+        finally:
+            self.registry.close(session)
+            self._log(session, code)
+            if code is not None and not process.is_closing():
+                process.exit(code)
+            elif not process.is_closing():
+                process.close()
+
+    def _refuse(self, process: asyncssh.SSHServerProcess, session: Session, why: str) -> int:
+        text = f"lmp-tui: {why}\r\n" if session.terminal else f"lmp-tui: {why}\n"
+        process.stderr.write(text.encode())
+        return 1
+
+    def _child_env(self, process: asyncssh.SSHServerProcess, session: Session) -> dict[str, str]:
+        """Built from nothing: the database and the user are the server's; of the client's,
+        only its terminal type and whether it shows true colour are taken (checked)."""
+        env = {
+            "PATH": os.environ.get("PATH", os.defpath), "HOME": str(self.data_dir), "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8", "LMP_DATABASE_URL": self.url, "LMP_USER": session.user,
+            "LMP_DATA_DIR": str(self.data_dir), "LMP_SSH_SESSION": "1", "PYTHONIOENCODING": "utf-8",
+        }
+        if self.busy_timeout_s is not None:
+            env["LMP_BUSY_TIMEOUT_S"] = str(self.busy_timeout_s)
+        if session.terminal:
+            term = process.term_type or ""
+            env["TERM"] = term if _TERM_RE.match(term) else "xterm-256color"
+            colorterm = str(process.env.get("COLORTERM", "")) if process.env else ""
+            env["TEXTUAL_COLOR_SYSTEM"] = colour_system(env["TERM"], colorterm)
+            if env["TEXTUAL_COLOR_SYSTEM"] == "truecolor":
+                env["COLORTERM"] = "truecolor"
+        return env
+
+    def _argv(self, session: Session) -> list[str]:
+        import shlex
+
+        args = shlex.split(session.command) if session.command else []
+        return [sys.executable, "-m", "lmp_tui.cli", *args]
+
+    async def _run_child(self, process: asyncssh.SSHServerProcess, session: Session) -> int:
+        try:
+            argv = self._argv(session)
+        except ValueError:
+            return self._refuse(process, session, "the command's quotes do not match; check them and try again.")
+        env = self._child_env(process, session)
+        workdir = self.data_dir / "sessions" / session.user  # where the interface's exports land
+        workdir.mkdir(parents=True, exist_ok=True)
+        if session.terminal:
+            return await _PtyChild(process, session, self.limits.idle_s).run(argv, env, workdir)
+        return await _pipe_child(process, session, argv, env, workdir)
+
+    def _log(self, session: Session, code: int | None) -> None:
+        end = datetime.now(timezone.utc)
+        command = session.command if session.command is not None else "(interface)"
+        log.info("session user=%s key=%s client=%s start=%s end=%s terminal=%s command=%r exit=%s in=%d out=%d",
+                 session.user, session.fingerprint, session.client, session.started.isoformat(timespec="seconds"),
+                 end.isoformat(timespec="seconds"), "yes" if session.terminal else "no", command[:200],
+                 "-" if code is None else code, session.bytes_in, session.bytes_out)
+
+
+def colour_system(term: str, colorterm: str) -> str:
+    """Textual's colour system for a client: true colour only when the client says so
+    (COLORTERM), 256 colours when its TERM says so, else the 16 standard colours."""
+    if colorterm.lower() in ("truecolor", "24bit"):
+        return "truecolor"
+    if "256color" in term or term.startswith(("tmux", "screen")) and "256" in term:
+        return "256"
+    return "standard"
+
+
+# --------------------------------------------------------------------------- children
+
+
+def _set_size(fd: int, rows: int, cols: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", max(rows, 1), max(cols, 1), 0, 0))
+
+
+def _controlling_terminal() -> None:  # runs in the child, after setsid
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class _PtyChild:
+    """The interface in a pseudo-terminal of its own: keys in, screen out, sizes passed on."""
+
+    def __init__(self, process: asyncssh.SSHServerProcess, session: Session, idle_s: float) -> None:
+        self.process, self.session, self.idle_s = process, session, idle_s
+        self.loop = asyncio.get_running_loop()
+
+    async def run(self, argv: list[str], env: dict[str, str], workdir: Path) -> int:
+        cols, rows, _, _ = self.process.get_terminal_size()
+        master, slave = pty.openpty()
+        _set_size(slave, rows or 24, cols or 80)
+        try:
+            child = await asyncio.create_subprocess_exec(
+                *argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(workdir),
+                start_new_session=True, preexec_fn=_controlling_terminal)
+        finally:
+            os.close(slave)
+        os.set_blocking(master, False)
+        self.master, self.child = master, child
+        tasks = [asyncio.ensure_future(c) for c in (self._out(), self._in(), self._idle(), self.process.wait_closed())]
+        try:
+            done, _ = await asyncio.wait({tasks[0], tasks[3], tasks[2]}, return_when=asyncio.FIRST_COMPLETED)
+            if tasks[0] not in done:  # the client left or idled out: hang up on the child
+                await self._hang_up(reset=tasks[2] in done)
+            return await child.wait()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await self._hang_up(reset=False)
+            os.close(master)
+
+    async def _readable(self) -> None:
+        ready = self.loop.create_future()
+        self.loop.add_reader(self.master, lambda: ready.done() or ready.set_result(None))
+        try:
+            await ready
+        finally:
+            self.loop.remove_reader(self.master)
+
+    async def _out(self) -> None:
+        while True:
+            await self._readable()
+            try:
+                data = os.read(self.master, 65536)
+            except BlockingIOError:
+                continue
+            except OSError:  # EIO: the child closed its terminal (it ended)
+                return
+            if not data:
+                return
+            self.session.bytes_out += len(data)
+            self.process.stdout.write(data)
+            await self.process.stdout.drain()
+
+    async def _in(self) -> None:
+        while True:
+            try:
+                data = await self.process.stdin.read(65536)
+            except asyncssh.TerminalSizeChanged as change:
+                _set_size(self.master, change.height, change.width)
+                continue
+            except (asyncssh.BreakReceived, asyncssh.SignalReceived):
+                continue
+            if not data:
+                return  # the client sent EOF: the interface goes on until it ends or the client leaves
+            self.session.bytes_in += len(data)
+            self.session.last_input = time.monotonic()
+            await self._write(data)
+
+    async def _write(self, data: bytes) -> None:
+        while data:
+            try:
+                n = os.write(self.master, data)
+                data = data[n:]
+            except BlockingIOError:
+                ready = self.loop.create_future()
+                self.loop.add_writer(self.master, lambda: ready.done() or ready.set_result(None))
+                try:
+                    await ready
+                finally:
+                    self.loop.remove_writer(self.master)
+
+    async def _idle(self) -> None:
+        while True:
+            left = self.idle_s - (time.monotonic() - self.session.last_input)
+            if left <= 0:
+                return
+            await asyncio.sleep(min(left, 30))
+
+    async def _hang_up(self, *, reset: bool) -> None:
+        child = self.child
+        if child.returncode is None:
+            for sig, wait in ((signal.SIGHUP, 3.0), (signal.SIGKILL, 3.0)):
+                try:
+                    os.killpg(child.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    await asyncio.wait_for(child.wait(), wait)
+                    break
+                except asyncio.TimeoutError:
+                    continue
+        if reset and not self.process.is_closing():
+            minutes = round(self.idle_s / 60)
+            self.process.stdout.write(_TERMINAL_RESET + (
+                f"lmp-tui: no key for {minutes} minute(s), so the session was closed. What you saved is safe; "
+                "unsaved changes are lost. Connect again to go on.\r\n").encode())
+
+
+async def _pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv: list[str], env: dict[str, str],
+                      workdir: Path) -> int:
+    """A command: its standard streams are the session's; its exit status is passed back."""
+    child = await asyncio.create_subprocess_exec(
+        *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=env, cwd=str(workdir), start_new_session=True)
+    assert child.stdin and child.stdout and child.stderr
+
+    async def copy_out(source: asyncio.StreamReader, target: Any) -> None:
+        while data := await source.read(65536):
+            session.bytes_out += len(data)
+            target.write(data)
+            await target.drain()
+
+    async def copy_in() -> None:
+        try:
+            while data := await process.stdin.read(65536):
+                session.bytes_in += len(data)
+                child.stdin.write(data)
+                await child.stdin.drain()
+            child.stdin.close()
+        except (BrokenPipeError, ConnectionResetError):  # the command did not read all of it
+            pass
+
+    outputs = [asyncio.ensure_future(copy_out(child.stdout, process.stdout)),
+               asyncio.ensure_future(copy_out(child.stderr, process.stderr))]
+    feeding = asyncio.ensure_future(copy_in())
+    closed = asyncio.ensure_future(process.wait_closed())
+    waiting = asyncio.ensure_future(child.wait())
+    try:
+        await asyncio.wait({waiting, closed}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():  # the client left: the command stops
+            try:
+                os.killpg(child.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        code = await waiting
+        if not closed.done():
+            await asyncio.wait(outputs, timeout=10)
+        return code
+    finally:
+        for task in (*outputs, feeding, closed):
+            task.cancel()
+
+
+# --------------------------------------------------------------------------- entry
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"'{text}' is not HOST:PORT; e.g. 127.0.0.1:2222 or 0.0.0.0:2222.")
+    return host.strip("[]"), int(port)
+
+
+def serve(db: Database, url: str, data_dir: Path, *, listen: str, host_key_path: Path | None, limits: Limits,
+          busy_timeout_s: float | None, ready: Any = None) -> int:
+    """Run the server until interrupted (SIGINT or SIGTERM)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    host, port = parse_listen(listen)
+    key_path = host_key_path or data_dir / HOST_KEY_FILE
+    key, made = load_host_key(key_path)
+    server = LmpSshServer(db, url, data_dir, limits, busy_timeout_s=busy_timeout_s)
+
+    async def main() -> None:
+        acceptor = await server.start(host, port, key)
+        bound = acceptor.sockets[0].getsockname()[1] if acceptor.sockets else port
+        print(f"lmp-tui serve-ssh: listening on {host}:{bound} for {db.display_url}", flush=True)
+        print(f"host key {host_fingerprint(key)} ({key_path}{', made now' if made else ''})", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        acceptor.close()
+        await acceptor.wait_closed()
+
+    asyncio.run(main())
+    return 0
