@@ -42,6 +42,18 @@ _line_no = _number("The line number", high=1_000_000)
 _seed = _number("The seed", low=0)
 
 
+def _minutes(text: str) -> float:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        value = Decimal(0)
+    if not value.is_finite() or not Decimal("0.01") <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes between 0.01 and 10000")
+    return float(value) * 60  # seconds, for a timer: not money
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with its messages (which quote what was typed) made harmless to print."""
 
@@ -120,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("id", type=_report_id)
     s.add_argument("--reason", required=True)
 
+    s = cmd(sub, "whoami", "the staff user you act as, its role and distributor", _whoami)
+    s.add_argument("--format", choices=FORMATS, default="table")
+
     c = cmd(sub, "codes", "list promotional codes", _codes)
     c.add_argument("--region", metavar="R")
     c.add_argument("--format", choices=FORMATS, default="table")
@@ -132,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-sessions", type=_positive, default=50, metavar="N", help="sessions at once (default 50)")
     s.add_argument("--max-per-user", type=_positive, default=5, metavar="N",
                    help="sessions at once per staff user (default 5)")
-    s.add_argument("--idle-minutes", type=_positive, default=30, metavar="N",
+    s.add_argument("--idle-minutes", type=_minutes, default=30, metavar="N",
                    help="close a terminal session after N minutes without a key (default 30)")
 
     part = sub.add_parser("partner", help="record a partner's move (admin)").add_subparsers(
@@ -220,6 +235,15 @@ def _show(svc: BillingService, args: argparse.Namespace) -> int:
     return 0
 
 
+def _whoami(svc: BillingService, args: argparse.Namespace) -> int:
+    me = svc.whoami()
+    if args.format == "json":
+        dump(render.user_json(me))
+    else:
+        out(f"{me.name} ({me.role.value}) at {me.distributor}")
+    return 0
+
+
 def _codes(svc: BillingService, args: argparse.Namespace) -> int:
     codes = svc.codes(args.region)
     if args.format == "json":
@@ -242,7 +266,7 @@ def _serve_ssh(db: Database, args: argparse.Namespace, settings: Settings) -> in
         parse_listen(args.listen)
     except ValueError as err:
         raise InvalidInput(str(err)) from None
-    limits = Limits(sessions=args.max_sessions, per_user=args.max_per_user, idle_s=args.idle_minutes * 60.0)
+    limits = Limits(sessions=args.max_sessions, per_user=args.max_per_user, idle_s=args.idle_minutes)
     return serve(db, db.engine.url.render_as_string(hide_password=False), settings.data_dir, listen=args.listen,
                  host_key_path=Path(args.host_key) if args.host_key else None, limits=limits,
                  busy_timeout_s=settings.busy_timeout_s)

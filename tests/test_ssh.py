@@ -1,0 +1,231 @@
+"""``lmp-tui serve-ssh`` against the real OpenSSH client on a loopback port: the key decides
+the user, the server decides the database, command sessions pass output and exit status
+back, terminal sessions run the interface in a pseudo-terminal, and everything a client
+might try instead (another user, another database, a password, an unknown or disabled
+key) is refused. On PostgreSQL, twenty sessions edit at once and no update is lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from lmp_tui.services import BillingService
+from lmp_tui.ssh_server import colour_system
+
+from .sshd import Server, make_key, start_server
+from .terminal import ROOT, Terminal
+
+
+def _url(db) -> str:  # noqa: ANN001
+    return db.engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    if shutil.which("ssh") is None or shutil.which("ssh-keygen") is None:
+        pytest.fail("the OpenSSH client (ssh, ssh-keygen) is needed for these tests (.ci/run installs it)")
+    folder = tmp_path_factory.mktemp("keys")
+    return {name: make_key(folder / name) for name in ("billing", "viewer", "admin", "disabled", "stranger")}
+
+
+def _serve(db, keys, tmp_path, *args: str) -> Server:  # noqa: ANN001
+    admin = BillingService(db, "admin")
+    admin.add_user("clerk2", "billing")
+    for user, key in (("billing", "billing"), ("viewer", "viewer"), ("admin", "admin"), ("clerk2", "disabled")):
+        admin.add_key(user, key_text=(keys[key].with_suffix(".pub")).read_text())
+    admin.disable_user("clerk2")
+    return start_server(_url(db), tmp_path / "server", *args)
+
+
+@pytest.fixture
+def server(db, world, keys, tmp_path):  # noqa: ANN001, ANN201
+    srv = _serve(db, keys, tmp_path)
+    yield srv
+    srv.stop()
+
+
+def test_a_command_session_runs_as_the_keys_user_with_json_and_exit_status(server: Server, keys, world, db):
+    # the login name says admin; the key is billing's, and the key decides
+    done = server.ssh(keys["billing"], "whoami", "--format", "json", login="admin")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"name": "billing", "role": "billing", "distributor": "Ours Distribution"}
+
+    done = server.ssh(keys["billing"], "reports", "--status", "under-review", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert world["review"] in [r["id"] for r in rows] and {r["status"] for r in rows} == {"under-review"}
+
+    done = server.ssh(keys["billing"], "report", "show", "999999")
+    assert done.returncode == 1 and b"was not found" in done.stderr
+
+    done = server.ssh(keys["billing"], "report", "set-po", str(world["review"]), "PO-OVER-SSH")
+    assert done.returncode == 0, done.stderr
+    report = BillingService(db, "admin").load_report(world["review"])
+    assert report.po_number == "PO-OVER-SSH" and report.history[-1].actor == "billing"
+
+    log = server.log_text()
+    assert "session user=billing key=SHA256:" in log and "command='report set-po" in log and "exit=0" in log
+
+
+@pytest.mark.parametrize("command, why", [
+    (["--user", "admin", "whoami"], b"--user is decided by the server"),
+    (["--us", "admin", "whoami"], b"--user is decided by the server"),  # argparse's abbreviation too
+    (["whoami", "--db", "sqlite:////tmp/elsewhere.sqlite3"], b"--db is decided by the server"),
+    (["--demo", "reports"], b"--demo is not available over SSH"),
+    (["db", "upgrade"], b"runs on the server itself"),
+    (["serve-ssh"], b"runs on the server itself"),
+    (["import", "usage", "/etc/passwd", "--cycle", "2026-10"], b"give - instead of the file's name"),
+])
+def test_the_client_cannot_choose_the_user_the_database_or_a_server_file(server: Server, keys, command, why):
+    done = server.ssh(keys["admin"], *command)
+    assert done.returncode == 1 and why in done.stderr, done.stderr
+
+
+def test_client_environment_decides_nothing(server: Server, keys):
+    done = server.ssh(keys["billing"], "whoami", options=["-o", "SetEnv=LMP_USER=admin LMP_DATABASE_URL=sqlite://"])
+    assert done.returncode == 0 and done.stdout.startswith(b"billing (billing)"), done
+
+
+def test_unknown_key_disabled_user_and_passwords_are_refused(server: Server, keys):
+    for key in ("stranger", "disabled"):
+        done = server.ssh(keys[key], "whoami")
+        assert done.returncode == 255 and b"Permission denied (publickey)" in done.stderr, (key, done.stderr)
+    # a password is never asked for: the server offers public keys only
+    done = server.ssh(keys["stranger"], "whoami", options=[
+        "-o", "PreferredAuthentications=password,keyboard-interactive", "-o", "PubkeyAuthentication=no"])
+    assert done.returncode == 255 and b"Permission denied (publickey)" in done.stderr
+    log = server.log_text()
+    assert "unknown key" in log and "disabled user clerk2" in log
+
+
+def test_a_viewer_key_cannot_change_anything(server: Server, keys, world, db):
+    before = BillingService(db, "admin").load_report(world["review"])
+    for command in (["report", "set-po", str(world["review"]), "PO-NO"],
+                    ["report", "submit", str(world["review"])],
+                    ["users", "add", "mallory", "--role", "admin"]):
+        done = server.ssh(keys["viewer"], *command)
+        assert done.returncode == 1 and b"You cannot" in done.stderr, (command, done.stderr)
+    after = BillingService(db, "admin").load_report(world["review"])
+    assert after.version == before.version and after.po_number == before.po_number
+
+
+def test_an_admin_adds_a_key_over_ssh_from_standard_input(server: Server, keys, tmp_path):
+    fresh = make_key(tmp_path / "newcomer")
+    done = server.ssh(keys["admin"], "users", "add", "newcomer", "--role", "viewer")
+    assert done.returncode == 0, done.stderr
+    done = server.ssh(keys["admin"], "users", "add-key", "newcomer", "-",
+                      input=fresh.with_suffix(".pub").read_bytes())
+    assert done.returncode == 0 and b"added to newcomer" in done.stdout, done.stderr
+    done = server.ssh(fresh, "whoami")
+    assert done.returncode == 0 and done.stdout.startswith(b"newcomer (viewer)")
+
+
+@pytest.fixture
+def tmux_name():  # noqa: ANN201
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is needed for the terminal session test (.ci/run installs it)")
+    name = f"lmp-ssh-{uuid.uuid4().hex[:8]}"
+    yield name
+    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def _children(server: Server) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(server.proc.pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_a_terminal_session_runs_the_interface_as_the_keys_user(server: Server, keys, tmux_name, tmp_path):
+    marker = tmp_path / "ssh-ended"
+    command = " ".join(server.ssh_argv(keys["billing"], login="admin", tty=True)) + f"; echo $? > {marker}; sleep 30"
+    subprocess.run(["tmux", "new-session", "-d", "-s", tmux_name, "-x", "80", "-y", "24", "-c", str(ROOT), command],
+                   check=True, env={**os.environ, "TERM": "xterm-256color"})
+    term = Terminal(tmux_name)
+    shown = term.wait_for("Find partner")
+    assert "signed in as billing (billing)" in shown
+    assert len(_children(server)) == 1  # one child process for the session
+    # the window grows: the interface lays itself out again for the new size
+    subprocess.run(["tmux", "resize-window", "-t", tmux_name, "-x", "120", "-y", "30"], check=True)
+    term.wait_for("Company ID")
+    term.keys("C-q")  # the interface ends: the session closes, and ssh with status 0
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not marker.exists():
+        time.sleep(0.2)
+    assert marker.read_text().strip() == "0"
+    assert "terminal=yes command='(interface)' exit=0" in server.log_text()
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_closing_the_connection_ends_the_child(server: Server, keys):
+    argv = server.ssh_argv(keys["billing"], tty=True)
+    client = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not _children(server):
+        time.sleep(0.1)
+    assert _children(server), "no child started for the session"
+    time.sleep(2)  # the interface is up
+    client.kill()  # the connection drops
+    client.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _children(server):
+        time.sleep(0.2)
+    assert _children(server) == []
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_limits_per_user_and_idle_timeout(db, world, keys, tmp_path):
+    BillingService(db, "admin").add_key("billing", key_text=keys["billing"].with_suffix(".pub").read_text())
+    srv = start_server(_url(db), tmp_path / "server", "--max-per-user", "1", "--idle-minutes", "0.05")
+    try:
+        first = subprocess.Popen(srv.ssh_argv(keys["billing"], tty=True), stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not _children(srv):
+            time.sleep(0.1)
+        second = srv.ssh(keys["billing"], "whoami")
+        assert second.returncode == 1 and b"billing already has 1 sessions open" in second.stderr
+        # no key for 3 s: the first session is told and closed
+        out, _ = first.communicate(timeout=30)
+        assert b"no key for 0 minute(s)" in out or b"the session was closed" in out
+        assert srv.ssh(keys["billing"], "whoami").returncode == 0  # the slot is free again
+    finally:
+        srv.stop()
+
+
+@pytest.mark.parametrize("db", ["postgres"], indirect=True)
+def test_twenty_concurrent_sessions_lose_no_update(keys, world, db, tmp_path):
+    server = _serve(db, keys, tmp_path, "--max-per-user", "20")
+    request_stop = server.stop
+    rid = world["review"]
+    before = BillingService(db, "admin").load_report(rid)
+
+    def edit(i: int) -> subprocess.CompletedProcess:
+        key = keys["billing"] if i % 2 else keys["admin"]
+        return server.ssh(key, "report", "set-po", str(rid), f"PO-{i:02d}", timeout=120)
+
+    try:
+        with ThreadPoolExecutor(20) as pool:
+            results = list(pool.map(edit, range(20)))
+    finally:
+        request_stop()
+    assert [r.returncode for r in results] == [0] * 20, [r.stderr for r in results if r.returncode]
+    after = BillingService(db, "admin").load_report(rid)
+    assert after.version == before.version + 20  # each change applied on top of the one before
+    set_po = [h for h in after.history if h.action.value == "po-set"][-20:]
+    assert sorted(h.detail.split("→")[-1].strip() for h in set_po) == [f"PO-{i:02d}" for i in range(20)]
+    assert after.po_number == set_po[-1].detail.split("→")[-1].strip()
+
+
+def test_colour_system_follows_what_the_client_told():
+    assert colour_system("xterm-256color", "truecolor") == "truecolor"
+    assert colour_system("xterm-256color", "") == "256"  # most clients do not forward COLORTERM
+    assert colour_system("xterm", "") == "standard"
+    assert colour_system("linux", "rubbish") == "standard"
