@@ -392,9 +392,9 @@ class _PtyChild:
                 except asyncio.TimeoutError:
                     continue
         if reset and not self.process.is_closing():
-            minutes = round(self.idle_s / 60)
+            span = f"{round(self.idle_s / 60)} minute(s)" if self.idle_s >= 60 else f"{round(self.idle_s)} seconds"
             self.process.stdout.write(_TERMINAL_RESET + (
-                f"lmp-tui: no key for {minutes} minute(s), so the session was closed. What you saved is safe; "
+                f"lmp-tui: no key for {span}, so the session was closed. What you saved is safe; "
                 "unsaved changes are lost. Connect again to go on.\r\n").encode())
 
 

@@ -84,9 +84,15 @@ def test_a_file_that_is_not_a_database(capsys, tmp_path, content):
 
 
 def test_a_database_with_damaged_pages(capsys, demo_copy):
+    with sqlite3.connect(demo_copy) as conn:  # the pages the reports' table and indexes start on
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        roots = [r for (r,) in conn.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'billing_reports' "
+                                            "AND rootpage > 1")]
+    conn.close()
     data = bytearray(demo_copy.read_bytes())
-    for offset in range(4096 * 3, len(data), 4096):  # the schema page survives, the tables do not
-        data[offset + 100:offset + 400] = bytes((offset + i) * 7 % 251 for i in range(300))
+    for page in roots:  # the schema survives, the reports do not
+        offset = (page - 1) * page_size
+        data[offset:offset + 300] = bytes((offset + i) * 7 % 251 for i in range(300))
     demo_copy.write_bytes(bytes(data))
     err = refused_unchanged(capsys, demo_copy.parent,
                             ["reports", "--db", f"sqlite:///{demo_copy}", "--user", "billing"])

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .terminal import ROOT, Terminal, exit_status
+from .terminal import ROOT, Terminal, _tmux, exit_status
 
 
 @pytest.fixture
