@@ -8,8 +8,10 @@ from .admin import AdminMixin, initialise
 from .plan import ImportResult
 from .base import Clock, utcnow
 from .pipeline import ReportChanged
+from ..storage.watch import ChangeWatch, Changes
 from .queries import CSV_COLUMNS, QueriesMixin, csv_values
-from .views import AdminEntryView, CycleCloseResult, PromoCodeView, ReportPage, ReportRow, StaffUserView
+from .views import (AdminEntryView, CycleCloseResult, PromoCodeView, ReportPage, ReportRow, ReportStamp,
+                    StaffUserView)
 from .writes import WritesMixin
 
 
@@ -23,6 +25,6 @@ class BillingService(QueriesMixin, WritesMixin, AdminMixin):
 
 
 __all__ = [
-    "AdminEntryView", "BillingService", "Clock", "ImportResult", "initialise", "utcnow", "CSV_COLUMNS", "csv_values", "CycleCloseResult",
-    "PromoCodeView", "ReportChanged", "ReportPage", "ReportRow", "StaffUserView",
+    "AdminEntryView", "BillingService", "ChangeWatch", "Changes", "Clock", "ImportResult", "initialise", "utcnow", "CSV_COLUMNS", "csv_values", "CycleCloseResult",
+    "PromoCodeView", "ReportChanged", "ReportPage", "ReportRow", "ReportStamp", "StaffUserView",
 ]

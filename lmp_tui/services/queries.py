@@ -15,11 +15,13 @@ from ..pricing import CodeGrant
 from ..safetext import csv_cell
 from ..sorting import SORT_KEYS
 from ..storage.convert import report_from_row
-from ..storage.models import BillingReport, Partner, PromoCodeRow, Region, StaffUser
+from ..domain import Action
+from ..storage.models import BillingReport, HistoryRow, Partner, PromoCodeRow, Region, StaffUser
+from ..storage.watch import ChangeWatch, open_watch
 from ..validation import ReportQuery, parse
 from .base import ServiceBase
 from .pipeline import admit, verify
-from .views import PromoCodeView, ReportPage, ReportRow, StaffUserView
+from .views import PromoCodeView, ReportPage, ReportRow, ReportStamp, StaffUserView
 
 #: the columns each sort order of :data:`lmp_tui.sorting.SORT_ORDERS` sorts by (then by id)
 _SORT: dict[str, tuple[Any, ...]] = {
@@ -111,6 +113,33 @@ class QueriesMixin(ServiceBase):
         """One report with its lines and history."""
         with self._reading() as ctx:
             return report_from_row(ctx.load(report_id))
+
+    def report_stamp(self, report_id: int) -> ReportStamp:
+        """A report's version and its latest history entry: two indexed reads, no lines."""
+        with self._reading() as ctx:
+            version = ctx.session.scalar(select(BillingReport.version).where(
+                BillingReport.id == report_id, BillingReport.distributor_id == ctx.user.distributor_id))
+            if version is None:
+                ctx.load(report_id)  # the refusal that names the report
+            last = ctx.session.execute(
+                select(HistoryRow.at, HistoryRow.actor, HistoryRow.action, HistoryRow.detail)
+                .where(HistoryRow.report_id == report_id).order_by(HistoryRow.id.desc()).limit(1)
+            ).first()
+        if last is None:
+            return ReportStamp(report_id, int(version), None, None, None, None)
+        at, actor, action, detail = last
+        return ReportStamp(report_id, int(version), at, actor, Action(action), detail)
+
+    def watch_changes(self) -> ChangeWatch:
+        """A watch on this database's reports (its own connection): ``wait(timeout)`` answers
+        what changed since it was last asked (:mod:`lmp_tui.storage.watch`); ``close()`` it."""
+        try:
+            return open_watch(self.db.engine)
+        except Exception as err:  # noqa: BLE001 - the driver's own errors, as a sentence
+            from ..errors import DatabaseUnavailable
+
+            raise DatabaseUnavailable(f"Cannot watch {self.db.display_url} for changes ({err}); the list "
+                                      "refreshes only with F5.") from None
 
     def users(self) -> list[StaffUserView]:
         """The staff users of the signed-in user's distributor."""

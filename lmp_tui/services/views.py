@@ -82,3 +82,23 @@ class CycleCloseResult:
     no_penalties: int
     penalties: int
     untouched: int
+
+
+@dataclass(frozen=True)
+class ReportStamp:
+    """A report's current version and its latest history entry (who did what, when):
+    enough to tell an open report that someone else changed it."""
+
+    report_id: int
+    version: int
+    at: datetime | None
+    actor: str | None
+    action: Action | None
+    detail: str | None
+
+    @property
+    def said(self) -> str:
+        """Who changed it and what, in words."""
+        if self.actor is None:
+            return f"Report #{self.report_id} changed"
+        return f"{self.actor} changed report #{self.report_id}: {self.detail}"
