@@ -124,4 +124,4 @@ def test_report_stamp_names_the_version_and_the_last_change(service, world):
     service("admin").set_po(world["review"], "PO-STAMP")
     stamp = svc.report_stamp(world["review"])
     assert stamp.version == 2 and stamp.actor == "admin" and "PO-STAMP" in stamp.detail
-    assert stamp.said.startswith("admin changed report #")
+    assert stamp.said.startswith("admin changed report #") and "PO-STAMP" in stamp.said

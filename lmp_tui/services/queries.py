@@ -4,6 +4,7 @@ one report, codes, users, and the CSV export of a query."""
 from __future__ import annotations
 
 import csv
+from itertools import takewhile
 from typing import IO, Any, Iterator
 
 from sqlalchemy import Select, func, or_, select
@@ -121,14 +122,18 @@ class QueriesMixin(ServiceBase):
                 BillingReport.id == report_id, BillingReport.distributor_id == ctx.user.distributor_id))
             if version is None:
                 ctx.load(report_id)  # the refusal that names the report
-            last = ctx.session.execute(
+            latest = ctx.session.execute(
                 select(HistoryRow.at, HistoryRow.actor, HistoryRow.action, HistoryRow.detail)
-                .where(HistoryRow.report_id == report_id).order_by(HistoryRow.id.desc()).limit(1)
-            ).first()
-        if last is None:
+                .where(HistoryRow.report_id == report_id).order_by(HistoryRow.id.desc()).limit(20)
+            ).all()
+        if not latest:
             return ReportStamp(report_id, int(version), None, None, None, None)
-        at, actor, action, detail = last
-        return ReportStamp(report_id, int(version), at, actor, Action(action), detail)
+        at, actor, action, detail = latest[0]
+        # the entries one change wrote share its moment and its author; a draft's edits say
+        # more than its "draft saved"
+        same = list(takewhile(lambda r: (r.at, r.actor) == (at, actor), latest))
+        said = [r.detail for r in reversed(same) if r.action != Action.SAVE_DRAFT.value] or [detail]
+        return ReportStamp(report_id, int(version), at, actor, Action(action), detail, tuple(said))
 
     def watch_changes(self) -> ChangeWatch:
         """A watch on this database's reports (its own connection): ``wait(timeout)`` answers

@@ -95,10 +95,15 @@ class ReportStamp:
     actor: str | None
     action: Action | None
     detail: str | None
+    #: what that change did: the history entries written with it, oldest first
+    details: tuple[str, ...] = ()
 
     @property
     def said(self) -> str:
         """Who changed it and what, in words."""
         if self.actor is None:
             return f"Report #{self.report_id} changed"
-        return f"{self.actor} changed report #{self.report_id}: {self.detail}"
+        what = list(self.details or (self.detail or "",))
+        if len(what) > 3:
+            what = [*what[:3], f"and {len(what) - 3} more"]
+        return f"{self.actor} changed report #{self.report_id}: {'; '.join(what)}"
