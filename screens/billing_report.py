@@ -108,7 +108,7 @@ class BillingReportScreen(Screen[None]):
         why = None
         if report.status is Status.UNDER_REVIEW and not self.user.can_act:
             why = f"you are signed in as {self.user.name}, a viewer (read-only); a billing user or admin can act."
-        self.query_one(ReportHeader).show(report, unsaved=self.unsaved, read_only_reason=why)
+        self.query_one(ReportHeader).show(report, unsaved=self.unsaved, read_only_reason=why, stale=self.conflict)
         self.query_one(LineGrid).show(report, usage_only=usage_only)
         self.query_one(HistoryTable).show(self.draft.saved)
         self._show_detail()

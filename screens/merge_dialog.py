@@ -30,7 +30,6 @@ class MergeDialog(Dialog["dict[FieldKey, Side] | None"]):
     BINDINGS = bindings_for(keymap.MERGE_DIALOG)
     COMMANDS_SPEC = keymap.MERGE_DIALOG
     DEFAULT_CSS = """
-    MergeDialog .dialog { width: 80; }
     MergeDialog DataTable { height: auto; max-height: 8; }
     MergeDialog #which { height: 4; margin-top: 1; }
     """
