@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
+from textual.message import Message
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from screens.billing_report import BillingReportScreen
 from screens.confirm_dialog import ConfirmDialog
@@ -18,8 +21,13 @@ from screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from widgets.key_bar import bindings_for
 
 from . import keymap
-from .services import BillingService, StaffUserView
+from .errors import LmpError
+from .services import BillingService, Changes, StaffUserView
 from .settings import Settings
+
+
+#: the longest the change watch blocks before it looks whether the app is stopping
+WATCH_WAIT_S = 0.5
 
 
 class LmpApp(App[int]):
@@ -27,6 +35,13 @@ class LmpApp(App[int]):
     TITLE = "lmp-tui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = bindings_for(keymap.APP)
+
+    class ReportsChanged(Message):
+        """Reports changed in the database, whoever changed them: one message per batch."""
+
+        def __init__(self, changes: Changes) -> None:
+            super().__init__()
+            self.changes = changes
 
     def __init__(self, service: BillingService, user: StaffUserView, *, open_report: int | None = None,
                  export_dir: Path | None = None) -> None:
@@ -42,6 +57,34 @@ class LmpApp(App[int]):
             self.open_report(self.open_report_id)
         self._lmp_started = True
         self.call_after_refresh(self._check_size)
+        self._watch_changes()
+
+    # ---------------------------------------------------------------- following the database
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def _watch_changes(self) -> None:
+        """For the app's lifetime: wait for changes, post one message per batch. Stops
+        within WATCH_WAIT_S of the app's exit (Textual cancels its workers then)."""
+        worker = get_current_worker()
+        try:
+            watch = self.service.watch_changes()
+        except LmpError as err:
+            self.call_from_thread(self.notify, str(err), title="No live refresh", severity="warning", timeout=10)
+            return
+        try:
+            while not worker.is_cancelled:
+                changes = watch.wait(WATCH_WAIT_S)
+                if changes is not None and not worker.is_cancelled:
+                    self.post_message(self.ReportsChanged(changes))
+        finally:
+            watch.close()
+
+    def on_lmp_app_reports_changed(self, msg: "LmpApp.ReportsChanged") -> None:
+        """Each screen that shows reports learns of the change (the list, an open report)."""
+        for screen in list(self.screen_stack):
+            hook = getattr(screen, "reports_changed", None)
+            if hook is not None:
+                hook(msg.changes)
 
     def open_report(self, report_id: int) -> None:
         self.push_screen(BillingReportScreen(self.service, self.user, report_id))

@@ -120,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("id", type=_report_id)
     s.add_argument("line", type=_line_no)
     s.add_argument("value")
+    s = cmd(rep, "remove-code", "remove a line's promotional code (the line goes back to the price list)",
+            lambda svc, a: _act(svc.remove_code(a.id, a.line), f"code removed from line {a.line}"))
+    s.add_argument("id", type=_report_id)
+    s.add_argument("line", type=_line_no)
     s = cmd(rep, "reset-pricing", "Reset Unit Prices and Channel Margins",
             lambda svc, a: _act(svc.reset_pricing(a.id), "unit prices and channel margins reset"))
     s.add_argument("id", type=_report_id)

@@ -75,6 +75,14 @@ class ResetPricing(_Command):
     kind: Literal["reset_pricing"] = "reset_pricing"
 
 
+class RemoveCode(_Command):
+    """Remove one line's promotional code: the line goes back to the price list."""
+
+    ACTION = Action.REMOVE_CODE
+    kind: Literal["remove_code"] = "remove_code"
+    line_no: LineNo
+
+
 # --------------------------------------------------------------------------- the closings
 
 
@@ -119,14 +127,14 @@ class VendorReturn(_Command):
     reason: Reason
 
 
-Edit = Union[SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing]
+Edit = Union[SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing, RemoveCode]
 Closing = Union[SaveDraft, Submit, Reject]
 Command = Annotated[
-    Union[SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing, SaveDraft, Submit, Reject,
+    Union[SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing, RemoveCode, SaveDraft, Submit, Reject,
           PartnerSubmit, AutoSubmit, VendorComplete, VendorReturn],
     Field(discriminator="kind"),
 ]
-EDITS = (SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing)
+EDITS = (SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing, RemoveCode)
 _COMMANDS: TypeAdapter[Any] = TypeAdapter(Command)
 
 
@@ -193,6 +201,10 @@ def _reset_pricing(report: Report, cmd: ResetPricing, ctx: Context) -> Entry:
     return Entry(pricing.reset_pricing(report))
 
 
+def _remove_code(report: Report, cmd: RemoveCode, ctx: Context) -> Entry:
+    return Entry(pricing.remove_code(report, cmd.line_no))
+
+
 def _save_draft(report: Report, cmd: SaveDraft, ctx: Context) -> Entry:
     return Entry(f"draft saved ({ctx.edits} change(s)); total {report.total} {report.currency}")
 
@@ -246,7 +258,7 @@ def _vendor_return(report: Report, cmd: VendorReturn, ctx: Context) -> Entry:
 
 _RULES: dict[type, Callable[[Report, Any, Context], Entry]] = {
     SetPO: _set_po, ApplyCode: _apply_code, SetUnitPrice: _set_unit_price, SetChannelMargin: _set_channel_margin,
-    ResetPricing: _reset_pricing, SaveDraft: _save_draft, Submit: _submit, Reject: _reject,
+    ResetPricing: _reset_pricing, RemoveCode: _remove_code, SaveDraft: _save_draft, Submit: _submit, Reject: _reject,
     PartnerSubmit: _partner_submit, AutoSubmit: _auto_submit, VendorComplete: _vendor_complete,
     VendorReturn: _vendor_return,
 }

@@ -118,6 +118,7 @@ class Action(str, enum.Enum):
     SET_UNIT_PRICE = "unit-price-changed"
     SET_CHANNEL_MARGIN = "channel-margin-changed"
     RESET_PRICING = "prices-reset"
+    REMOVE_CODE = "code-removed"
     SAVE_DRAFT = "draft-saved"
     SUBMIT = "submitted"
     REJECT = "rejected"
@@ -145,6 +146,7 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.SET_UNIT_PRICE: Transition(_REVIEW, None, "change a unit price"),
     Action.SET_CHANNEL_MARGIN: Transition(_REVIEW, None, "change a channel margin"),
     Action.RESET_PRICING: Transition(_REVIEW, None, "reset unit prices and channel margins"),
+    Action.REMOVE_CODE: Transition(_REVIEW, None, "remove a promotional code"),
     Action.SAVE_DRAFT: Transition(_REVIEW, None, "save a draft"),
     Action.SUBMIT: Transition(_REVIEW, Status.SUBMITTED, "submit it to Trend Micro"),
     Action.REJECT: Transition(_REVIEW, Status.REJECTED, "reject it"),

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from .commands import Context, apply
 from .domain import Report, check_transition
 from .errors import LmpError
+from .merge import FieldKey, Merge, Side, three_way
 from .pricing import CodeGrant
 
 
@@ -51,13 +52,21 @@ class Draft:
             return str(err)
         return None
 
-    def rebase(self, fresh: Report) -> list[str]:
-        """Start again from a fresh copy of the report and re-apply the unsaved edits;
-        returns the reasons of any edit that no longer applies (it is dropped)."""
-        old, self.saved, self.pending = self.pending, fresh, []
-        self.working = copy.deepcopy(fresh)
+    def merge(self, fresh: Report) -> Merge:
+        """Three-way merge of this draft (saved → working) with a fresh copy of the report
+        that someone else changed: what is taken from each side, and the clashes to decide
+        (:mod:`lmp_tui.merge`). Changes nothing; :meth:`rebase` carries a decision out."""
+        return three_way(self.saved, self.working, fresh, self.pending)
+
+    def rebase(self, merge: Merge, choices: Mapping[FieldKey, Side] | None = None) -> list[str]:
+        """Start again from the merge's fresh copy and apply mine as decided (every clash
+        not in ``choices`` keeps theirs); returns the reasons of any change of mine that
+        no longer applies (it is dropped)."""
+        commands = merge.commands(choices)
+        self.saved, self.pending = merge.theirs, []
+        self.working = copy.deepcopy(merge.theirs)
         dropped = []
-        for edit, grant in old:
+        for edit, grant in commands:
             try:
                 self.apply(edit, grant)
             except LmpError as err:

@@ -61,5 +61,14 @@ BILLING_REPORT = (
             "Jump to the next line with a discrepancy or a partner comment"),
     Command("history", "h", "toggle_history", "History", "Show History", "Switch between the lines and the history"),
     Command("reload", "ctrl+l", "reload", "Reload", "Reload Report",
-            "Read the report again; your unsaved changes are applied on top"),
+            "Read the report again; your unsaved changes are merged with the others', field by field"),
+)
+
+#: Reload after a conflict: the fields both sides changed, decided one by one
+MERGE_DIALOG = (
+    Command("theirs", "t", "keep_theirs", "Theirs", "Keep Theirs", "Keep the other user's value of this field"),
+    Command("mine", "m", "keep_mine", "Mine", "Keep Mine", "Keep your value of this field"),
+    Command("apply", "enter", "apply", "Reload", "Reload with These Choices",
+            "Reload the report with a choice for every field (nothing is saved yet)", priority=True),
+    Command("cancel", "escape", "cancel", "Cancel", "Cancel Reload", "Keep your draft as it was, not reloaded"),
 )

@@ -20,6 +20,7 @@ POLICY: dict[Action | AdminAction, frozenset[Role]] = {
     Action.SET_UNIT_PRICE: _STAFF,
     Action.SET_CHANNEL_MARGIN: _STAFF,
     Action.RESET_PRICING: _STAFF,
+    Action.REMOVE_CODE: _STAFF,
     Action.SAVE_DRAFT: _STAFF,
     Action.SUBMIT: _STAFF,
     Action.REJECT: _STAFF,

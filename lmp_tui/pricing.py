@@ -147,6 +147,21 @@ def reset_pricing(report: Report) -> str:
     return f"unit prices and channel margins reset to the price list on {changed} line(s)"
 
 
+def remove_code(report: Report, line_no: int) -> str:
+    """Remove one line's code: the line goes back to its price-list values, without a code."""
+    line = report.line(line_no)
+    if line.promo_code is None:
+        raise InvalidInput(f"Line {line_no} ({line.name}) has no promotional code to remove.")
+    code = line.promo_code
+    line.promo_code = None
+    line.editable_field = None
+    line.code_bound = None
+    line.unit_price = line.list_unit_price
+    line.channel_margin = line.list_channel_margin
+    return (f"line {line_no} {line.name}: {report.code_kind.label} {code} removed; unit price "
+            f"{line.unit_price} {report.currency} and channel margin {line.channel_margin}% from the price list")
+
+
 def set_po(report: Report, po_number: str) -> str:
     old, report.po_number = report.po_number, po_number
     return f"PO number {old or '(none)'} → {po_number}"

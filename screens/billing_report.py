@@ -1,6 +1,10 @@
 """One billing report: header, line-item grid, the focused line's discrepancy/comment
 pane, history; and the distributor's actions on an Under-review report. Changes collect
-in a draft on screen until Save Draft, Submit or Reject writes them in one transaction."""
+in a draft on screen until Save Draft, Submit or Reject writes them in one transaction.
+
+When someone else changes the report, the screen says who and what at once; without
+unsaved changes it reloads by itself, with them it keeps them and offers Reload (Ctrl+L),
+which merges them with the other's, field by field (clashes are decided in a dialog)."""
 
 from __future__ import annotations
 
@@ -18,11 +22,13 @@ from lmp_tui.policy import offered
 from lmp_tui.pricing import CodeGrant
 from lmp_tui.draft import Draft
 from lmp_tui.errors import CodeRefused, Conflict, InvalidInput, LmpError
-from lmp_tui.services import BillingService, StaffUserView
+from lmp_tui.merge import FieldKey, Merge, Side
+from lmp_tui.services import BillingService, Changes, ReportStamp, StaffUserView
 from lmp_tui.commands import ApplyCode, ResetPricing, SetChannelMargin, SetPO, SetUnitPrice
 from lmp_tui.validation import parse
 from screens.confirm_dialog import ConfirmDialog
 from screens.input_dialog import InputDialog
+from screens.merge_dialog import MergeDialog
 from screens.reject_dialog import RejectDialog
 from screens.submit_dialog import SubmitDecision, SubmitDialog
 from widgets.history_table import HistoryTable
@@ -49,6 +55,11 @@ class BillingReportScreen(Screen[None]):
             super().__init__()
             self.error, self.what = error, what
 
+    class Stamped(Message):
+        def __init__(self, stamp: ReportStamp) -> None:
+            super().__init__()
+            self.stamp = stamp
+
     class CodeChecked(Message):
         def __init__(self, line_no: int, code: str, grant: CodeGrant | None, refusal: str | None) -> None:
             super().__init__()
@@ -58,7 +69,10 @@ class BillingReportScreen(Screen[None]):
         super().__init__()
         self.service, self.user, self.report_id = service, user, report_id
         self.draft: Draft | None = None
-        self.conflict = False
+        self.conflict = False  # someone else saved since the draft was read
+        self._writing = False  # our own save, submit or reject is under way
+        self._recheck = False  # a change came meanwhile: look again once it is written
+        self._told_version = 0  # the newest version of theirs already announced
 
     def compose(self) -> ComposeResult:
         yield ReportHeader(plain(f"Loading report #{self.report_id}…"), id="header")
@@ -94,7 +108,7 @@ class BillingReportScreen(Screen[None]):
         why = None
         if report.status is Status.UNDER_REVIEW and not self.user.can_act:
             why = f"you are signed in as {self.user.name}, a viewer (read-only); a billing user or admin can act."
-        self.query_one(ReportHeader).show(report, unsaved=self.unsaved, read_only_reason=why)
+        self.query_one(ReportHeader).show(report, unsaved=self.unsaved, read_only_reason=why, stale=self.conflict)
         self.query_one(LineGrid).show(report, usage_only=usage_only)
         self.query_one(HistoryTable).show(self.draft.saved)
         self._show_detail()
@@ -131,8 +145,12 @@ class BillingReportScreen(Screen[None]):
         except LmpError as err:
             self.post_message(self.Failed(err, "open"))
 
-    @work(thread=True, exclusive=True, group="report")
     def _write(self, what: str, call: Callable[[], Report]) -> None:
+        self._writing = True  # the change watch sees our own write too: it is not "someone else"
+        self._write_now(what, call)
+
+    @work(thread=True, exclusive=True, group="report")
+    def _write_now(self, what: str, call: Callable[[], Report]) -> None:
         try:
             self.post_message(self.Loaded(call(), what))
         except LmpError as err:
@@ -148,21 +166,103 @@ class BillingReportScreen(Screen[None]):
         except LmpError as err:
             self.post_message(self.Failed(err, "verify"))
 
+    @work(thread=True, exclusive=True, group="stamp")
+    def _check_stamp(self) -> None:
+        try:
+            self.post_message(self.Stamped(self.service.report_stamp(self.report_id)))
+        except LmpError:
+            pass  # the next change, a reload or a save will say what is wrong
+
     def on_billing_report_screen_loaded(self, msg: Loaded) -> None:
+        self._written()
+        if msg.done in ("reloaded", "refreshed") and self.draft is not None and self.draft.unsaved:
+            self._merge(msg.report)
+            return
         self.conflict = False
-        if self.draft is None or msg.done in ("saved", "submitted", "rejected"):
-            self.draft = Draft(msg.report)
-        else:  # a reload: the unsaved changes go on top of the fresh copy
-            for reason in self.draft.rebase(msg.report):
-                self.notify(f"One of your changes no longer applies and was dropped: {reason}",
-                            severity="warning", timeout=10)
+        self.draft = Draft(msg.report)
         messages = {"saved": "Draft saved.", "submitted": "Submitted to Trend Micro.",
                     "rejected": "Rejected and returned to the partner.", "reloaded": "Report reloaded."}
         if msg.done in messages:
             self.notify(messages[msg.done], timeout=4)
         self._show()
 
+    def _written(self) -> None:
+        if self._writing:
+            self._writing = False
+            if self._recheck:
+                self._recheck = False
+                self._check_stamp()
+
+    # ---------------------------------------------------------------- someone else changed it
+
+    def reports_changed(self, changes: Changes) -> None:
+        """Reports changed (the app's change watch): is this one newer than the draft's?"""
+        if self.draft is None or not changes.touches(self.report_id):
+            return
+        if self._writing:  # our own write may be what changed: look once it is done
+            self._recheck = True
+            return
+        seen = dict(changes.versions).get(self.report_id)
+        if seen is not None and seen <= self.draft.saved.version:
+            return  # PostgreSQL said which version: not newer than ours
+        self._check_stamp()
+
+    def on_billing_report_screen_stamped(self, msg: Stamped) -> None:
+        stamp = msg.stamp
+        if self.draft is None or self._writing:
+            self._recheck = self._writing
+            return
+        if stamp.version <= self.draft.saved.version or stamp.version <= self._told_version:
+            return
+        self._told_version = stamp.version
+        if not self.unsaved:
+            self.notify(f"{stamp.said}. The report was reloaded: it shows the change.",
+                        title="Changed by someone else", timeout=10)
+            self._load("refreshed")
+            return
+        self.conflict = True
+        self.notify(f"{stamp.said}. Your {self.unsaved} unsaved change(s) are kept: press Ctrl+L to reload; "
+                    "they are merged with theirs field by field, and you choose where you both changed "
+                    "the same field.", title="Changed by someone else", severity="warning", timeout=20)
+        self._show()
+
+    def _merge(self, fresh: Report) -> None:
+        """Ctrl+L with unsaved changes: merge them with the fresh copy, field by field."""
+        assert self.draft is not None
+        if fresh.version == self.draft.saved.version:
+            self.conflict = False
+            self.notify("Nobody else changed the report; your changes are as they were.", timeout=4)
+            self._show()
+            return
+        merge = self.draft.merge(fresh)
+        if not merge.clashes:
+            self._rebase(merge, {})
+            return
+
+        def decided(choices: dict[FieldKey, Side] | None) -> None:
+            if choices is None:
+                self.notify("Not reloaded: your changes are as they were (a save will be refused until you "
+                            "reload).", severity="warning", timeout=8)
+                return
+            self._rebase(merge, choices)
+
+        self.app.push_screen(MergeDialog(merge), decided)
+
+    def _rebase(self, merge: Merge, choices: dict[FieldKey, Side]) -> None:
+        assert self.draft is not None
+        dropped = self.draft.rebase(merge, choices)
+        for reason in dropped:
+            self.notify(f"One of your changes no longer applies and was dropped: {reason}",
+                        severity="warning", timeout=10)
+        theirs = len(merge.took_theirs) + sum(1 for side in choices.values() if side == "theirs")
+        self.conflict = False
+        self._told_version = max(self._told_version, self.draft.saved.version)
+        self.notify(f"Report reloaded (version {self.draft.saved.version}): {theirs} change(s) of theirs shown, "
+                    f"{self.unsaved} of yours applied on top, not saved yet.", title="Reloaded", timeout=8)
+        self._show()
+
     def on_billing_report_screen_failed(self, msg: Failed) -> None:
+        self._written()
         if msg.what == "open":
             self.notify(str(msg.error), title="Cannot open the report", severity="error", timeout=10)
             self.app.pop_screen()
@@ -170,7 +270,7 @@ class BillingReportScreen(Screen[None]):
         if isinstance(msg.error, Conflict):
             self.conflict = True
             self.notify(f"{msg.error} Your {self.unsaved} change(s) are still here: press Ctrl+L to reload "
-                        "and re-apply them, then save again.", title="Someone saved first", severity="error",
+                        "and merge them with theirs, then save again.", title="Someone saved first", severity="error",
                         timeout=20)
         else:
             verb = {"saved": "save", "submitted": "submit", "rejected": "reject", "verify": "check the code"}

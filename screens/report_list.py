@@ -1,5 +1,7 @@
 """The report list: filter by cycle, status and partner, sort, page through the database,
-open a report, export the query as CSV."""
+open a report, export the query as CSV. It follows the database by itself: when reports
+change (here, in another lmp-tui, on the command line), the page is read again quietly,
+the cursor on the same report, filters, sort and find text as they were."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from lmp_tui import keymap
 from lmp_tui.domain import Status
 from lmp_tui.errors import LmpError
 from lmp_tui.sorting import DEFAULT_SORT, SORT_ORDERS, sort_order
-from lmp_tui.services import BillingService, ReportPage, StaffUserView
+from lmp_tui.services import BillingService, Changes, ReportPage, StaffUserView
 from lmp_tui.validation import ReportQuery
 from widgets.filter_bar import FilterBar, Filters
 from widgets.key_bar import KeyBar, bindings_for
@@ -36,9 +38,10 @@ class ReportListScreen(Screen[None]):
 
     class PageLoaded(Message):
         def __init__(self, page: ReportPage, counts: dict[Status, int], cycles: list[str] | None,
-                     keep_id: int | None, at_end: bool) -> None:
+                     keep_id: int | None, at_end: bool, quiet: bool = False) -> None:
             super().__init__()
             self.page, self.counts, self.cycles, self.keep_id, self.at_end = page, counts, cycles, keep_id, at_end
+            self.quiet = quiet
 
     class Failed(Message):
         def __init__(self, error: str) -> None:
@@ -52,6 +55,10 @@ class ReportListScreen(Screen[None]):
         self.sort, self.descending, self.page_offset = DEFAULT_SORT, sort_order(DEFAULT_SORT).descending, 0
         self.total_count = 0
         self._cycles_known = False
+        self._loading = False  # a read is under way
+        self._stale = False  # reports changed since the page was read: read it again when possible
+        #: how many times the page was read quietly after a change (the tests count them)
+        self.live_reloads = 0
 
     def compose(self) -> ComposeResult:
         title = plain(f"Billing reports · {self.user.distributor} · signed in as {self.user.name} "
@@ -74,7 +81,31 @@ class ReportListScreen(Screen[None]):
         # back from a report: what was saved, submitted or rejected there shows at once
         if self._away:
             self._away = False
+            self._stale = False
             self.reload(keep_id=self.query_one(ReportTable).highlighted_id)
+        else:
+            self._catch_up()  # changes that came while a dialog was open
+
+    # ---------------------------------------------------------------- following the database
+
+    def reports_changed(self, changes: Changes) -> None:
+        """Reports changed somewhere (the app's change watch): read the page again, quietly,
+        now or as soon as nothing is open over the list."""
+        self._stale = True
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        if not self._stale or self._loading or not self.is_mounted:
+            return
+        if not self.is_active:  # a report or a dialog is open over the list: on its return
+            return
+        if any(select.expanded for select in self.query(Select)):  # a choice being made: after it
+            self.set_timer(0.5, self._catch_up)
+            return
+        self._stale = False
+        self.live_reloads += 1
+        self._loading = True
+        self._load(self.list_query, self.query_one(ReportTable).highlighted_id, True, False, True)
 
     # ---------------------------------------------------------------- loading
 
@@ -85,11 +116,14 @@ class ReportListScreen(Screen[None]):
                            descending=self.descending, offset=self.page_offset, limit=PAGE_SIZE)
 
     def reload(self, keep_id: int | None = None, at_end: bool = False) -> None:
-        self.query_one("#summary", Static).update(plain("Loading…"))
+        self._summary_text = "Loading…"
+        self.query_one("#summary", Static).update(plain(self._summary_text))
+        self._loading = True
         self._load(self.list_query, keep_id, not self._cycles_known, at_end)
 
     @work(thread=True, exclusive=True, group="report-list")
-    def _load(self, query: ReportQuery, keep_id: int | None, with_cycles: bool, at_end: bool) -> None:
+    def _load(self, query: ReportQuery, keep_id: int | None, with_cycles: bool, at_end: bool,
+              quiet: bool = False) -> None:
         try:
             page = self.service.query_reports(query)
             counts = self.service.status_counts(query.cycle, query.partner_text)
@@ -98,10 +132,16 @@ class ReportListScreen(Screen[None]):
             self.post_message(self.Failed(str(err)))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.PageLoaded(page, counts, cycles, keep_id, at_end))
+            self.post_message(self.PageLoaded(page, counts, cycles, keep_id, at_end, quiet))
 
     def on_report_list_screen_page_loaded(self, msg: PageLoaded) -> None:
+        self._loading = False
         table = self.query_one(ReportTable)
+        if msg.quiet and msg.page.offset != self.page_offset:
+            self._stale = True  # the user paged meanwhile: that page is being read
+            return
+        if msg.quiet:
+            msg.keep_id = table.highlighted_id  # the cursor may have moved while it was read
         if msg.cycles is not None:
             self.query_one(FilterBar).set_cycles(msg.cycles)
             self._cycles_known = True
@@ -110,8 +150,10 @@ class ReportListScreen(Screen[None]):
         self.total_count = msg.page.total_count
         self._summary(msg.page, msg.counts)
         self.refresh_bindings()
+        self.call_later(self._catch_up)
 
     def on_report_list_screen_failed(self, msg: Failed) -> None:
+        self._loading = False
         self.query_one("#summary", Static).update(plain("Could not read the reports."))
         self.notify(msg.error, title="Could not read the reports", severity="error", timeout=8)
 
@@ -120,9 +162,11 @@ class ReportListScreen(Screen[None]):
         current = page.offset // PAGE_SIZE + 1
         sort = sort_order(self.sort).label
         counts_text = " ".join(f"{s.abbrev} {n:,}" for s, n in counts.items())
-        summary = plain(f"{page.total_count:,} reports · p{current}/{pages} · {sort}"
-                        f"{'↓' if self.descending else '↑'} │ {counts_text}")
-        self.query_one("#summary", Static).update(summary)
+        summary = (f"{page.total_count:,} reports · p{current}/{pages} · {sort}"
+                   f"{'↓' if self.descending else '↑'} │ {counts_text}")
+        if summary != getattr(self, "_summary_text", None):  # unchanged: nothing to repaint
+            self._summary_text = summary
+            self.query_one("#summary", Static).update(plain(summary))
 
     # ---------------------------------------------------------------- events
 

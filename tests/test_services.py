@@ -189,6 +189,23 @@ def test_reset_restores_price_list(service, world):
     assert r.history[-1].action is Action.RESET_PRICING
 
 
+def test_remove_code_puts_one_line_back_to_the_price_list(service, world):
+    svc = service()
+    rid = world["review"]
+    svc.apply_code(rid, 1, "BD-NA-1")
+    svc.set_unit_price(rid, 1, "6.00")
+    svc.apply_code(rid, 2, "BD-NA-1")
+    r = svc.remove_code(rid, 1)
+    assert (r.line(1).promo_code, r.line(1).editable_field, r.line(1).unit_price) == (None, None, D("10.00"))
+    assert r.line(2).promo_code == "BD-NA-1"  # the other line keeps its code
+    assert r.history[-1].action is Action.REMOVE_CODE
+    assert "BD-NA-1 removed" in r.history[-1].detail and r.history[-1].detail.startswith("line 1 ")
+    with pytest.raises(InvalidInput, match="no promotional code to remove"):
+        svc.remove_code(rid, 1)
+    with pytest.raises(NotAllowed):
+        service("viewer").remove_code(rid, 2)
+
+
 @pytest.mark.parametrize("key", ["prep", "rejected", "submitted", "completed"])
 @pytest.mark.parametrize(
     "call",
@@ -196,11 +213,12 @@ def test_reset_restores_price_list(service, world):
         lambda s, i: s.set_po(i, "PO-1"),
         lambda s, i: s.apply_code(i, 1, "BD-NA-1"),
         lambda s, i: s.reset_pricing(i),
+        lambda s, i: s.remove_code(i, 1),
         lambda s, i: s.save_draft(i),
         lambda s, i: s.submit(i, "c"),
         lambda s, i: s.reject(i, "r"),
     ],
-    ids=["set-po", "promo", "reset", "draft", "submit", "reject"],
+    ids=["set-po", "promo", "reset", "remove-code", "draft", "submit", "reject"],
 )
 def test_distributor_actions_refused_outside_under_review(service, world, db, key, call):
     svc = service()

@@ -43,6 +43,7 @@ class FilterBar(Horizontal):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._timer: Timer | None = None
         self._counts: dict[Status, int] = {}
+        self._cycles: list[str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Select[str]([], prompt="All cycles", id="cycle", allow_blank=True, compact=True)
@@ -66,6 +67,9 @@ class FilterBar(Horizontal):
         )
 
     def set_cycles(self, cycles: list[str]) -> None:
+        if cycles == self._cycles:  # unchanged: the choice is left alone
+            return
+        self._cycles = list(cycles)
         select = self.query_one("#cycle", Select)
         current = select.value
         with self.prevent(Select.Changed):

@@ -16,7 +16,7 @@ class ReportHeader(Static):
     ReportHeader { height: auto; padding: 0 1; background: $boost; }
     """
 
-    def show(self, report: Report, *, unsaved: int, read_only_reason: str | None) -> None:
+    def show(self, report: Report, *, unsaved: int, read_only_reason: str | None, stale: bool = False) -> None:
         t = Text()
 
         def add(value: str, style: str = "") -> None:  # every piece plain: names and PO numbers are data
@@ -34,7 +34,9 @@ class ReportHeader(Static):
         t.append("\n")
         add("Total invoice amount ")
         add(format_money(report.total, report.currency), "bold")
-        if unsaved:
+        if unsaved and stale:  # someone else saved meanwhile: a save would be refused
+            add(f"   ● {unsaved} unsaved · changed elsewhere: Ctrl+L", "bold reverse")
+        elif unsaved:
             add(f"   ● {unsaved} unsaved change(s) — Ctrl+S saves", "bold reverse")
         why = read_only_reason or WHY_READ_ONLY.get(report.status)
         if why:

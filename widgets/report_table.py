@@ -59,12 +59,17 @@ class ReportTable(DataTable[object]):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self._shown: list[tuple[str, list[Text]]] = []  # what the table holds, cell by cell
 
     def on_mount(self) -> None:
         for key, label in COLUMNS:
             self.add_column(label, key=key)
 
     def show_page(self, rows: list[ReportRow], keep_id: int | None = None, at_end: bool = False) -> None:
+        """Show a page. The cursor goes to ``keep_id`` (or stays on its row when that report
+        left the page), or to the last row ``at_end``. The same reports in the same order are
+        updated in place, cell by cell, and only where they changed: a refresh that changed
+        nothing visible repaints nothing, and the view does not move."""
         width = max([len("Total"), *(len(format_money(r.total, r.currency)) for r in rows)])
 
         def cells(r: ReportRow) -> list[Text]:  # every cell plain text: partners and staff wrote some of it
@@ -81,14 +86,32 @@ class ReportTable(DataTable[object]):
                 plain(r.company_id[:8]),
             ]
 
-        fill_table(self, COLUMNS, [(str(r.id), cells(r)) for r in rows])
+        table = [(str(r.id), cells(r)) for r in rows]
+        row_before = self.cursor_row
+        if not self._update_in_place(table):
+            fill_table(self, COLUMNS, table)
+        self._shown = table
         if at_end and self.row_count:
             self.move_cursor(row=self.row_count - 1)
         elif keep_id is not None:
             try:
-                self.move_cursor(row=self.get_row_index(str(keep_id)))
-            except Exception:  # the report left the page
-                pass
+                index = self.get_row_index(str(keep_id))
+            except Exception:  # the report left the page: the cursor stays where it was
+                index = min(row_before, self.row_count - 1)
+            if self.row_count and index != self.cursor_row:
+                self.move_cursor(row=index)
+
+    def _update_in_place(self, table: list[tuple[str, list[Text]]]) -> bool:
+        if [k for k, _ in table] != [k for k, _ in self._shown] or self.row_count != len(table):
+            return False
+        for i, col in enumerate(self.columns.values()):  # a wider cell needs the columns measured again
+            if any(cells[i].cell_len > col.width for _, cells in table):
+                return False
+        for (key, old), (_, new) in zip(self._shown, table):
+            for (column_key, _), before, after in zip(COLUMNS, old, new):
+                if before.plain != after.plain:
+                    self.update_cell(key, column_key, after)
+        return True
 
     @property
     def highlighted_id(self) -> int | None:

@@ -8,9 +8,10 @@ from .admin import AdminMixin, KeyOwner, initialise, owner_of_key
 from .plan import ImportResult
 from .base import Clock, utcnow
 from .pipeline import ReportChanged
+from ..storage.watch import ChangeWatch, Changes
 from .queries import CSV_COLUMNS, QueriesMixin, csv_values
-from .views import (AdminEntryView, CycleCloseResult, PromoCodeView, ReportPage, ReportRow, StaffKeyView,
-                    StaffUserView)
+from .views import (AdminEntryView, CycleCloseResult, PromoCodeView, ReportPage, ReportRow, ReportStamp,
+                    StaffKeyView, StaffUserView)
 from .writes import WritesMixin
 
 
@@ -24,7 +25,7 @@ class BillingService(QueriesMixin, WritesMixin, AdminMixin):
 
 
 __all__ = [
-    "AdminEntryView", "BillingService", "Clock", "ImportResult", "initialise", "utcnow", "CSV_COLUMNS", "csv_values", "CycleCloseResult",
-    "KeyOwner", "owner_of_key", "PromoCodeView", "ReportChanged", "ReportPage", "ReportRow", "StaffKeyView",
-    "StaffUserView",
+    "AdminEntryView", "BillingService", "ChangeWatch", "Changes", "Clock", "CSV_COLUMNS", "csv_values",
+    "CycleCloseResult", "ImportResult", "initialise", "KeyOwner", "owner_of_key", "PromoCodeView", "ReportChanged",
+    "ReportPage", "ReportRow", "ReportStamp", "StaffKeyView", "StaffUserView", "utcnow",
 ]

@@ -4,6 +4,7 @@ one report, codes, users, and the CSV export of a query."""
 from __future__ import annotations
 
 import csv
+from itertools import takewhile
 from typing import IO, Any, Iterator
 
 from sqlalchemy import Select, func, or_, select
@@ -15,11 +16,13 @@ from ..pricing import CodeGrant
 from ..safetext import csv_cell
 from ..sorting import SORT_KEYS
 from ..storage.convert import report_from_row
-from ..storage.models import BillingReport, Partner, PromoCodeRow, Region, StaffUser
+from ..domain import Action
+from ..storage.models import BillingReport, HistoryRow, Partner, PromoCodeRow, Region, StaffUser
+from ..storage.watch import ChangeWatch, open_watch
 from ..validation import ReportQuery, parse
 from .base import ServiceBase
 from .pipeline import admit, verify
-from .views import PromoCodeView, ReportPage, ReportRow, StaffUserView
+from .views import PromoCodeView, ReportPage, ReportRow, ReportStamp, StaffUserView
 
 #: the columns each sort order of :data:`lmp_tui.sorting.SORT_ORDERS` sorts by (then by id)
 _SORT: dict[str, tuple[Any, ...]] = {
@@ -111,6 +114,37 @@ class QueriesMixin(ServiceBase):
         """One report with its lines and history."""
         with self._reading() as ctx:
             return report_from_row(ctx.load(report_id))
+
+    def report_stamp(self, report_id: int) -> ReportStamp:
+        """A report's version and its latest history entry: two indexed reads, no lines."""
+        with self._reading() as ctx:
+            version = ctx.session.scalar(select(BillingReport.version).where(
+                BillingReport.id == report_id, BillingReport.distributor_id == ctx.user.distributor_id))
+            if version is None:
+                ctx.load(report_id)  # the refusal that names the report
+            latest = ctx.session.execute(
+                select(HistoryRow.at, HistoryRow.actor, HistoryRow.action, HistoryRow.detail)
+                .where(HistoryRow.report_id == report_id).order_by(HistoryRow.id.desc()).limit(20)
+            ).all()
+        if not latest:
+            return ReportStamp(report_id, int(version), None, None, None, None)
+        at, actor, action, detail = latest[0]
+        # the entries one change wrote share its moment and its author; a draft's edits say
+        # more than its "draft saved"
+        same = list(takewhile(lambda r: (r.at, r.actor) == (at, actor), latest))
+        said = [r.detail for r in reversed(same) if r.action != Action.SAVE_DRAFT.value] or [detail]
+        return ReportStamp(report_id, int(version), at, actor, Action(action), detail, tuple(said))
+
+    def watch_changes(self) -> ChangeWatch:
+        """A watch on this database's reports (its own connection): ``wait(timeout)`` answers
+        what changed since it was last asked (:mod:`lmp_tui.storage.watch`); ``close()`` it."""
+        try:
+            return open_watch(self.db.engine)
+        except Exception as err:  # noqa: BLE001 - the driver's own errors, as a sentence
+            from ..errors import DatabaseUnavailable
+
+            raise DatabaseUnavailable(f"Cannot watch {self.db.display_url} for changes ({err}); the list "
+                                      "refreshes only with F5.") from None
 
     def users(self) -> list[StaffUserView]:
         """The staff users of the signed-in user's distributor."""

@@ -92,3 +92,28 @@ class CycleCloseResult:
     no_penalties: int
     penalties: int
     untouched: int
+
+
+@dataclass(frozen=True)
+class ReportStamp:
+    """A report's current version and its latest history entry (who did what, when):
+    enough to tell an open report that someone else changed it."""
+
+    report_id: int
+    version: int
+    at: datetime | None
+    actor: str | None
+    action: Action | None
+    detail: str | None
+    #: what that change did: the history entries written with it, oldest first
+    details: tuple[str, ...] = ()
+
+    @property
+    def said(self) -> str:
+        """Who changed it and what, in words."""
+        if self.actor is None:
+            return f"Report #{self.report_id} changed"
+        what = list(self.details or (self.detail or "",))
+        if len(what) > 3:
+            what = [*what[:3], f"and {len(what) - 3} more"]
+        return f"{self.actor} changed report #{self.report_id}: {'; '.join(what)}"

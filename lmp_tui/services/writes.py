@@ -12,6 +12,7 @@ from ..commands import (
     AutoSubmit,
     PartnerSubmit,
     Reject,
+    RemoveCode,
     ResetPricing,
     SaveDraft,
     SetChannelMargin,
@@ -72,6 +73,10 @@ class WritesMixin(ServiceBase):
 
     def set_channel_margin(self, report_id: int, line_no: int, value: Any, **kw: Any) -> Report:
         return self.run(report_id, [parse(SetChannelMargin, line_no=line_no, value=value)], **kw)
+
+    def remove_code(self, report_id: int, line_no: int, **kw: Any) -> Report:
+        """Remove one line's code: the line goes back to its price-list values."""
+        return self.run(report_id, [parse(RemoveCode, line_no=line_no)], **kw)
 
     def reset_pricing(self, report_id: int, **kw: Any) -> Report:
         return self.run(report_id, [ResetPricing()], **kw)

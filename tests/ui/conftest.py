@@ -33,7 +33,10 @@ async def settle(pilot: Any, rounds: int = 3) -> None:
     """Let workers finish and their messages land."""
     for _ in range(rounds):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        # every worker but the change watch, which runs for the app's lifetime
+        busy = [w for w in pilot.app.workers if w.group != "watch"]
+        if busy:
+            await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()
 
 

@@ -33,6 +33,33 @@ def _steps(*keys: str, text: str | None = None, open_key: str | None = None, aft
     return run
 
 
+async def _merge_dialog(pilot):
+    """Mine: a PO and a price; theirs (admin, saved first): another PO and price, same code."""
+    from lmp_tui.services import BillingService
+
+    world = pilot.app._test_world  # noqa: SLF001
+    rid = world["review"]
+    await _steps("p", text="PO-MINE", after=("enter", "c"), open_key="review")(pilot)
+    await type_text(pilot, "BD-NA-1")
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("e")
+    await type_text(pilot, "7.25")
+    await pilot.press("enter")
+    BillingService(pilot.app.service.db, "admin").save_draft(rid, [
+        {"kind": "set_po", "po_number": "PO-THEIRS"}, {"kind": "apply_code", "line_no": 1, "code": "BD-NA-1"},
+        {"kind": "set_unit_price", "line_no": 1, "value": "8.00"}])
+    screen = pilot.app.screen
+    for _ in range(100):  # the change watch tells the screen (within a second)
+        if screen._told_version:  # noqa: SLF001
+            break
+        await pilot.pause(0.05)
+    await settle(pilot)
+    pilot.app.clear_notifications()
+    await pilot.press("ctrl+l", "t")
+    await settle(pilot)
+
+
 CASES = {
     "report_list": _steps(),
     "report_list_filtered": _steps("slash", text="acme", after=("enter",)),
@@ -47,6 +74,7 @@ CASES = {
     "confirm_back_dialog": _steps("z", "escape", open_key="review"),
     "help_screen": _steps("f1", open_key="review"),
     "sort_dialog": _steps("o"),
+    "merge_dialog": _merge_dialog,
 }
 
 
