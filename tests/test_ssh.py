@@ -158,6 +158,10 @@ def test_a_clerk_with_only_a_key_reviews_and_submits_a_report(server: Server, ke
     while time.monotonic() < deadline and "Help" not in term.screen().splitlines()[-1]:
         time.sleep(0.2)
     assert "Help" in term.screen().splitlines()[-1], term.screen()
+    # a colleague changes a report over SSH: it shows on this screen by itself, without a key
+    done = server.ssh(keys["admin"], "report", "set-po", str(world["jp"]), "PO-LIVE-9")
+    assert done.returncode == 0, done.stderr
+    term.wait_for("PO-LIVE-9", timeout=10)
     # the reports under review; open the first, set its PO, submit it
     term.keys("t")
     term.wait_for("Under review (")
