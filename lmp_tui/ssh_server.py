@@ -87,7 +87,7 @@ class Registry:
                     "or ask whoever runs it to raise --max-sessions.")
         mine = sum(1 for s in self.open if s.user == session.user)
         if mine >= self.limits.per_user:
-            return (f"{session.user} already has {mine} sessions open, the limit per user; close one of them "
+            return (f"{session.user} already has {mine} session(s) open, the limit per user; close one of them "
                     "and connect again.")
         self.open.append(session)
         return None

@@ -36,9 +36,10 @@ class Server:
 
     def ssh_argv(self, key: Path, *command: str, login: str = "anyone", tty: bool = False,
                  options: Sequence[str] = ()) -> list[str]:
-        return ["ssh", "-p", str(self.port), "-i", str(key), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
-                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-                "-o", "ConnectTimeout=20", *options, *(["-tt"] if tty else ["-T"]), f"{login}@127.0.0.1",
+        # ssh takes the first value given for an option: the test's own come first
+        return ["ssh", *options, "-p", str(self.port), "-i", str(key), "-o", "IdentitiesOnly=yes", "-o",
+                "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o",
+                "LogLevel=ERROR", "-o", "ConnectTimeout=20", *(["-tt"] if tty else ["-T"]), f"{login}@127.0.0.1",
                 *(["--", *command] if command else [])]
 
     def ssh(self, key: Path, *command: str, input: bytes | None = None, login: str = "anyone",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -215,9 +216,8 @@ def test_closing_the_connection_ends_the_child(server: Server, keys):
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
-def test_limits_per_user_and_idle_timeout(db, world, keys, tmp_path):
-    BillingService(db, "admin").add_key("billing", key_text=keys["billing"].with_suffix(".pub").read_text())
-    srv = start_server(_url(db), tmp_path / "server", "--max-per-user", "1", "--idle-minutes", "0.05")
+def test_limits_per_user_in_total_and_idle_timeout(db, world, keys, tmp_path):
+    srv = _serve(db, keys, tmp_path, "--max-sessions", "2", "--max-per-user", "1", "--idle-minutes", "0.1")
     try:
         first = subprocess.Popen(srv.ssh_argv(keys["billing"], tty=True), stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -225,13 +225,44 @@ def test_limits_per_user_and_idle_timeout(db, world, keys, tmp_path):
         while time.monotonic() < deadline and not _children(srv):
             time.sleep(0.1)
         second = srv.ssh(keys["billing"], "whoami")
-        assert second.returncode == 1 and b"billing already has 1 sessions open" in second.stderr
-        # no key for 3 s: the first session is told and closed
+        assert second.returncode == 1 and b"billing already has 1 session(s) open" in second.stderr
+        # an admin's command waits for its standard input: the server now holds two sessions
+        held = subprocess.Popen(srv.ssh_argv(keys["admin"], "users", "add-key", "viewer", "-"), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        while time.monotonic() < deadline and len(_children(srv)) < 2:
+            time.sleep(0.1)
+        third = srv.ssh(keys["viewer"], "whoami")
+        assert third.returncode == 1 and b"the server holds its limit of 2 sessions" in third.stderr
+        _, err = held.communicate(b"", timeout=30)  # its input ends, empty: refused, and the session ends
+        assert held.returncode == 1 and b"exactly one public key" in err
+        # no key for 6 s: the terminal session is told and closed
         out, _ = first.communicate(timeout=30)
-        assert b"no key for 3 seconds, so the session was closed" in out
+        assert b"no key for 6 seconds, so the session was closed" in out
         assert srv.ssh(keys["billing"], "whoami").returncode == 0  # the slot is free again
     finally:
         srv.stop()
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_the_host_key_is_made_once_kept_and_presented(db, world, keys, tmp_path):
+    folder = tmp_path / "server"
+    first = _serve(db, keys, tmp_path)
+    first.stop()
+    key = folder / "ssh_host_ed25519_key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    printed = re.search(r"host key (SHA256:\S+)", first.log_text())[1]
+    shown = subprocess.run(["ssh-keygen", "-lf", f"{key}.pub"], capture_output=True, text=True).stdout
+    assert printed in shown
+    again = start_server(_url(db), folder)  # a restart keeps the same key
+    try:
+        assert f"host key {printed}" in again.log_text() and "made now" not in again.log_text()
+        known = tmp_path / "known_hosts"
+        known.write_text(f"[127.0.0.1]:{again.port} {(folder / 'ssh_host_ed25519_key.pub').read_text()}")
+        done = again.ssh(keys["billing"], "whoami", options=[
+            "-o", "StrictHostKeyChecking=yes", "-o", f"UserKnownHostsFile={known}"])
+        assert done.returncode == 0, done.stderr  # the client checked the server against that key
+    finally:
+        again.stop()
 
 
 @pytest.mark.parametrize("db", ["postgres"], indirect=True)
@@ -263,3 +294,27 @@ def test_colour_system_follows_what_the_client_told():
     assert colour_system("xterm-256color", "") == "256"  # most clients do not forward COLORTERM
     assert colour_system("xterm", "") == "standard"
     assert colour_system("linux", "rubbish") == "standard"
+
+
+class _Client:
+    """What a client sent with its session request (the parts the server reads)."""
+
+    def __init__(self, term_type: str | None, env: dict[str, str]) -> None:
+        self.term_type, self.env = term_type, env
+
+
+def test_the_childs_environment_is_the_servers_not_the_clients(tmp_path):
+    from lmp_tui.ssh_server import Limits, LmpSshServer, Session
+
+    server = LmpSshServer(db=None, url="postgresql+psycopg://lmp:secret@dbhost/lmp", data_dir=tmp_path,
+                          limits=Limits())  # type: ignore[arg-type]
+    session = Session(user="dana", fingerprint="SHA256:x", client="127.0.0.1:1", command=None, terminal=True)
+    client = _Client("xterm-256color", {"LMP_USER": "admin", "LMP_DATABASE_URL": "sqlite://", "LD_PRELOAD": "/x.so",
+                                        "PYTHONPATH": "/evil", "LMP_DEBUG": "1", "COLORTERM": "truecolor"})
+    env = server._child_env(client, session)  # type: ignore[arg-type]
+    assert env["LMP_USER"] == "dana" and env["LMP_DATABASE_URL"] == "postgresql+psycopg://lmp:secret@dbhost/lmp"
+    assert env["TERM"] == "xterm-256color" and env["TEXTUAL_COLOR_SYSTEM"] == "truecolor"
+    assert not {"LD_PRELOAD", "PYTHONPATH", "LMP_DEBUG"} & set(env)
+    # a TERM that is not a terminal name is replaced; without COLORTERM, 256 colours
+    env = server._child_env(_Client("xterm\x1b]0;pwned\x07", {}), session)  # type: ignore[arg-type]
+    assert env["TERM"] == "xterm-256color" and env["TEXTUAL_COLOR_SYSTEM"] == "256" and "COLORTERM" not in env
