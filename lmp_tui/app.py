@@ -103,7 +103,8 @@ class LmpApp(App[int]):
         spec = getattr(screen, "COMMANDS_SPEC", ())
         if not spec:
             return
-        self.push_screen(HelpScreen(type(screen).__name__.replace("Screen", ""), [("screen", spec), ("app", keymap.APP)]))
+        name = getattr(screen, "HELP_TITLE", "") or type(screen).__name__.replace("Screen", "")
+        self.push_screen(HelpScreen(name, [("screen", spec), ("app", keymap.APP)]))
 
     async def action_quit(self) -> None:
         """Textual's Quit (the palette's system command) asks like Ctrl+Q does."""

@@ -151,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-sessions", type=_positive, default=50, metavar="N", help="sessions at once (default 50)")
     s.add_argument("--max-per-user", type=_positive, default=5, metavar="N",
                    help="sessions at once per staff user (default 5)")
-    s.add_argument("--idle-minutes", type=_minutes, default=30, metavar="N",
+    s.add_argument("--idle-minutes", type=_minutes, default="30", metavar="N",  # text: argparse converts it
                    help="close a terminal session after N minutes without a key (default 30)")
 
     part = sub.add_parser("partner", help="record a partner's move (admin)").add_subparsers(

@@ -140,7 +140,7 @@ def _import(svc: BillingService, args: argparse.Namespace) -> int:
     rows, problems = read_rows(Path(args.file), args.kind, progress=bar)
     if rows:  # the database's checks of the good rows, listed with the file's problems in one round
         try:
-            result = svc.import_rows(args.kind, args.file, rows, cycle=cycle, dry_run=args.dry_run or bool(problems),
+            result = svc.import_rows(args.kind, "standard input" if args.file == "-" else args.file, rows, cycle=cycle, dry_run=args.dry_run or bool(problems),
                                      progress=bar)
         except ImportProblems as err:
             problems += err.problems

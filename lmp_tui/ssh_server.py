@@ -39,6 +39,7 @@ from typing import Any
 
 import asyncssh
 
+from .errors import InvalidInput
 from .services import owner_of_key
 from .sshkeys import fingerprint_of
 from .storage.db import Database
@@ -49,8 +50,9 @@ DEFAULT_LISTEN = "127.0.0.1:2222"
 HOST_KEY_FILE = "ssh_host_ed25519_key"
 _TERM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 #: what a terminal is left in when its session is cut from outside: main screen, cursor
-#: shown, no mouse reports, no bracketed paste, colours reset
-_TERMINAL_RESET = b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1049l\x1b[?25h\x1b[0m\r\n"
+#: shown, no mouse reports, no bracketed paste, lines wrap again, colours reset
+_TERMINAL_RESET = (b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1049l\x1b[?25h"
+                   b"\x1b[?7h\x1b[0m\r\n")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class Session:
     started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     bytes_in: int = 0
     bytes_out: int = 0
+    #: why it ended: the child exited, the client left, it idled out, or it was refused
+    ended: str = "child exited"
     last_input: float = field(default_factory=time.monotonic)
 
 
@@ -136,6 +140,15 @@ class _Auth(asyncssh.SSHServer):
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
+        self._peer_text = self._peer()
+
+    def auth_completed(self) -> None:
+        self.signed_in = True
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not getattr(self, "signed_in", False):
+            log.info("connection from %s closed without signing in (%s)", self._peer_text,
+                     self.refusal or "no key offered that the server knows")
 
     def begin_auth(self, username: str) -> bool:
         return True  # always authenticate; the login name itself decides nothing
@@ -201,14 +214,16 @@ class LmpSshServer:
         refusal = self.registry.admit(session)
         try:
             if refusal is not None:
+                session.ended = "refused: limit"
                 code = self._refuse(process, session, refusal)
             elif not session.terminal and not session.command:
+                session.ended = "refused: no command"
                 code = self._refuse(process, session, "give a command (e.g. `ssh HOST reports --format json`), or "
                                     "connect with a terminal (ssh -t HOST) for the interface.")
             else:
                 code = await self._run_child(process, session)
         except (asyncssh.Error, OSError, ConnectionError) as err:
-            log.info("session of %s ended on %s", session.user, type(err).__name__)
+            session.ended = f"connection error ({type(err).__name__})"
         finally:
             self.registry.close(session)
             self._log(session, code)
@@ -262,10 +277,11 @@ class LmpSshServer:
     def _log(self, session: Session, code: int | None) -> None:
         end = datetime.now(timezone.utc)
         command = session.command if session.command is not None else "(interface)"
-        log.info("session user=%s key=%s client=%s start=%s end=%s terminal=%s command=%r exit=%s in=%d out=%d",
-                 session.user, session.fingerprint, session.client, session.started.isoformat(timespec="seconds"),
-                 end.isoformat(timespec="seconds"), "yes" if session.terminal else "no", command[:200],
-                 "-" if code is None else code, session.bytes_in, session.bytes_out)
+        log.info("session user=%s key=%s client=%s start=%s end=%s terminal=%s command=%r exit=%s ended=%r "
+                 "in=%d out=%d", session.user, session.fingerprint, session.client,
+                 session.started.isoformat(timespec="seconds"), end.isoformat(timespec="seconds"),
+                 "yes" if session.terminal else "no", command[:200], "-" if code is None else code, session.ended,
+                 session.bytes_in, session.bytes_out)
 
 
 def colour_system(term: str, colorterm: str) -> str:
@@ -312,6 +328,7 @@ class _PtyChild:
         try:
             done, _ = await asyncio.wait({tasks[0], tasks[3], tasks[2]}, return_when=asyncio.FIRST_COMPLETED)
             if tasks[0] not in done:  # the client left or idled out: hang up on the child
+                self.session.ended = "idle timeout" if tasks[2] in done else "client left"
                 await self._hang_up(reset=tasks[2] in done)
             return await child.wait()
         finally:
@@ -430,6 +447,7 @@ async def _pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv
     try:
         await asyncio.wait({waiting, closed}, return_when=asyncio.FIRST_COMPLETED)
         if not waiting.done():  # the client left: the command stops
+            session.ended = "client left"
             try:
                 os.killpg(child.pid, signal.SIGTERM)
             except ProcessLookupError:
@@ -446,6 +464,13 @@ async def _pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv
 # --------------------------------------------------------------------------- entry
 
 
+class _UTCFormatter(logging.Formatter):
+    """Log times in UTC, ISO 8601, like the start and end of each session line."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="seconds")
+
+
 def parse_listen(text: str) -> tuple[str, int]:
     host, sep, port = text.rpartition(":")
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
@@ -456,7 +481,9 @@ def parse_listen(text: str) -> tuple[str, int]:
 def serve(db: Database, url: str, data_dir: Path, *, listen: str, host_key_path: Path | None, limits: Limits,
           busy_timeout_s: float | None, ready: Any = None) -> int:
     """Run the server until interrupted (SIGINT or SIGTERM)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_UTCFormatter("%(asctime)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
     host, port = parse_listen(listen)
     key_path = host_key_path or data_dir / HOST_KEY_FILE
@@ -464,7 +491,11 @@ def serve(db: Database, url: str, data_dir: Path, *, listen: str, host_key_path:
     server = LmpSshServer(db, url, data_dir, limits, busy_timeout_s=busy_timeout_s)
 
     async def main() -> None:
-        acceptor = await server.start(host, port, key)
+        try:
+            acceptor = await server.start(host, port, key)
+        except OSError as err:
+            raise InvalidInput(f"Cannot listen on {host}:{port} ({err.strerror or err}); another program may be "
+                               "using the port: choose another with --listen HOST:PORT.") from None
         bound = acceptor.sockets[0].getsockname()[1] if acceptor.sockets else port
         print(f"lmp-tui serve-ssh: listening on {host}:{bound} for {db.display_url}", flush=True)
         print(f"host key {host_fingerprint(key)} ({key_path}{', made now' if made else ''})", flush=True)

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -105,6 +106,7 @@ def test_unknown_key_disabled_user_and_passwords_are_refused(server: Server, key
     assert done.returncode == 255 and b"Permission denied (publickey)" in done.stderr
     log = server.log_text()
     assert "unknown key" in log and "disabled user clerk2" in log
+    assert "closed without signing in (disabled user clerk2)" in log
 
 
 def test_a_viewer_key_cannot_change_anything(server: Server, keys, world, db):
@@ -239,6 +241,8 @@ def test_limits_per_user_in_total_and_idle_timeout(db, world, keys, tmp_path):
         out, _ = first.communicate(timeout=30)
         assert b"no key for 6 seconds, so the session was closed" in out
         assert srv.ssh(keys["billing"], "whoami").returncode == 0  # the slot is free again
+        log = srv.log_text()
+        assert "ended='idle timeout'" in log and "ended='refused: limit'" in log
     finally:
         srv.stop()
 
@@ -261,6 +265,11 @@ def test_the_host_key_is_made_once_kept_and_presented(db, world, keys, tmp_path)
         done = again.ssh(keys["billing"], "whoami", options=[
             "-o", "StrictHostKeyChecking=yes", "-o", f"UserKnownHostsFile={known}"])
         assert done.returncode == 0, done.stderr  # the client checked the server against that key
+        # a second server on the same port: one sentence, not a crash
+        busy = subprocess.run([sys.executable, "-m", "lmp_tui.cli", "serve-ssh", "--listen", f"127.0.0.1:{again.port}",
+                               "--db", _url(db)], capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "LMP_DATA_DIR": str(folder)}, stdin=subprocess.DEVNULL)
+        assert busy.returncode == 1 and "choose another with --listen" in busy.stderr, busy.stderr
     finally:
         again.stop()
 
@@ -318,3 +327,10 @@ def test_the_childs_environment_is_the_servers_not_the_clients(tmp_path):
     # a TERM that is not a terminal name is replaced; without COLORTERM, 256 colours
     env = server._child_env(_Client("xterm\x1b]0;pwned\x07", {}), session)  # type: ignore[arg-type]
     assert env["TERM"] == "xterm-256color" and env["TEXTUAL_COLOR_SYSTEM"] == "256" and "COLORTERM" not in env
+
+
+def test_serve_ssh_defaults():
+    from lmp_tui.cli import build_parser
+
+    args = build_parser().parse_args(["serve-ssh"])
+    assert (args.listen, args.idle_minutes, args.max_sessions, args.max_per_user) == ("127.0.0.1:2222", 1800.0, 50, 5)
