@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.message import Message
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
@@ -173,13 +174,16 @@ class LmpApp(App[int]):
 
     # ---------------------------------------------------------------- size
 
-    def on_resize(self) -> None:
-        self._check_size()
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)
 
-    def _check_size(self) -> None:
+    def _check_size(self, size: Size | None = None) -> None:
+        """The size the terminal has now (a resize event's own: the app's size follows it a
+        moment later)."""
         if not self._lmp_started:
             return
-        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        size = size or self.size
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
         if small and not self._lmp_small:
             self._lmp_small = True
             self.push_screen(TooSmallScreen(), lambda _: setattr(self, "_lmp_small", False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
@@ -15,8 +16,8 @@ class TooSmallScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="too-small")
 
-    def on_resize(self) -> None:
-        w, h = self.app.size
+    def on_resize(self, event: events.Resize) -> None:
+        w, h = event.size  # the app's own size follows a moment later
         if w >= MIN_WIDTH and h >= MIN_HEIGHT:
             if self.is_current:
                 self.dismiss(None)

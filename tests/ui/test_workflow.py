@@ -341,6 +341,13 @@ async def test_too_small_terminal_asks_for_more_room(make_app):
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         assert isinstance(app.screen, ReportListScreen)
+        for small in ((79, 24), (80, 23)):  # shrinking below asks again, each time
+            await pilot.resize_terminal(*small)
+            await settle(pilot)
+            assert "at least 80×24" in str(app.screen.query_one("#too-small").render()), small
+            await pilot.resize_terminal(80, 24)
+            await settle(pilot)
+            assert isinstance(app.screen, ReportListScreen)
 
 
 async def test_palette_names_the_documented_actions_and_help_lists_keys(make_app, ui_world):
