@@ -56,7 +56,7 @@ BILLING_REPORT = (
             "listed (type to filter), or type one", priority=True),
     Command("edit", "e", "edit_value", "Edit", "Edit Price or Margin",
             "Edit the unit price or channel margin the line's code opened (Enter too)", priority=True),
-    Command("remove", "d", "remove_code", "Uncode", "Remove Promotional Code",
+    Command("remove", "d", "remove_code", "Remove", "Remove Promotional Code",
             "Remove the highlighted line's code: its unit price and margin come back from the price list",
             priority=True),
     Command("comment", "v", "show_comment", "Comment", "Show Partner Comment",

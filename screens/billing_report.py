@@ -53,6 +53,7 @@ FAILED_TITLES = {"saved": "Could not save", "submitted": "Could not submit", "re
 class BillingReportScreen(Screen[None]):
     BINDINGS = bindings_for(keymap.BILLING_REPORT)
     COMMANDS_SPEC = keymap.BILLING_REPORT
+    HELP_OFFERED_ONLY = True  # the help lists only what the user may do here
 
     class Loaded(Message):
         def __init__(self, report: Report, done: str | None = None) -> None:

@@ -67,6 +67,7 @@ class CodeDialog(Dialog["str | None"]):
             yield PlainInput(self.value, placeholder="type a code, or part of one", id="value")
             codes = OptionList(id="codes")
             codes.can_focus = False  # the keys stay in the text box; ↑↓ move the choice
+            codes.display = False  # until there is something to list
             yield codes
             yield Static(plain("Listing the codes that pass every check…"), id="codes-note")
             yield Static(plain(self.error or "", multiline=True), id="error", classes="dialog-error")
@@ -106,6 +107,7 @@ class CodeDialog(Dialog["str | None"]):
         codes = self.query_one(OptionList)
         codes.set_options([Option(plain(describe(c, self.currency)), id=c.code) for c in shown])
         codes.highlighted = 0 if shown else None
+        codes.display = bool(shown)
         if not self.choices:
             note = "No code passes every check for this line; type one to see why it is refused."
         elif not shown:

@@ -61,10 +61,10 @@ class LineDetail(Widget):
         if line.discrepancy:
             what = []
             if line.over_provisioned:
-                what.append(f"over-provisioned {line.over_provisioned_pct}% ({line.used} of {line.provisioned} used)")
+                what.append(f"over-provisioned {line.over_provisioned_pct}%")
             if line.chargeable != line.provisioned:
-                what.append(f"Chargeable {line.chargeable} differs from Provisioned {line.provisioned}")
-            add("! Discrepancy: " + "; ".join(what), "bold")
+                what.append(f"Chargeable {line.chargeable} ≠ Provisioned {line.provisioned}")
+            add("! Discrepancy: " + ", ".join(what), "bold")
         elif line.used is not None:
             add("No discrepancy.")
         if not usage_only:

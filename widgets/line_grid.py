@@ -281,7 +281,7 @@ class LineGrid(ScrollView, can_focus=True):
             style = self.get_component_rich_style("line-grid--header")
             return self._strip({c.key: c.title for c in FROZEN + SCROLLING}, style, None, width)
         row = int(self.scroll_offset.y) + y - 1
-        if row >= len(self._lines):
+        if row >= len(self._lines) or y > self._visible_rows():  # none, or under the scrollbar
             return Strip.blank(width, self.rich_style)
         style = self.get_component_rich_style("line-grid--odd-row" if row % 2 else "line-grid--even-row")
         if row == self._cursor:
