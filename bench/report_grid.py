@@ -96,10 +96,17 @@ async def until(pilot, cond, timeout: float = 60.0) -> None:  # noqa: ANN001
     await pilot.pause()  # and painted
 
 
-async def one_round(service: BillingService, big_id: int) -> dict[str, float]:
+async def one_round(service: BillingService, big_id: int, small_id: int) -> dict[str, float]:
     out = {}
     app = build_app(service)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        t0 = time.perf_counter()  # for comparison: the same screen on a small report
+        app.open_report(small_id)
+        await until(pilot, lambda: isinstance(app.screen, BillingReportScreen)
+                    and any(g.row_count > 0 for g in app.screen.query(LineGrid)))
+        out["open a small report → first rows"] = time.perf_counter() - t0
+        app.pop_screen()
         await pilot.pause(0.3)
         with Freeze() as freeze:
             t0 = time.perf_counter()
@@ -133,8 +140,11 @@ def main() -> None:
     db = Database.open(url, create=True)
     generate(db, DemoOptions(partners=5, cycles=1))
     big_id = add_big_report(db)
+    with db.read() as s:
+        small_id = s.scalar(select(m.BillingReport.id).where(m.BillingReport.line_count.between(1, 20))
+                            .order_by(m.BillingReport.id))
     service = BillingService(db, "billing")
-    rounds = [asyncio.run(one_round(service, big_id)) for _ in range(args.repeat)]
+    rounds = [asyncio.run(one_round(service, big_id, small_id)) for _ in range(args.repeat)]
     print(f"a {BIG_LINES:,}-line report at {SIZE[0]}×{SIZE[1]}, median of {args.repeat} "
           f"(python {sys.version.split()[0]})")
     for key in rounds[0]:
