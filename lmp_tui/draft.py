@@ -9,8 +9,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .commands import Context, apply
-from .domain import Report, check_transition
+from .commands import Context, ResetPricing, SetPO, apply
+from .domain import Line, Report, check_transition
 from .errors import LmpError
 from .merge import FieldKey, Merge, Side, three_way
 from .pricing import CodeGrant
@@ -23,7 +23,7 @@ class Draft:
     working: Report = field(init=False)
 
     def __post_init__(self) -> None:
-        self.working = copy.deepcopy(self.saved)
+        self.working = self.saved  # shared until the first edit (copy on write)
 
     @property
     def edits(self) -> list[Any]:
@@ -36,7 +36,7 @@ class Draft:
     def apply(self, edit: Any, grant: CodeGrant | None = None) -> str:
         """Apply one edit to the working copy; raise an LmpError (and change nothing) when
         the rules refuse it. Returns what changed, in words."""
-        trial = copy.deepcopy(self.working)
+        trial = trial_copy(self.working, edit)
         check_transition(edit.ACTION, trial.status)
         detail = apply(trial, edit, Context(grant=grant)).detail
         self.working = trial
@@ -47,7 +47,7 @@ class Draft:
         """Why ``edit`` would be refused, or None."""
         try:
             check_transition(edit.ACTION, self.working.status)
-            apply(copy.deepcopy(self.working), edit, Context(grant=grant))
+            apply(trial_copy(self.working, edit), edit, Context(grant=grant))
         except LmpError as err:
             return str(err)
         return None
@@ -64,7 +64,7 @@ class Draft:
         no longer applies (it is dropped)."""
         commands = merge.commands(choices)
         self.saved, self.pending = merge.theirs, []
-        self.working = copy.deepcopy(merge.theirs)
+        self.working = merge.theirs  # shared until the first edit (copy on write)
         dropped = []
         for edit, grant in commands:
             try:
@@ -72,3 +72,27 @@ class Draft:
             except LmpError as err:
                 dropped.append(str(err))
         return dropped
+
+
+def trial_copy(report: Report, edit: Any) -> Report:
+    """A copy of ``report`` that ``edit`` may change without touching ``report``: the report
+    itself and its lines list are new; of the lines, only those the edit may change are
+    copied (a line's fields are immutable values, so a shallow copy is a full one)."""
+    trial = copy.copy(report)
+    if isinstance(edit, SetPO):
+        return trial  # the PO number is the report's own field: no line changes
+    line_no = getattr(edit, "line_no", None)
+    if line_no is not None:
+        trial.lines = [copy.copy(ln) if ln.line_no == line_no else ln for ln in report.lines]
+    elif isinstance(edit, ResetPricing):
+        trial.lines = [copy.copy(ln) if not _at_price_list(ln) else ln for ln in report.lines]
+    else:  # any other command: every line may change
+        trial.lines = [copy.copy(ln) for ln in report.lines]
+    return trial
+
+
+def _at_price_list(line: Line) -> bool:
+    """Nothing a reset would change: it writes the same values, digit for digit, on such a line."""
+    return (line.promo_code is None and line.editable_field is None and line.code_bound is None
+            and line.unit_price.as_tuple() == line.list_unit_price.as_tuple()
+            and line.channel_margin.as_tuple() == line.list_channel_margin.as_tuple())

@@ -11,21 +11,24 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from textual import on, work
+from textual import events
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, TabbedContent, TabPane, Tabs
+from textual.widgets import TabbedContent, TabPane, Tabs
 
 from lmp_tui import keymap
-from lmp_tui.domain import Action, EditableField, Report, Status
+from lmp_tui.domain import WHY_READ_ONLY, Action, EditableField, Report, Status
 from lmp_tui.policy import offered
 from lmp_tui.pricing import CodeGrant
 from lmp_tui.draft import Draft
 from lmp_tui.errors import CodeRefused, Conflict, InvalidInput, LmpError
 from lmp_tui.merge import FieldKey, Merge, Side
 from lmp_tui.services import BillingService, Changes, ReportStamp, StaffUserView
-from lmp_tui.commands import ApplyCode, ResetPricing, SetChannelMargin, SetPO, SetUnitPrice
+from lmp_tui.commands import ApplyCode, RemoveCode, ResetPricing, SetChannelMargin, SetPO, SetUnitPrice
 from lmp_tui.validation import parse
+from screens.code_dialog import CodeDialog
+from screens.comment_dialog import CommentDialog
 from screens.confirm_dialog import ConfirmDialog
 from screens.input_dialog import InputDialog
 from screens.merge_dialog import MergeDialog
@@ -38,12 +41,19 @@ from widgets.line_grid import LineGrid
 from widgets.plain_text import plain
 from widgets.report_header import ReportHeader
 
-EDITING = {"save_draft", "submit", "reject", "edit_po", "specify_code", "edit_value", "reset_pricing"}
+EDITING = {"save_draft", "submit", "reject", "edit_po", "specify_code", "edit_value", "reset_pricing", "remove_code"}
+#: the keys of the actions above: pressed when none is offered, they say why
+EDITING_KEYS = frozenset(k for c in keymap.BILLING_REPORT if c.action in EDITING for k in c.keys.split(","))
+#: what a failed write was doing, as the title of its message ("Could not save")
+FAILED_TITLES = {"saved": "Could not save", "submitted": "Could not submit", "rejected": "Could not reject",
+                 "verify": "Could not check the code", "reloaded": "Could not reload",
+                 "refreshed": "Could not reload"}
 
 
 class BillingReportScreen(Screen[None]):
     BINDINGS = bindings_for(keymap.BILLING_REPORT)
     COMMANDS_SPEC = keymap.BILLING_REPORT
+    HELP_OFFERED_ONLY = True  # the help lists only what the user may do here
 
     class Loaded(Message):
         def __init__(self, report: Report, done: str | None = None) -> None:
@@ -73,6 +83,7 @@ class BillingReportScreen(Screen[None]):
         self._writing = False  # our own save, submit or reject is under way
         self._recheck = False  # a change came meanwhile: look again once it is written
         self._told_version = 0  # the newest version of theirs already announced
+        self._history_of: Report | None = None  # the report the history tab shows
 
     def compose(self) -> ComposeResult:
         yield ReportHeader(plain(f"Loading report #{self.report_id}…"), id="header")
@@ -108,9 +119,12 @@ class BillingReportScreen(Screen[None]):
         why = None
         if report.status is Status.UNDER_REVIEW and not self.user.can_act:
             why = f"you are signed in as {self.user.name}, a viewer (read-only); a billing user or admin can act."
-        self.query_one(ReportHeader).show(report, unsaved=self.unsaved, read_only_reason=why, stale=self.conflict)
-        self.query_one(LineGrid).show(report, usage_only=usage_only)
-        self.query_one(HistoryTable).show(self.draft.saved)
+        self.query_one(ReportHeader).show(report, unsaved=self.unsaved, read_only_reason=why, stale=self.conflict,
+                                          usage_only=usage_only)
+        self.query_one(LineGrid).show(report, usage_only=usage_only)  # repaints only the lines that changed
+        if self._history_of is not self.draft.saved:  # an edit changes the draft, not the history
+            self._history_of = self.draft.saved
+            self.query_one(HistoryTable).show(self.draft.saved)
         self._show_detail()
         self.sub_title = f"#{report.id}"
         if self.focused is None or isinstance(self.focused, Tabs):  # the lines take the keys, not the tab bar
@@ -126,15 +140,17 @@ class BillingReportScreen(Screen[None]):
         self.query_one(LineDetail).show(report, line, usage_only=report.status is Status.MSP_PREPARING,
                                         editable=self.can_edit)  # no key offered that would be refused
 
-    @on(DataTable.RowHighlighted, "#grid")
+    @on(LineGrid.Highlighted, "#grid")
     def _highlighted(self) -> None:
         self._show_detail()
 
-    @on(DataTable.RowSelected, "#grid")
-    def _selected(self, event: DataTable.RowSelected) -> None:
+    @on(LineGrid.Selected, "#grid")
+    def _selected(self, event: LineGrid.Selected) -> None:
         event.stop()
         if self.can_edit:
             self.action_edit_value()
+        else:
+            self._tell_why_not()
 
     # ---------------------------------------------------------------- workers
 
@@ -143,7 +159,7 @@ class BillingReportScreen(Screen[None]):
         try:
             self.post_message(self.Loaded(self.service.load_report(self.report_id), done))
         except LmpError as err:
-            self.post_message(self.Failed(err, "open"))
+            self.post_message(self.Failed(err, done or "open"))
 
     def _write(self, what: str, call: Callable[[], Report]) -> None:
         self._writing = True  # the change watch sees our own write too: it is not "someone else"
@@ -263,7 +279,7 @@ class BillingReportScreen(Screen[None]):
 
     def on_billing_report_screen_failed(self, msg: Failed) -> None:
         self._written()
-        if msg.what == "open":
+        if msg.what == "open" or (msg.what not in FAILED_TITLES and self.draft is None):
             self.notify(str(msg.error), title="Cannot open the report", severity="error", timeout=10)
             self.app.pop_screen()
             return
@@ -273,8 +289,7 @@ class BillingReportScreen(Screen[None]):
                         "and merge them with theirs, then save again.", title="Someone saved first", severity="error",
                         timeout=20)
         else:
-            verb = {"saved": "save", "submitted": "submit", "rejected": "reject", "verify": "check the code"}
-            self.notify(str(msg.error), title=f"Could not {verb.get(msg.what, msg.what)}", severity="error",
+            self.notify(str(msg.error), title=FAILED_TITLES.get(msg.what, "Could not do it"), severity="error",
                         timeout=10)
         self._show()
 
@@ -285,6 +300,24 @@ class BillingReportScreen(Screen[None]):
         self._apply(parse(ApplyCode, line_no=msg.line_no, code=msg.code), msg.grant)
 
     # ---------------------------------------------------------------- actions
+
+    def _why_not(self) -> str:
+        """Why no change is offered here, in words."""
+        if not self.user.can_act:
+            return "you are a viewer (read-only); a billing user or admin can act."
+        if self.draft is None:
+            return "the report is still loading."
+        return WHY_READ_ONLY.get(self.draft.saved.status, "nothing can change this report now.")
+
+    def _tell_why_not(self) -> None:
+        self.notify(f"Nothing happens: {self._why_not()}", title="No change possible", severity="warning", timeout=6)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key of a change that is not offered (a viewer, a read-only report) says why."""
+        if event.key in EDITING_KEYS and not self.can_edit:
+            event.stop()
+            event.prevent_default()
+            self._tell_why_not()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in EDITING:
@@ -328,6 +361,28 @@ class BillingReportScreen(Screen[None]):
         if line_no is not None:
             self._ask_code(line_no, "", None)
 
+    def action_remove_code(self) -> None:
+        assert self.draft is not None
+        line_no = self.query_one(LineGrid).line_no
+        if line_no is None:
+            return
+        code = self.draft.working.line(line_no).promo_code
+        if self._apply(parse(RemoveCode, line_no=line_no)):
+            self.notify(f"Code {code} removed from line {line_no}; its unit price and channel margin are back from "
+                        "the price list (not saved yet).", timeout=4)
+
+    def action_show_comment(self) -> None:
+        if self.draft is None:
+            return
+        line_no = self.query_one(LineGrid).line_no
+        if line_no is None:
+            return
+        line = self.draft.working.line(line_no)
+        if not line.partner_comment:
+            self.notify(f"Line {line_no} ({line.name}) has no partner comment.", timeout=4)
+            return
+        self.app.push_screen(CommentDialog(f"Partner comment — line {line_no} {line.name}", line.partner_comment))
+
     def _ask_code(self, line_no: int, value: str, error: str | None) -> None:
         assert self.draft is not None
         report = self.draft.working
@@ -344,10 +399,11 @@ class BillingReportScreen(Screen[None]):
             if code is not None:
                 self._verify(line_no, code)
 
-        self.app.push_screen(InputDialog(
+        self.app.push_screen(CodeDialog(
             f"Specify Promotional Code — line {line_no}",
             f"{report.code_kind.label} for {line.name} (region {report.region_name}); it opens the "
-            f"{report.code_opens.label}:", value, check=check, error=error), done)
+            f"{report.code_opens.label}:", value, currency=report.currency,
+            load=lambda: self.service.codes_for_line(self.report_id, line_no), check=check, error=error), done)
 
     def action_edit_value(self) -> None:
         assert self.draft is not None

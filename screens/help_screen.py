@@ -39,7 +39,11 @@ class HelpScreen(Dialog[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        rows = [(_keys(c.keys), c.title, c.help) for _group, commands in self.groups for c in commands]
+        under = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        # a screen that asks for it lists only the actions the user may take there (check_action)
+        offered = getattr(under, "HELP_OFFERED_ONLY", False)
+        rows = [(_keys(c.keys), c.title, c.help) for _group, commands in self.groups for c in commands
+                if not offered or under.check_action(c.action, ()) is not False]
         rows += [("Ctrl+P", "Command palette", "Search every action by name"),
                  ("Tab / Shift+Tab", "Move focus", "Between filters, tables and buttons")]
         fill_table(table, (("key", "Key"), ("action", "Action"), ("what", "What it does")),

@@ -443,3 +443,20 @@ def test_a_refused_command_in_a_batch_writes_nothing_and_announces_nothing(servi
     with pytest.raises(InvalidInput, match="Nothing to change"):
         svc.run(rid, [])
     assert state(svc, rid) == before and history_rows(db) == n and heard == []
+
+
+def test_codes_for_a_line_are_those_that_pass_every_check(service, world):
+    rid = world["review"]  # Acme, North America (Bid Desk Numbers), October 2026
+    codes = service().codes_for_line(rid, 1)  # Endpoint Security
+    assert [c.code for c in codes] == ["BD-NA-1", "BD-NA-ACME", "BD-NA-OPEN"]
+    assert codes[0].bound == D("5.00") and codes[1].partner_only and not codes[2].partner_only
+    # each is accepted by the same check a save runs; an appliance line takes other codes
+    for choice in codes:
+        assert service().verify_code(rid, 1, choice.code).code == choice.code
+    assert [c.code for c in service().codes_for_line(rid, 3)] == ["BD-NA-ACME", "BD-NA-APPL", "BD-NA-OPEN"]
+    with pytest.raises(NotAllowed):
+        service("viewer").codes_for_line(rid, 1)
+    with pytest.raises(InvalidTransition):
+        service().codes_for_line(world["completed"], 1)
+    with pytest.raises(InvalidInput):
+        service().codes_for_line(rid, 99)

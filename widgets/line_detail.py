@@ -1,48 +1,78 @@
-"""What a web page shows on hover over the Chargeable cell, for the highlighted line:
-the discrepancy and over-provisioned percentage, the partner's comment, and the code with
-what it opened."""
+"""The focused line in full, below the grid: every field (the grid cuts the name and
+scrolls the price columns at 80 columns), its discrepancy, its code with what it opened,
+and the start of the partner's comment (``v`` shows all of it).
+
+The pane has a fixed height and repaints itself only (no layout), so moving the cursor
+costs one small repaint. Only the keys the user may use are offered; while the partner
+prepares the report only the usage fields show."""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from lmp_tui.domain import EditableField, Line, Report
 from widgets.plain_text import plain
 
+#: the lines of text the pane holds (its height is this plus its top border)
+ROWS = 6
 
-class LineDetail(Static):
-    DEFAULT_CSS = """
-    LineDetail {
-        height: auto;
-        max-height: 5;
+
+class LineDetail(Widget):
+    DEFAULT_CSS = f"""
+    LineDetail {{
+        height: {ROWS + 1};
         border-top: solid $primary;
         padding: 0 1;
-    }
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }}
     """
 
-    def show(self, report: Report, line: Line | None, *, usage_only: bool, editable: bool = True) -> None:
-        if line is None:
-            self.update(plain("No lines."))
-            return
-        t = Text()
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._text = Text()
 
-        def add(value: str, style: str = "") -> None:  # every piece plain: names and comments are data
+    def render(self) -> Text:
+        return self._text
+
+    def show(self, report: Report, line: Line | None, *, usage_only: bool, editable: bool = True) -> None:
+        self._text = self.describe(report, line, usage_only=usage_only, editable=editable)
+        self.refresh()  # same height: no layout
+
+    @staticmethod
+    def describe(report: Report, line: Line | None, *, usage_only: bool, editable: bool = True) -> Text:
+        if line is None:
+            return plain("No lines.")
+        t = Text(end="", no_wrap=True, overflow="ellipsis")
+
+        def add(value: object, style: str = "") -> None:  # every piece plain: names and comments are data
             t.append_text(plain(value, style=style))
 
-        add(f"Line {line.line_no} · {line.name}: ", "bold")
-        if line.used is None:
-            add("this product does not report usage; Chargeable = Provisioned. ")
-        elif line.over_provisioned:
-            add(f"over-provisioned {line.over_provisioned_pct}% ({line.used} of {line.provisioned} used). ", "bold")
-        if line.chargeable != line.provisioned:
-            add(f"Chargeable {line.chargeable} differs from Provisioned {line.provisioned}. ", "bold")
-        if not line.discrepancy and line.used is not None:
-            add("no discrepancy. ")
+        add(f"Line {line.line_no} · {line.name}", "bold")
+        add(f" · {line.units}")
         t.append("\n")
-        add("Partner comment: ", "bold")
-        add(line.partner_comment or "(none)")
+        add(f"Provisioned {line.provisioned} · Used {'—' if line.used is None else line.used} · Over-provisioned "
+            f"{'—' if line.over_provisioned_pct is None else f'{line.over_provisioned_pct}%'} · Chargeable "
+            f"{line.chargeable}")
+        t.append("\n")
+        if line.used is None:
+            add("This product does not report usage; Chargeable = Provisioned. ")
+        if line.discrepancy:
+            what = []
+            if line.over_provisioned:
+                what.append(f"over-provisioned {line.over_provisioned_pct}%")
+            if line.chargeable != line.provisioned:
+                what.append(f"Chargeable {line.chargeable} ≠ Provisioned {line.provisioned}")
+            add("! Discrepancy: " + ", ".join(what), "bold")
+        elif line.used is not None:
+            add("No discrepancy.")
         if not usage_only:
+            t.append("\n")
+            price_mark = " ✎" if line.editable_field is EditableField.UNIT_PRICE else ""
+            margin_mark = " ✎" if line.editable_field is EditableField.CHANNEL_MARGIN else ""
+            add(f"Unit Price {line.unit_price} {report.currency}{price_mark} · Channel Margin "
+                f"{line.channel_margin}%{margin_mark} · Subtotal {line.subtotal(report.currency)} {report.currency}")
             t.append("\n")
             add("Code: ", "bold")
             if line.promo_code:
@@ -51,9 +81,19 @@ class LineDetail(Static):
                 if line.code_bound is not None:
                     bound = (f", lowest {line.code_bound} {report.currency}"
                              if line.editable_field is EditableField.UNIT_PRICE else f", at most {line.code_bound}%")
-                add(f"{line.promo_code} opened the {field}{bound}" + (" (e edits)" if editable else ""))
+                add(f"{line.promo_code} opened the {field}{bound}" + (" (e edits, d removes)" if editable else ""))
             elif editable:
-                add(f"(none) — c specifies a {report.code_kind.label} (opens {report.code_opens.label})")
+                add(f"(none) — c specifies a {report.code_kind.label} (opens the {report.code_opens.label})")
             else:
                 add("(none)")
-        self.update(t)
+        t.append("\n")
+        add("† Partner comment: " if line.partner_comment else "Partner comment: ", "bold")
+        comment = line.partner_comment or ""
+        first = comment.split("\n", 1)[0]
+        if not comment:
+            add("(none)")
+        elif first != comment or len(first) > 50:
+            add(f"(v shows it all) {first}")
+        else:
+            add(first)
+        return t

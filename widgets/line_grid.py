@@ -1,68 +1,358 @@
-"""The billing report's line items, every field of DOMAIN.md. Chargeable is highlighted
-where there is a discrepancy and marked (†) where the partner commented; the field a code
-opened is marked (✎)."""
+"""The billing report's line items, every field of DOMAIN.md, as a virtual grid on Textual's
+Line API: only the rows on screen are formatted (:meth:`LineGrid.format_row`, cached per
+row), the column widths are measured once from the data (and grow only when an edited
+value no longer fits), and an edit repaints only the rows whose line changed (the draft
+keeps an unchanged line the very same object).
+
+At 80 columns #, Name (shortened), Provisioned, Used, Over %, Chargeable and Subtotal
+show without scrolling; Units, Unit Price, Margin % and Code follow to the right (←/→
+scroll them), # and Name stay in place. Chargeable carries a discrepancy as a mark and a
+style (``!``, bold reverse in the warning colour) and a partner comment as ``†``; the field
+a code opened is marked ``✎``: readable in 16 colours and without colour. While the partner
+prepares the report (usage only) the price, margin, code and subtotal columns are absent.
+Every cell is plain text (names, units and codes come from partners and staff)."""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.widgets import DataTable
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from lmp_tui.domain import EditableField, Line, Report
-from widgets.plain_text import plain
-from widgets.report_table import highlighted_key
-from widgets.table_fill import fill_table
+from lmp_tui.safetext import display_text
 
-COLUMNS = (
-    ("no", "#"), ("name", "Name"), ("units", "Units"), ("prov", "Prov."), ("used", "Used"), ("over", "Over %"),
-    ("charge", "Chargeable"), ("price", "Unit Price"), ("margin", "Margin %"), ("code", "Code"),
-    ("subtotal", "Subtotal"),
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    right: bool = True  # numbers line up on the right
+    money: bool = False  # absent while the partner prepares the report (usage only)
+
+
+#: stay in place when the grid scrolls right
+FROZEN = (Column("no", "#"), Column("name", "Name", right=False))
+#: the first five fit at 80 columns with # and Name; the others follow to the right
+SCROLLING = (
+    Column("prov", "Prov."), Column("used", "Used"), Column("over", "Over %"), Column("charge", "Chargeable"),
+    Column("subtotal", "Subtotal", money=True), Column("units", "Units", right=False),
+    Column("price", "Unit Price", money=True), Column("margin", "Margin %", money=True),
+    Column("code", "Code", right=False, money=True),
 )
+NAME_MIN, NAME_MAX = 10, 40
+MARK = 2  # the marks after a number: " ✎", or " !" and "†" after Chargeable (one cell each)
 
 
-def _r(value: object) -> Text:
-    return plain("" if value is None else value)
+@dataclass(frozen=True)
+class RowCells:
+    """One line as the grid shows it: each column's text (plain, visible) and its flags."""
+
+    texts: dict[str, str]
+    discrepancy: bool
 
 
-class LineGrid(DataTable[object]):
+def cell_texts(ln: Line, currency: str, usage_only: bool) -> dict[str, str]:
+    """Every cell of a line as text; control characters made visible (data from partners)."""
+    marks = ("!" if ln.discrepancy else " ") + ("†" if ln.partner_comment else " ")
+    out = {
+        "no": str(ln.line_no), "name": display_text(ln.name), "prov": str(ln.provisioned),
+        "used": "" if ln.used is None else str(ln.used),
+        "over": "" if ln.over_provisioned_pct is None else str(ln.over_provisioned_pct),
+        "charge": f"{ln.chargeable} {marks}", "units": display_text(ln.units),
+    }
+    if not usage_only:
+        price_mark = " ✎" if ln.editable_field is EditableField.UNIT_PRICE else "  "
+        margin_mark = " ✎" if ln.editable_field is EditableField.CHANNEL_MARGIN else "  "
+        out.update(subtotal=str(ln.subtotal(currency)), price=f"{ln.unit_price}{price_mark}",
+                   margin=f"{ln.channel_margin}{margin_mark}", code=display_text(ln.promo_code or ""))
+    return out
+
+
+class LineGrid(ScrollView, can_focus=True):
     DEFAULT_CSS = """
-    LineGrid { height: 1fr; }
+    LineGrid {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+        &:focus { background-tint: $foreground 5%; }
+        & > .line-grid--header { text-style: bold; background: $panel; color: $foreground; }
+        &:ansi > .line-grid--header { background: ansi_bright_blue; color: ansi_default; }
+        & > .line-grid--odd-row { }
+        & > .line-grid--even-row { background: $surface-lighten-1 50%; }
+        &:dark > .line-grid--even-row { background: $surface-darken-1 40%; }
+        & > .line-grid--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .line-grid--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .line-grid--discrepancy { color: $warning; text-style: bold reverse; }
+    }
     """
+    COMPONENT_CLASSES = {"line-grid--header", "line-grid--odd-row", "line-grid--even-row", "line-grid--cursor",
+                         "line-grid--discrepancy"}
+    BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First line", show=False),
+        Binding("end", "last", "Last line", show=False),
+        Binding("left", "scroll_columns(-1)", "Scroll left", show=False),
+        Binding("right", "scroll_columns(1)", "Scroll right", show=False),
+        Binding("enter", "select", "Edit", show=False),
+    ]
+
+    class Highlighted(Message):
+        """The cursor moved to another line."""
+
+        def __init__(self, grid: "LineGrid", row: int, line_no: int | None) -> None:
+            super().__init__()
+            self.grid, self.row, self.line_no = grid, row, line_no
+
+        @property
+        def control(self) -> "LineGrid":
+            return self.grid
+
+    class Selected(Message):
+        """Enter on a line."""
+
+        def __init__(self, grid: "LineGrid", row: int, line_no: int | None) -> None:
+            super().__init__()
+            self.grid, self.row, self.line_no = grid, row, line_no
+
+        @property
+        def control(self) -> "LineGrid":
+            return self.grid
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._lines: list[Line] = []
+        self._currency = ""
+        self._usage_only = False
+        self._cache: dict[int, RowCells] = {}
+        self._widths: dict[str, int] = self._measure([])
+        self._cursor = 0
 
-    def on_mount(self) -> None:
-        for key, label in COLUMNS:
-            self.add_column(label, key=key)
+    # ---------------------------------------------------------------- what the screen uses
 
-    def show(self, report: Report, *, usage_only: bool) -> None:
-        row = self.cursor_row if self.row_count else 0
-        warn = self.app.get_css_variables().get("warning", "yellow")
-        rows = [self._cells(ln, report, usage_only, warn) for ln in report.lines]
-        right = (0, 3, 4, 5, 6, 7, 8, 10)  # numbers line up on the right
-        widths = {i: max([len(COLUMNS[i][1]), *(r[i].cell_len for r in rows)]) for i in right}
-        for cells in rows:
-            for i in right:
-                cells[i] = Text(" " * (widths[i] - cells[i].cell_len)) + cells[i]
-        fill_table(self, COLUMNS, [(str(ln.line_no), cells) for ln, cells in zip(report.lines, rows)])
-        if self.row_count:
-            self.move_cursor(row=min(row, self.row_count - 1))
+    @property
+    def row_count(self) -> int:
+        return len(self._lines)
 
-    def _cells(self, ln: Line, report: Report, usage_only: bool, warn: str) -> list[Text]:
-        """Every cell plain text (names, units and codes come from partners and staff)."""
-        charge = plain(ln.chargeable)
-        if ln.discrepancy:
-            charge.stylize(f"bold reverse {warn}")
-        if ln.partner_comment:
-            charge.append(" †")
-        cells = [_r(ln.line_no), plain(ln.name[:28]), plain(ln.units), _r(ln.provisioned), _r(ln.used),
-                 _r(ln.over_provisioned_pct), charge]
-        if usage_only:
-            return cells + [plain(""), plain(""), plain(""), plain("")]
-        price = f"{ln.unit_price}{' ✎' if ln.editable_field is EditableField.UNIT_PRICE else ''}"
-        margin = f"{ln.channel_margin}{' ✎' if ln.editable_field is EditableField.CHANNEL_MARGIN else ''}"
-        return cells + [_r(price), _r(margin), _r(ln.promo_code), _r(ln.subtotal(report.currency))]
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
 
     @property
     def line_no(self) -> int | None:
-        return highlighted_key(self)
+        return self._lines[self._cursor].line_no if self._lines else None
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The columns shown, in order (the money columns are absent in usage only)."""
+        return FROZEN + tuple(c for c in SCROLLING if not (c.money and self._usage_only))
+
+    def cells(self, row: int) -> dict[str, str]:
+        """A row's cells as text, by column key (what the row shows, before cutting to width)."""
+        return dict(self._row(row).texts)
+
+    def show(self, report: Report, *, usage_only: bool) -> None:
+        """Show the report's lines. Lines that are the same objects as before are not
+        formatted again; only the rows whose line changed are repainted."""
+        old, new = self._lines, report.lines
+        whole = (usage_only != self._usage_only or report.currency != self._currency or len(old) != len(new)
+                 or any(a.line_no != b.line_no for a, b in zip(old[:1], new[:1])))
+        changed = [] if whole else [i for i, (a, b) in enumerate(zip(old, new)) if a is not b]
+        self._lines, self._currency, self._usage_only = list(new), report.currency, usage_only
+        if whole or len(changed) * 4 > len(new):
+            self._cache.clear()
+            self._widths = self._measure(new)
+            self._resized()
+            self.refresh()
+        else:
+            for i in changed:
+                self._cache.pop(i, None)
+            if self._grow([new[i] for i in changed]):
+                self._resized()
+                self.refresh()
+            else:
+                for i in changed:
+                    self._refresh_row(i)
+        if self._cursor >= len(new):
+            self.move_cursor(row=max(0, len(new) - 1))
+
+    def move_cursor(self, *, row: int, scroll: bool = True) -> None:
+        if not self._lines:
+            self._cursor = 0
+            return
+        row = max(0, min(row, len(self._lines) - 1))
+        old, self._cursor = self._cursor, row
+        if scroll:
+            self._scroll_to_cursor()
+        if old != row:
+            self._refresh_row(old)
+            self._refresh_row(row)
+            self.post_message(self.Highlighted(self, row, self.line_no))
+
+    # ---------------------------------------------------------------- formatting
+
+    def format_row(self, row: int) -> RowCells:
+        """Format one row (only rows on screen are asked for; the result is cached)."""
+        ln = self._lines[row]
+        return RowCells(cell_texts(ln, self._currency, self._usage_only), ln.discrepancy)
+
+    def _row(self, row: int) -> RowCells:
+        cells = self._cache.get(row)
+        if cells is None:
+            cells = self._cache[row] = self.format_row(row)
+        return cells
+
+    def _measure(self, lines: Sequence[Line]) -> dict[str, int]:
+        """Each column's width: its title or its widest value (measured, not formatted)."""
+        widths = {c.key: cell_len(c.title) for c in FROZEN + SCROLLING}
+        self._widen(widths, lines)
+        return widths
+
+    def _widen(self, widths: dict[str, int], lines: Iterable[Line]) -> None:
+        for ln in lines:
+            for key, text in cell_texts(ln, self._currency, self._usage_only).items():
+                n = cell_len(text) if key in ("name", "units", "code") else len(text)
+                if n > widths[key]:
+                    widths[key] = n
+
+    def _grow(self, lines: list[Line]) -> bool:
+        """Widen the columns an edited value no longer fits; whether any grew."""
+        before = dict(self._widths)
+        self._widen(self._widths, lines)
+        return self._widths != before
+
+    # ---------------------------------------------------------------- layout
+
+    def _name_width(self) -> int:
+        """Name gets what the other columns of the first screen leave (within bounds)."""
+        first = [c for c in SCROLLING[:5] if not (c.money and self._usage_only)]
+        rest = 1 + self._widths.get("no", 1) + 1 + 1 + sum(self._widths.get(c.key, 0) + 1 for c in first)
+        room = (self.scrollable_content_region.width or 78) - rest
+        return max(NAME_MIN, min(self._widths.get("name", NAME_MIN), NAME_MAX, room))
+
+    def _frozen_width(self) -> int:
+        return 1 + self._widths.get("no", 1) + 1 + self._name_width() + 1
+
+    def _scrolling(self) -> list[Column]:
+        return [c for c in SCROLLING if not (c.money and self._usage_only)]
+
+    def _scroll_width(self) -> int:
+        return sum(self._widths.get(c.key, 0) + 1 for c in self._scrolling())
+
+    def _resized(self) -> None:
+        self.virtual_size = Size(self._frozen_width() + self._scroll_width(), len(self._lines) + 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._resized()
+        self._scroll_to_cursor()
+
+    # ---------------------------------------------------------------- painting
+
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)  # less the header
+
+    def _refresh_row(self, row: int) -> None:
+        y = row - int(self.scroll_offset.y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            style = self.get_component_rich_style("line-grid--header")
+            return self._strip({c.key: c.title for c in FROZEN + SCROLLING}, style, None, width)
+        row = int(self.scroll_offset.y) + y - 1
+        if row >= len(self._lines) or y > self._visible_rows():  # none, or under the scrollbar
+            return Strip.blank(width, self.rich_style)
+        style = self.get_component_rich_style("line-grid--odd-row" if row % 2 else "line-grid--even-row")
+        if row == self._cursor:
+            style += self.get_component_rich_style("line-grid--cursor")
+        cells = self._row(row)
+        flag = self.get_component_rich_style("line-grid--discrepancy", partial=True) if cells.discrepancy else None
+        return self._strip(cells.texts, style, flag, width)
+
+    def _strip(self, texts: dict[str, str], style: Style, flag: Style | None, width: int) -> Strip:
+        widths = dict(self._widths, name=self._name_width())
+
+        def cell(col: Column) -> str:
+            text, w = texts.get(col.key, ""), widths[col.key]
+            if cell_len(text) > w:  # only Name is ever narrower than its values
+                return set_cell_size(text, w - 1) + "…"
+            return text.rjust(w) if col.right else set_cell_size(text, w)
+
+        frozen = [Segment(" " + cell(FROZEN[0]) + " " + cell(FROZEN[1]) + " ", style)]
+        moving: list[Segment] = []
+        for col in self._scrolling():
+            moving.append(Segment(cell(col), style + flag if flag is not None and col.key == "charge" else style))
+            moving.append(Segment(" ", style))
+        left = self._frozen_width()
+        scroll_x = int(self.scroll_offset.x)
+        out = Strip.join([Strip(frozen, left), Strip(moving).crop(scroll_x, scroll_x + max(0, width - left))])
+        return out.adjust_cell_length(width, style)
+
+    # ---------------------------------------------------------------- keys and mouse
+
+    def _scroll_to_cursor(self) -> None:
+        top, rows = int(self.scroll_offset.y), self._visible_rows()
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False)
+        elif self._cursor >= top + rows:
+            self.scroll_to(y=self._cursor - rows + 1, animate=False)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self._cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(row=self._cursor - self._visible_rows())
+
+    def action_page_down(self) -> None:
+        self.move_cursor(row=self._cursor + self._visible_rows())
+
+    def action_first(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        self.move_cursor(row=len(self._lines) - 1)
+
+    def action_scroll_columns(self, step: int) -> None:
+        """Scroll right or left by one column (# and Name stay)."""
+        starts, x = [0], 0
+        for col in self._scrolling():
+            x += self._widths[col.key] + 1
+            starts.append(x)
+        now = int(self.scroll_offset.x)
+        if step > 0:
+            target = next((s for s in starts if s > now), now)
+        else:
+            target = next((s for s in reversed(starts) if s < now), 0)
+        self.scroll_to(x=min(target, self.max_scroll_x), animate=False)
+
+    def action_select(self) -> None:
+        if self._lines:
+            self.post_message(self.Selected(self, self._cursor, self.line_no))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1 and self._lines:
+            self.move_cursor(row=int(self.scroll_offset.y) + event.y - 1)

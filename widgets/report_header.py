@@ -1,5 +1,6 @@
 """The billing report's header: company, Company ID, status and reason, PO number, report
-period, currency, total invoice amount, and why no action is offered when none is."""
+period, currency, total invoice amount (not while the partner prepares the report: then only
+the usage shows), and why no action is offered when none is."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ class ReportHeader(Static):
     ReportHeader { height: auto; padding: 0 1; background: $boost; }
     """
 
-    def show(self, report: Report, *, unsaved: int, read_only_reason: str | None, stale: bool = False) -> None:
+    def show(self, report: Report, *, unsaved: int, read_only_reason: str | None, stale: bool = False,
+             usage_only: bool = False) -> None:
         t = Text()
 
         def add(value: str, style: str = "") -> None:  # every piece plain: names and PO numbers are data
@@ -31,9 +33,10 @@ class ReportHeader(Static):
         t.append("\n")
         add(f"Period {report.period_start} – {report.period_end} · {report.currency} · PO ")
         add(report.po_number or "(none)", "bold" if report.po_number else "italic")
-        t.append("\n")
-        add("Total invoice amount ")
-        add(format_money(report.total, report.currency), "bold")
+        if not usage_only:
+            t.append("\n")
+            add("Total invoice amount ")
+            add(format_money(report.total, report.currency), "bold")
         if unsaved and stale:  # someone else saved meanwhile: a save would be refused
             add(f"   ● {unsaved} unsaved · changed elsewhere: Ctrl+L", "bold reverse")
         elif unsaved:

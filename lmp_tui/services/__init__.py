@@ -7,6 +7,7 @@ from __future__ import annotations
 from .admin import AdminMixin, KeyOwner, initialise, owner_of_key
 from .plan import ImportResult
 from .base import Clock, utcnow
+from .code_choice import CodeChoice, CodeChoiceMixin
 from .pipeline import ReportChanged
 from ..storage.watch import ChangeWatch, Changes
 from .queries import CSV_COLUMNS, QueriesMixin, csv_values
@@ -15,7 +16,7 @@ from .views import (AdminEntryView, CycleCloseResult, PromoCodeView, ReportPage,
 from .writes import WritesMixin
 
 
-class BillingService(QueriesMixin, WritesMixin, AdminMixin):
+class BillingService(QueriesMixin, WritesMixin, CodeChoiceMixin, AdminMixin):
     """Everything one staff user can ask of the billing data.
 
     Every change is a command run through the pipeline: the user's role is authorised by
@@ -25,7 +26,7 @@ class BillingService(QueriesMixin, WritesMixin, AdminMixin):
 
 
 __all__ = [
-    "AdminEntryView", "BillingService", "ChangeWatch", "Changes", "Clock", "CSV_COLUMNS", "csv_values",
+    "AdminEntryView", "BillingService", "ChangeWatch", "Changes", "Clock", "CodeChoice", "CSV_COLUMNS", "csv_values",
     "CycleCloseResult", "ImportResult", "initialise", "KeyOwner", "owner_of_key", "PromoCodeView", "ReportChanged",
     "ReportPage", "ReportRow", "ReportStamp", "StaffKeyView", "StaffUserView", "utcnow",
 ]

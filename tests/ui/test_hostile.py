@@ -14,6 +14,7 @@ from lmp_tui.storage import models as m
 from screens.billing_report import BillingReportScreen
 from screens.confirm_dialog import ConfirmDialog
 from screens.help_screen import HelpScreen
+from screens.code_dialog import CodeDialog
 from screens.input_dialog import InputDialog
 from screens.reject_dialog import RejectDialog
 from screens.report_list import ReportListScreen
@@ -85,9 +86,9 @@ async def test_billing_report_shows_lines_detail_and_history_as_text(make_app, u
         header = content(screen.query_one("#header"))
         assert SHOWN_PARTNER in header and "[/]0000-␛[2J" in header
         grid = screen.query_one(LineGrid)
-        assert str(grid.get_row_at(0)[1]) == display_text(PRODUCT)[:28]
-        assert str(grid.get_row_at(0)[9]) == "@[/]CODE"
-        assert str(grid.get_row_at(1)[1]).startswith("␛]8;;https://evil.example/")
+        assert grid.cells(0)["name"] == display_text(PRODUCT)
+        assert grid.cells(0)["code"] == "@[/]CODE"
+        assert grid.cells(1)["name"].startswith("␛]8;;https://evil.example/")
         detail = content(screen.query_one("#detail"))
         for text in ("[b]bold?[/b]", "[@click=app.exit(69)]x[/]", "␛]8;;https://evil.example/", "@[/]CODE"):
             assert text in detail
@@ -249,7 +250,7 @@ async def test_code_and_value_dialogs_show_line_names_as_text(make_app, ui_world
         await open_hostile(pilot, app, h.report_id)
         await pilot.press("c")
         await settle(pilot)
-        assert isinstance(app.screen, InputDialog)
+        assert isinstance(app.screen, CodeDialog)
         assert display_text(PRODUCT) in content(app.screen.query_one(".dialog-prompt"))
         shows(app, "Specify Promotional Code", "[@click=app.exit(67)]Shield[/]")
         app.screen.query_one(Input).value = "NO-SUCH[/]"

@@ -8,6 +8,7 @@ from textual.widgets import Input, Select, TextArea
 
 from lmp_tui.domain import Action, Status
 from screens.billing_report import BillingReportScreen
+from screens.code_dialog import CodeDialog
 from screens.confirm_dialog import ConfirmDialog
 from screens.input_dialog import InputDialog
 from screens.reject_dialog import RejectDialog
@@ -17,6 +18,7 @@ from widgets.line_grid import LineGrid
 from widgets.report_table import ReportTable
 
 from .conftest import settle, type_text
+from .painted import shows
 
 SIZE = (80, 24)
 
@@ -108,7 +110,7 @@ async def test_a_refused_code_says_why_and_keeps_the_text(make_app, ui_world):
         await type_text(pilot, "BD-NA-OLD")
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, InputDialog)
+        assert isinstance(app.screen, CodeDialog)
         assert "does not cover the report period" in str(app.screen.query_one("#error").render())
         assert app.screen.query_one(Input).value == "BD-NA-OLD"
         await pilot.press("escape")
@@ -259,9 +261,17 @@ async def test_msp_preparing_shows_only_usage(make_app, ui_world):
         await settle(pilot)
         screen = await open_report(pilot, app, ui_world["prep"])
         grid = screen.query_one(LineGrid)
-        row = grid.get_row_at(0)
-        assert str(row[3]).strip() == "10" and str(row[4]).strip() == "6"  # provisioned, used
-        assert [str(c).strip() for c in row[7:]] == ["", "", "", ""]  # no prices while the partner prepares
+        cells = grid.cells(0)
+        assert cells["prov"] == "10" and cells["used"] == "6"
+        # no price, margin, code or subtotal while the partner prepares: not in the grid, header or detail
+        assert [c.key for c in grid.columns] == ["no", "name", "prov", "used", "over", "charge", "units"]
+        assert not {"price", "margin", "code", "subtotal"} & set(cells)
+        rows = shows(app, "Provisioned 10 · Used 6")
+        screen_text = "\n".join(rows)
+        for hidden in ("Total invoice amount", "Subtotal", "Unit Price", "Margin", "USD ·", "Code"):
+            assert hidden not in screen_text.replace("· USD · PO", ""), hidden
+        await pilot.press("right", "right", "right", "right")  # nothing to the right but Units
+        assert "Unit Price" not in "\n".join(shows(app))
 
 
 async def test_viewer_sees_but_cannot_act(make_app, ui_world):

@@ -1,0 +1,294 @@
+"""The billing report's grid and the review screen's items at 80×24 (issue 9): a virtual grid
+that formats only the rows on screen and repaints only what an edit changed, frozen # and
+Name, a fixed-height detail pane; the partner comment in full, the list of codes that pass,
+removing a line's code, a viewer told why nothing happens, error titles in full."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import update
+from textual.widgets import OptionList, Static
+
+from lmp_tui.domain import ReviewReason, Status
+from lmp_tui.errors import InvalidInput
+from lmp_tui.storage import models as m
+from screens.billing_report import BillingReportScreen
+from screens.code_dialog import CodeDialog
+from screens.comment_dialog import CommentDialog
+from screens.help_screen import HelpScreen
+from widgets.key_bar import KeyBar
+from widgets.line_detail import LineDetail
+from widgets.line_grid import LineGrid
+
+from .conftest import settle, type_text
+from .painted import shows
+
+SIZE = (80, 24)
+BIG = 2000
+LONG_NAME = "Endpoint Security for Virtualised Desktops, Advanced Edition with XDR add-on"
+LONG_COMMENT = "\n".join(f"Paragraph {i}: the customer moved seats between sites; see ticket {i}." for i in range(60))
+PRODUCTS = ("Endpoint Security", "Email Security", "Network Appliance")
+
+
+def big_report(world) -> int:
+    lines = [(PRODUCTS[i % 3], 10 + i % 7, None if i % 3 == 2 else 10 + i % 5, 10 + i % 7,
+              LONG_COMMENT if i == 0 else None) for i in range(BIG)]
+    for i, (p, prov, used, _charge, comment) in enumerate(lines):
+        if used is None:
+            lines[i] = (p, prov, None, prov, comment)
+    rid = world.report("big", "acme", "2026-12", Status.UNDER_REVIEW, ReviewReason.MANUAL_SUBMISSION, lines=lines)
+    with world.db.write() as s:
+        s.execute(update(m.LineItem).where(m.LineItem.report_id == rid, m.LineItem.line_no == 1)
+                  .values(name=LONG_NAME))
+    return rid
+
+
+@pytest.fixture
+def formatted(monkeypatch):
+    """The rows the grid formats, in order (wraps :meth:`LineGrid.format_row`)."""
+    calls: list[int] = []
+    original = LineGrid.format_row
+
+    def counting(self, row):  # noqa: ANN001, ANN202
+        calls.append(row)
+        return original(self, row)
+
+    monkeypatch.setattr(LineGrid, "format_row", counting)
+    return calls
+
+
+async def open_big(pilot, app) -> BillingReportScreen:  # noqa: ANN001
+    await settle(pilot)
+    for _ in range(50):
+        if isinstance(app.screen, BillingReportScreen) and app.screen.query(LineGrid) \
+                and app.screen.query_one(LineGrid).row_count == BIG:
+            break
+        await pilot.pause(0.05)
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, BillingReportScreen) and screen.query_one(LineGrid).row_count == BIG
+    return screen
+
+
+async def test_opening_a_2000_line_report_formats_only_the_rows_on_screen(make_app, ui_world, formatted):
+    app = make_app(open_report=big_report(ui_world))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_big(pilot, app)
+        grid = screen.query_one(LineGrid)
+        visible = grid.scrollable_content_region.height - 1
+        assert 3 <= visible <= 12
+        # the rows on screen (the grid is taller for a moment, before the header is filled), each once
+        assert set(range(visible)) <= set(formatted) <= set(range(SIZE[1])) and len(set(formatted)) == len(formatted)
+        formatted.clear()
+        await pilot.press("end")
+        await pilot.pause()
+        assert grid.cursor_row == BIG - 1 and grid.line_no == BIG
+        assert sorted(set(formatted)) == list(range(BIG - visible, BIG))
+        rows = shows(app, f"{BIG} Email Security")
+        assert any(row.startswith(f" {BIG} ") for row in rows)
+
+
+async def test_an_edit_formats_again_only_the_line_it_changed(make_app, ui_world, formatted):
+    app = make_app(open_report=big_report(ui_world))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_big(pilot, app)
+        grid = screen.query_one(LineGrid)
+        await pilot.press("down", "down")  # line 3
+        await settle(pilot)
+        formatted.clear()
+        await pilot.press("c")
+        await type_text(pilot, "BD-NA-OPEN")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.draft.working.line(3).promo_code == "BD-NA-OPEN"
+        assert formatted == [2]  # line 3 only; the others came from the cache
+        formatted.clear()
+        await pilot.press("e")
+        await type_text(pilot, "123456789.25")  # wider than the column: it grows, the cells stay cached
+        await pilot.press("enter")
+        await settle(pilot)
+        assert formatted == [2] and grid.cells(2)["price"] == "123456789.25 ✎"
+        await pilot.press("right", "right", "right")
+        await pilot.pause()
+        assert formatted == [2]
+        shows(app, "123456789.25")  # the column grew to fit the new value
+        assert "Total invoice amount" in "\n".join(shows(app))
+
+
+async def test_keys_move_and_scroll_with_the_cursor_and_name_stays_when_scrolling_right(make_app, ui_world):
+    app = make_app(open_report=big_report(ui_world))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_big(pilot, app)
+        grid = screen.query_one(LineGrid)
+        assert app.focused is grid
+        rows = shows(app, "Prov.", "Used", "Over %", "Chargeable", "Subtotal")  # at 80 columns, no scrolling
+        header = next(r for r in rows if "Chargeable" in r)
+        assert header.lstrip().startswith("# ") and "Name" in header
+        first = rows[rows.index(header) + 1]
+        assert first.lstrip().startswith("1 Endpoint Security for") and "…" in first  # the name shortened
+        await pilot.press("pagedown")
+        assert grid.cursor_row == grid.scrollable_content_region.height - 1
+        await pilot.press("pagedown", "pagedown", "up")
+        assert grid.scroll_offset.y > 0 and grid.cursor_row >= grid.scroll_offset.y  # the cursor stays in view
+        await pilot.press("home")
+        assert grid.cursor_row == 0 and grid.scroll_offset.y == 0
+        await pilot.press("right", "right", "right", "right", "right")
+        await pilot.pause()
+        assert grid.scroll_offset.x > 0
+        rows = shows(app, "Code", "Margin %")
+        header = next(r for r in rows if "Code" in r)
+        assert header.lstrip().startswith("# Name") and "Prov." not in header  # # and Name frozen
+        assert any(r.lstrip().startswith("1 Endpoint Security for") for r in rows)
+        await pilot.press("left", "left", "left", "left", "left", "left")
+        await pilot.pause()
+        assert grid.scroll_offset.x == 0
+
+
+async def test_the_grid_marks_discrepancy_and_comment_without_colour(make_app, ui_world):
+    app = make_app(open_report=ui_world["review"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(LineGrid)
+        assert grid.cells(0)["charge"] == "80 !†"  # discrepancy and comment: marks, not colour alone
+        assert grid.cells(1)["charge"] == "50   "
+        strip = grid.render_line(1)  # line 1: the discrepancy cell is reversed too
+        styles = [seg.style for seg in strip if seg.text.strip() == "80 !†"]
+        assert styles and styles[0].reverse and styles[0].bold
+
+
+async def test_the_detail_pane_has_a_fixed_height_and_every_field(make_app, ui_world):
+    app = make_app(open_report=big_report(ui_world))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_big(pilot, app)
+        detail = screen.query_one(LineDetail)
+        region = detail.region
+        text = str(detail.render())
+        for field in (LONG_NAME, "Provisioned 10", "Used 10", "Chargeable 10", "Unit Price 10.00 USD",
+                      "Channel Margin 20.00%", "Subtotal", "Code: (none)", "Partner comment: (v shows it all)"):
+            assert field in text, field
+        layouts = []
+        original = screen._refresh_layout  # noqa: SLF001
+        screen._refresh_layout = lambda *a, **k: (layouts.append(1), original(*a, **k))  # noqa: SLF001
+        for _ in range(3):
+            await pilot.press("down")
+            await pilot.pause()
+            assert detail.region == region
+        assert "Line 4 · Endpoint Security" in str(detail.render())
+        assert layouts == []  # no layout of the screen for a cursor move
+
+
+async def test_show_partner_comment_reads_a_long_comment_in_full(make_app, ui_world):
+    app = make_app(open_report=big_report(ui_world))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_big(pilot, app)
+        assert "Show Partner Comment" in {c.title for c in app.get_system_commands(screen)}
+        assert "v Comment" in str(screen.query_one(KeyBar).render())
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, CommentDialog)
+        assert str(app.screen.query_one("#comment", Static).render()) == LONG_COMMENT
+        await pilot.press("end")
+        await pilot.pause()
+        assert app.screen.query_one("#comment-scroll").scroll_offset.y > 0  # scrolls by keyboard
+        shows(app, "Paragraph 59:")
+        await pilot.press("escape")
+        await pilot.press("down", "v")  # line 2 has no comment: said so
+        await pilot.pause()
+        assert app.screen is screen
+        assert any("has no partner comment" in n.message for n in app._notifications)  # noqa: SLF001
+
+
+async def test_specify_code_lists_the_codes_that_pass_and_enter_applies(make_app, ui_world):
+    app = make_app(open_report=ui_world["review"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CodeDialog)
+        options = dialog.query_one(OptionList)
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == \
+            ["BD-NA-1", "BD-NA-ACME", "BD-NA-OPEN"]
+        shows(app, "BD-NA-1  Unit Price, lowest 5.00 USD", "BD-NA-ACME  Unit Price, this partner only")
+        await type_text(pilot, "acme")  # filters
+        await pilot.pause()
+        assert options.option_count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.draft.working.line(1).promo_code == "BD-NA-ACME"
+        await pilot.press("down", "c")  # line 2; ↓ chooses the second code
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert screen.draft.working.line(2).promo_code == "BD-NA-ACME"
+
+
+async def test_remove_code_puts_one_line_back(make_app, ui_world):
+    app = make_app(open_report=ui_world["review"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert "Remove Promotional Code" in {c.title for c in app.get_system_commands(screen)}
+        assert "d Remove" in str(screen.query_one(KeyBar).render())
+        await pilot.press("d")  # no code yet: refused with why, nothing changes
+        await pilot.pause()
+        assert screen.unsaved == 0
+        assert any("has no promotional code" in n.message for n in app._notifications)  # noqa: SLF001
+        await pilot.press("c")
+        await type_text(pilot, "BD-NA-1")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await type_text(pilot, "7.25")
+        await pilot.press("enter", "d")
+        await settle(pilot)
+        line = screen.draft.working.line(1)
+        assert line.promo_code is None and line.unit_price == D("10.00") and screen.unsaved == 3
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.service.load_report(ui_world["review"]).line(1).promo_code is None
+
+
+async def test_a_viewer_is_told_why_nothing_happens(make_app, ui_world):
+    app = make_app("viewer", open_report=ui_world["review"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        bar = str(screen.query_one(KeyBar).render())
+        assert "Submit" not in bar and "Remove" not in bar and "v Comment" in bar
+        assert "c specifies" not in str(screen.query_one(LineDetail).render())
+        for key in ("s", "r", "p", "c", "e", "z", "d", "enter"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen, key
+            said = [n.message for n in app._notifications]  # noqa: SLF001
+            assert said and "you are a viewer (read-only); a billing user or admin can act" in said[0], key
+        assert screen.unsaved == 0
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        helped = str(app.screen.query_one("DataTable").get_row_at(0)) + "".join(
+            str(app.screen.query_one("DataTable").get_row_at(i)) for i in range(app.screen.query_one("DataTable").row_count))
+        assert "Submit to Trend Micro" not in helped and "Show Partner Comment" in helped
+
+
+async def test_an_error_title_reads_in_full(make_app, ui_world, monkeypatch):
+    app = make_app(open_report=ui_world["review"])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+
+        def refuse(*a, **k):  # noqa: ANN002, ANN003, ANN202
+            raise InvalidInput("The database refused the draft for a test.")
+
+        monkeypatch.setattr(app.service, "save_draft", refuse)
+        await pilot.press("p")
+        await type_text(pilot, "PO-1")
+        await pilot.press("enter", "ctrl+s")
+        await settle(pilot)
+        titles = [n.title for n in app._notifications]  # noqa: SLF001
+        assert "Could not save" in titles
+        await pilot.pause(0.3)  # the toast is painted
+        shows(app, "Could not save", "The database refused")
