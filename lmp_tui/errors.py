@@ -33,7 +33,12 @@ class CodeRefused(LmpError):
 
 
 class Conflict(LmpError):
-    """Someone else saved the report first; nothing of this save was written."""
+    """Someone else saved the report first; nothing of this save was written. ``who``
+    saved it, which made it ``version`` (for a screen that words it its own way)."""
+
+    def __init__(self, message: str, who: str = "someone", version: int | None = None) -> None:
+        super().__init__(message)
+        self.who, self.version = who, version
 
 
 class DatabaseUnavailable(LmpError):

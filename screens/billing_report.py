@@ -51,6 +51,7 @@ FAILED_TITLES = {"saved": "Could not save", "submitted": "Could not submit", "re
 
 
 class BillingReportScreen(Screen[None]):
+    HELP_TITLE = "Billing report"
     BINDINGS = bindings_for(keymap.BILLING_REPORT)
     COMMANDS_SPEC = keymap.BILLING_REPORT
     HELP_OFFERED_ONLY = True  # the help lists only what the user may do here
@@ -231,15 +232,15 @@ class BillingReportScreen(Screen[None]):
         if stamp.version <= self.draft.saved.version or stamp.version <= self._told_version:
             return
         self._told_version = stamp.version
+        title = "Changed in another of your sessions" if stamp.actor == self.user.name else "Changed by someone else"
         if not self.unsaved:
-            self.notify(f"{stamp.said}. The report was reloaded: it shows the change.",
-                        title="Changed by someone else", timeout=10)
+            self.notify(f"{stamp.said}. The report was reloaded: it shows the change.", title=title, timeout=10)
             self._load("refreshed")
             return
         self.conflict = True
         self.notify(f"{stamp.said}. Your {self.unsaved} unsaved change(s) are kept: press Ctrl+L to reload; "
                     "they are merged with theirs field by field, and you choose where you both changed "
-                    "the same field.", title="Changed by someone else", severity="warning", timeout=20)
+                    "the same field.", title=title, severity="warning", timeout=20)
         self._show()
 
     def _merge(self, fresh: Report) -> None:
@@ -262,6 +263,7 @@ class BillingReportScreen(Screen[None]):
                 return
             self._rebase(merge, choices)
 
+        self.app.clear_notifications()  # the notices that led here would cover the dialog
         self.app.push_screen(MergeDialog(merge), decided)
 
     def _rebase(self, merge: Merge, choices: dict[FieldKey, Side]) -> None:
@@ -285,9 +287,10 @@ class BillingReportScreen(Screen[None]):
             return
         if isinstance(msg.error, Conflict):
             self.conflict = True
-            self.notify(f"{msg.error} Your {self.unsaved} change(s) are still here: press Ctrl+L to reload "
-                        "and merge them with theirs, then save again.", title="Someone saved first", severity="error",
-                        timeout=20)
+            err = msg.error
+            self.notify(f"{err.who} saved report #{self.report_id} first, so yours was not written. Your "
+                        f"{self.unsaved} change(s) are still here: press Ctrl+L to merge them with theirs, then "
+                        "save again.", title="Someone saved first", severity="error", timeout=20)
         else:
             self.notify(str(msg.error), title=FAILED_TITLES.get(msg.what, "Could not do it"), severity="error",
                         timeout=10)

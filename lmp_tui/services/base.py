@@ -69,7 +69,8 @@ class Acting:
             raise Conflict(
                 f"Report #{report_id} was changed by {who} since you opened it (your version "
                 f"{seen}, now {current.version if current else '?'}). Nothing of yours was saved; "
-                "reload the report and apply your changes again."
+                "reload the report and apply your changes again.",
+                who=who, version=current.version if current else None,
             )
         self.session.refresh(row)
         return row, report_from_row(row, with_history=False)
