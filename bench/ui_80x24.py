@@ -124,6 +124,15 @@ class Term:
             pass
         return self.last
 
+    def answer(self, mark: int) -> float:
+        """Read until output comes after byte ``mark``, then until it is quiet."""
+        deadline = time.perf_counter() + TIMEOUT_S
+        while len(self.out) <= mark:
+            self._read(0.05)
+            if time.perf_counter() > deadline:
+                raise TimeoutError("no output after the key")
+        return self.quiet()
+
     def key(self, data: bytes) -> tuple[float, int]:
         self.quiet()
         mark = len(self.out)
@@ -181,15 +190,15 @@ def lmp_round(args: argparse.Namespace, root: Path, i: int) -> dict[str, float]:
         try:
             out["open large report → first rows"] = term.wait(args.row_marker.encode()) - term.t0
             term.quiet()
-            t, mark = term.key(b"z")
-            out["Reset → painted"] = term.quiet() - t
-            term.key(b"\x1b")  # the confirmation or nothing: back to the grid
+            t, mark = term.key(b"z")  # Reset asks nothing; its toast is painted with it
+            out["Reset → painted"] = term.answer(mark) - t
+            time.sleep(4.5)  # the toast goes
             term.quiet()
-            before = term.out.count(SYNC_END)
-            t, mark = term.key(b"\x1b[B")
-            out["cursor ↓ → painted"] = term.quiet() - t
-            out["cursor ↓ bytes"] = len(term.out) - mark
-            out["cursor ↓ frames"] = term.out.count(SYNC_END) - before
+            for k in range(5):
+                t, mark = term.key(b"\x1b[B")
+                out[f"cursor ↓ → painted #{k}"] = term.answer(mark) - t
+                out[f"cursor ↓ bytes #{k}"] = len(term.out) - mark
+                out[f"cursor ↓ frames #{k}"] = term.out.count(SYNC_END, mark)
         finally:
             term.close()
     return out
@@ -206,7 +215,7 @@ def bare_round(script: Path, root: Path) -> dict[str, float]:
         for k in range(3):
             t, mark = term.key(b"a")
             out[f"find, one character → page #{k}"] = term.wait(f"BARE READY {k + 4}".encode(), mark) - t
-        t, mark = term.key(b"enter"[:0] + b"\r")
+        t, mark = term.key(b"\r")
         out["cursor ↓ → painted"] = term.wait(b"BARE READY 7", mark) - t
         out["cursor ↓ bytes"] = len(term.out) - mark
         out["cursor ↓ frames"] = max(1, term.out.count(SYNC_END, mark))
