@@ -132,13 +132,12 @@ class ReportTable(DataTable[object]):
         keys = [k for k, _ in COLUMNS]
         pad = 2 * self.cell_padding
         longest = max([NAME_MIN, *(cell_len(r.partner) for r in rows)])
-        name = NAME_MIN
-        for tier in _TIERS:
-            others = sum(widths[k] + pad for k in keys[:tier] if k != "partner")
-            room = self._available() - others - pad
-            if room >= (min(longest, 22) if tier == _TIERS[0] else NAME_MIN):
-                name = room
-                break
+        rooms = [self._available() - pad - sum(widths[k] + pad for k in keys[:tier] if k != "partner")
+                 for tier in _TIERS]
+        # the whole name with every figure column; else the figures a clerk scans with as much
+        # of the name as is left; below NAME_MIN, only the status and total beside the name
+        fits = [room for room in rooms[:2] if room >= longest]
+        name = fits[0] if fits else rooms[1] if rooms[1] >= NAME_MIN else rooms[2]
         widths["partner"] = max(NAME_MIN, name)
         return widths
 

@@ -36,7 +36,7 @@ _SORT: dict[str, tuple[Any, ...]] = {
     "comments": (BillingReport.comment_count,),
     # within a currency (the region's), largest first when descending; a report the partner
     # still prepares shows no total, so it sorts by none
-    "total": (Region.currency, case((BillingReport.status == Status.MSP_PREPARING, 1), else_=0),
+    "total": (Region.currency, _PREPARING_LAST := case((BillingReport.status == Status.MSP_PREPARING, 1), else_=0),
               case((BillingReport.status == Status.MSP_PREPARING, None), else_=BillingReport.total)),
     "id": (),
 }
@@ -71,7 +71,7 @@ class QueriesMixin(ServiceBase):
                 self._filtered(ctx.user.distributor_id, q, select(func.count()).select_from(BillingReport))
             ) or 0
             keys = [*_SORT[q.sort], BillingReport.id]
-            order = [k.desc() for k in keys] if q.descending else keys
+            order = [k.desc() if q.descending and k is not _PREPARING_LAST else k for k in keys]
             # the page's ids come from the reports table alone (an index range for the usual
             # sorts); only those rows are then joined to their partner and region
             ids = select(BillingReport.id)
