@@ -28,6 +28,8 @@ def test_0005_fills_the_search_key_and_goes_down_and_up(db, world):
     partner's name without accents and case."""
     from sqlalchemy import inspect, text
 
+    service = __import__("lmp_tui.services", fromlist=["BillingService"]).BillingService(db, "billing")
+    service.save_draft(world["review"], [{"kind": "set_po", "po_number": "PO-1"}])  # history: append-only
     with db.write() as s:
         s.execute(text("UPDATE billing_reports SET partner_name = 'Müller Straße ÆØ' WHERE id = :id"),
                   {"id": world["review"]})

@@ -29,16 +29,19 @@ TRIGRAM_INDEX = "ix_report_partner_key_trgm"
 
 def upgrade() -> None:
     bind = op.get_bind()
-    with op.batch_alter_table('billing_reports', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('partner_key', sa.String(length=400), nullable=True))
+    # a plain ADD COLUMN, never SQLite's table copy: dropping the old reports table would
+    # cascade to their append-only history, which refuses it
+    op.add_column('billing_reports', sa.Column('partner_key', sa.String(length=400), nullable=False,
+                                               server_default=''))
     reports = sa.table('billing_reports', sa.column('id', sa.Integer), sa.column('partner_name', sa.String),
                        sa.column('partner_key', sa.String))
     names = bind.execute(sa.select(reports.c.partner_name).distinct()).scalars().all()
     for name in names:  # one update per partner name (a few thousand), not per report
         bind.execute(reports.update().where(reports.c.partner_name == name).values(partner_key=search_key(name)))
-    with op.batch_alter_table('billing_reports', schema=None) as batch_op:
-        batch_op.alter_column('partner_key', existing_type=sa.String(length=400), nullable=False)
-        batch_op.create_index('ix_report_dist_partner_key', ['distributor_id', 'partner_key', 'id'], unique=False)
+    if bind.dialect.name != "sqlite":  # every insert writes the key (SQLite cannot drop a default in place)
+        op.alter_column('billing_reports', 'partner_key', server_default=None, existing_type=sa.String(length=400))
+    op.create_index('ix_report_dist_partner_key', 'billing_reports', ['distributor_id', 'partner_key', 'id'],
+                    unique=False)
     if bind.dialect.name == "postgresql":
         try:
             with bind.begin_nested():  # a savepoint: without the extension, the migration goes on
@@ -52,6 +55,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")  # the extension stays: others may use it
-    with op.batch_alter_table('billing_reports', schema=None) as batch_op:
-        batch_op.drop_index('ix_report_dist_partner_key')
-        batch_op.drop_column('partner_key')
+    op.drop_index('ix_report_dist_partner_key', table_name='billing_reports')
+    op.get_bind().exec_driver_sql("ALTER TABLE billing_reports DROP COLUMN partner_key")  # in place on SQLite too
