@@ -87,6 +87,7 @@ class ReportTable(DataTable[object]):
         self._rows: list[ReportRow] = []
         self._shown: list[tuple[str, list[Text]]] = []  # what the table holds, cell by cell
         self._widths: dict[str, int] = {}
+        self._longest = NAME_MIN
         #: how many times the columns were made (the tests count them)
         self.column_builds = 0
 
@@ -131,13 +132,17 @@ class ReportTable(DataTable[object]):
         widths["po"] = min(widths["po"], 35)
         keys = [k for k, _ in COLUMNS]
         pad = 2 * self.cell_padding
-        longest = max([NAME_MIN, *(cell_len(r.partner) for r in rows)])
+        # the longest name seen, so that paging does not narrow the column (nor make it again)
+        self._longest = longest = max([self._longest, *(cell_len(r.partner) for r in rows)])
         rooms = [self._available() - pad - sum(widths[k] + pad for k in keys[:tier] if k != "partner")
                  for tier in _TIERS]
         # the whole name with every figure column; else the figures a clerk scans with as much
         # of the name as is left; below NAME_MIN, only the status and total beside the name
-        fits = [room for room in rooms[:2] if room >= longest]
-        name = fits[0] if fits else rooms[1] if rooms[1] >= NAME_MIN else rooms[2]
+        # (as wide as the longest name, no wider, so that the columns after it stay in view)
+        if rooms[0] >= longest:
+            name = rooms[0]
+        else:
+            name = min(longest, rooms[1] if rooms[1] >= NAME_MIN else rooms[2])
         widths["partner"] = max(NAME_MIN, name)
         return widths
 
