@@ -1,11 +1,16 @@
 """The composition root of the terminal interface (the only core module that imports
-Textual): builds the app from a service, a signed-in user and settings."""
+Textual): builds the app from a service, a signed-in user and settings.
+
+Started from the command line (:func:`run_app`), the app paints its frame first — title,
+filter bar, "Loading…" — and only then, in a worker, imports the database stack
+(SQLAlchemy, the services, pydantic), reads the settings, opens the database and signs the
+user in (:meth:`LmpApp._connect`); the list then reads its first page."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -14,7 +19,6 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from screens.billing_report import BillingReportScreen
 from screens.confirm_dialog import ConfirmDialog
 from screens.help_screen import HelpScreen
 from screens.report_list import ReportListScreen
@@ -23,8 +27,12 @@ from widgets.key_bar import bindings_for
 
 from . import keymap
 from .errors import LmpError
-from .services import BillingService, Changes, StaffUserView
-from .settings import Settings
+
+if TYPE_CHECKING:  # loaded by the first worker, after the first paint
+    from .services import BillingService, Changes, StaffUserView
+
+#: what opens the database and signs in, in a worker; ``announce`` shows a line of progress
+Connect = Callable[[Callable[[str], None]], "tuple[BillingService, StaffUserView]"]
 
 
 #: the longest the change watch blocks before it looks whether the app is stopping
@@ -44,20 +52,62 @@ class LmpApp(App[int]):
             super().__init__()
             self.changes = changes
 
-    def __init__(self, service: BillingService, user: StaffUserView, *, open_report: int | None = None,
+    def __init__(self, service: BillingService | None = None, user: StaffUserView | None = None, *,
+                 connect: Connect | None = None, open_report: int | None = None,
                  export_dir: Path | None = None) -> None:
         super().__init__()
+        if service is None and connect is None:
+            raise TypeError("LmpApp needs a service (and its user) or a way to connect")
         self.service, self.user, self.open_report_id = service, user, open_report
+        self._connect_with = connect
+        #: why the app could not start (no database, unknown user…): run_app raises it after the app ends
+        self.startup_error: LmpError | None = None
         self.export_dir = export_dir or Path.cwd()
         self._lmp_small = False
         self._lmp_started = False  # the size is checked once the first screen is up
 
     def on_mount(self) -> None:
         self.push_screen(ReportListScreen(self.service, self.user, self.export_dir))
-        if self.open_report_id is not None:
-            self.open_report(self.open_report_id)
         self._lmp_started = True
         self.call_after_refresh(self._check_size)
+        if self.service is None:
+            self._connect()  # the frame is painted first; the database stack loads in the worker
+        else:
+            self._connected()
+
+    @work(thread=True, group="connect", exit_on_error=True)
+    def _connect(self) -> None:
+        """Import the database stack, open the database, sign in (off the event loop)."""
+        assert self._connect_with is not None
+
+        def announce(text: str) -> None:
+            self.call_from_thread(self._announce, text)
+
+        try:
+            service, user = self._connect_with(announce)
+        except LmpError as err:
+            self.call_from_thread(self._start_failed, err)
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._connected, service, user)
+
+    def _announce(self, text: str) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ReportListScreen):
+                screen.announce(text)
+
+    def _start_failed(self, err: LmpError) -> None:
+        self.startup_error = err
+        self.exit(1)
+
+    def _connected(self, service: BillingService | None = None, user: StaffUserView | None = None) -> None:
+        if service is not None:
+            self.service, self.user = service, user
+            for screen in self.screen_stack:
+                if isinstance(screen, ReportListScreen):
+                    screen.attach(service, user)  # type: ignore[arg-type]
+        if self.open_report_id is not None:
+            self.open_report(self.open_report_id)
         self._watch_changes()
 
     # ---------------------------------------------------------------- following the database
@@ -88,6 +138,8 @@ class LmpApp(App[int]):
                 hook(msg.changes)
 
     def open_report(self, report_id: int) -> None:
+        from screens.billing_report import BillingReportScreen  # with the services: after the first paint
+
         self.push_screen(BillingReportScreen(self.service, self.user, report_id))
 
     # ---------------------------------------------------------------- palette and help
@@ -201,18 +253,37 @@ def build_app(service: BillingService, *, open_report: int | None = None, export
     return LmpApp(service, service.whoami(), open_report=open_report, export_dir=export_dir)
 
 
-def run_app(settings: Settings, *, url: str, user: str | None, demo: bool, open_report: int | None) -> int:
-    from .demo import ensure
-    from .demo.catalog import DEMO_BILLING_USER
-    from .storage.db import Database
+def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int | None) -> int:
+    """The interface from the command line: the frame paints at once; the settings, the
+    database stack and the database are loaded in the app's first worker. A refusal (no
+    database, an unknown user…) ends the app and is raised here, as one sentence."""
+    opened: list[object] = []
 
-    db = Database.open(url, create=demo, busy_timeout_s=settings.busy_timeout_s)  # only the demo is made here
-    try:
+    def connect(announce: Callable[[str], None]) -> tuple[BillingService, StaffUserView]:
+        from .services import BillingService
+        from .settings import Settings
+        from .storage.db import Database
+
+        settings = Settings.load()
+        target = url or (settings.demo_url() if demo else settings.default_url())
+        db = Database.open(target, create=demo, busy_timeout_s=settings.busy_timeout_s)  # only the demo is made
+        opened.append(db)
+        name = user
         if demo:
-            ensure(db, lambda text: sys.stderr.write(text + "\n"))
-            user = user or DEMO_BILLING_USER
-        service = BillingService(db, user or settings.user)
-        app = build_app(service, open_report=open_report)
-        return app.run_guarded()
+            from .demo import ensure
+            from .demo.catalog import DEMO_BILLING_USER
+
+            ensure(db, announce)
+            name = name or DEMO_BILLING_USER
+        service = BillingService(db, name or settings.user)
+        return service, service.whoami()
+
+    app = LmpApp(connect=connect, open_report=open_report)
+    try:
+        code = app.run_guarded()
     finally:
-        db.dispose()
+        for db in opened:
+            db.dispose()  # type: ignore[attr-defined]
+    if app.startup_error is not None:
+        raise app.startup_error
+    return code

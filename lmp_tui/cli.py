@@ -10,24 +10,29 @@ import os
 import sys
 from typing import Any, Callable, NoReturn, Sequence
 
-from . import render
-from .errors import InvalidInput, LmpError
-from .imports import MAX_PROBLEMS, ImportProblems
+from typing import TYPE_CHECKING
+
+from .errors import MAX_PROBLEMS, ImportProblems, InvalidInput, LmpError
 from .cli_admin import add_admin_parsers, init_database
 from .console import FORMATS, FORMATS_ROWS, dump, out
 from .safetext import display_text
 from .sorting import DEFAULT_SORT, SORT_KEYS
-from .services import BillingService
-from .settings import Settings
-from .storage.db import Database
-from .validation import MAX_ID, parse_cycle, parse_status, parse_whole
 
+if TYPE_CHECKING:  # imported when a command runs: the interface paints before the database stack loads
+    from .services import BillingService
+    from .settings import Settings
+    from .storage.db import Database
+
+#: the largest report number (lmp_tui.validation.MAX_ID, which a test compares)
+MAX_ID = 2**31 - 1
 
 
 def _number(what: str, low: int = 1, high: int = 2**63 - 1) -> Callable[[str], int]:
     """An argparse type: ASCII digits only (``int()`` would take other scripts' digits)."""
 
     def parse(text: str) -> int:
+        from .validation import parse_whole
+
         try:
             return parse_whole(text.strip().removeprefix("#"), what, low=low, high=high)
         except ValueError as err:
@@ -193,6 +198,7 @@ def _db_upgrade(db: Database, args: argparse.Namespace) -> int:
 
 def _demo(db: Database, args: argparse.Namespace) -> int:
     from .demo import DemoOptions, generate
+    from .validation import parse_cycle
 
     opts = DemoOptions(seed=args.seed, partners=args.partners, cycles=args.cycles,
                        last_cycle=parse_cycle(args.last_cycle))
@@ -212,7 +218,8 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def _reports(svc: BillingService, args: argparse.Namespace) -> int:
-    from .validation import ReportQuery, parse
+    from . import render
+    from .validation import ReportQuery, parse, parse_cycle, parse_status
 
     filters = dict(cycle=args.cycle and parse_cycle(args.cycle),
                    status=args.status and parse_status(args.status),
@@ -231,6 +238,8 @@ def _reports(svc: BillingService, args: argparse.Namespace) -> int:
 
 
 def _show(svc: BillingService, args: argparse.Namespace) -> int:
+    from . import render
+
     report = svc.load_report(args.id)
     if args.format == "json":
         dump(render.report_json(report))
@@ -240,6 +249,8 @@ def _show(svc: BillingService, args: argparse.Namespace) -> int:
 
 
 def _whoami(svc: BillingService, args: argparse.Namespace) -> int:
+    from . import render
+
     me = svc.whoami()
     if args.format == "json":
         dump(render.user_json(me))
@@ -249,6 +260,8 @@ def _whoami(svc: BillingService, args: argparse.Namespace) -> int:
 
 
 def _codes(svc: BillingService, args: argparse.Namespace) -> int:
+    from . import render
+
     codes = svc.codes(args.region)
     if args.format == "json":
         dump([render.code_json(c) for c in codes])
@@ -352,15 +365,19 @@ def _main(argv: list[str]) -> int:
     except SystemExit as done:  # --help (0), or a usage error (2) already explained by argparse
         return int(done.code or 0)
     _ssh_checks(args)
+    if args.command is None:  # the interface: it paints its frame first, then loads the settings and database
+        from .app import run_app
+
+        return run_app(url=getattr(args, "db", None), user=getattr(args, "user", None), demo=args.demo,
+                       open_report=args.open)
+    from .services import BillingService
+    from .settings import Settings
+    from .storage.db import Database
+
     settings = Settings.load()
     url = getattr(args, "db", None)
     if url is None:
         url = settings.demo_url() if (args.demo or args.command == "demo") else settings.default_url()
-    if args.command is None:
-        from .app import run_app
-
-        return run_app(settings, url=url, user=getattr(args, "user", None), demo=args.demo,
-                       open_report=args.open)
     func = args.func
     makes_databases = func in (_db_upgrade, _demo, init_database)  # the only commands that create or migrate
     db = Database.open(url, create=makes_databases, busy_timeout_s=settings.busy_timeout_s)

@@ -43,3 +43,18 @@ class Conflict(LmpError):
 
 class DatabaseUnavailable(LmpError):
     """The database could not be opened or reached."""
+
+
+#: the problems an import lists before it counts the rest
+MAX_PROBLEMS = 50
+
+
+class ImportProblems(LmpError):
+    """The file was refused; ``problems`` are its ``FILE:LINE: column: what`` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = problems[:MAX_PROBLEMS]
+        more = len(problems) - len(shown)
+        tail = f"\n…and {more:,} more problem(s)." if more else ""
+        super().__init__("\n".join(shown) + tail + "\nNothing was imported; correct the file and import it again.")

@@ -15,25 +15,12 @@ from typing import Callable
 from pydantic import ValidationError
 
 from .admin import ROW_MODELS, Numbered
-from .errors import InvalidInput, LmpError
+from .errors import MAX_PROBLEMS, ImportProblems, InvalidInput, LmpError
 
-#: at most this many problems are listed; the rest are counted
-MAX_PROBLEMS = 50
 #: files with more rows than this show a progress bar
 PROGRESS_FROM = 2000
 
 Progress = Callable[[str, int, int], None]
-
-
-class ImportProblems(LmpError):
-    """The file was refused; ``problems`` are its ``FILE:LINE: column: what`` lines."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        shown = problems[:MAX_PROBLEMS]
-        more = len(problems) - len(shown)
-        tail = f"\n…and {more:,} more problem(s)." if more else ""
-        super().__init__("\n".join(shown) + tail + "\nNothing was imported; correct the file and import it again.")
 
 
 def _location(err: dict, model_fields: tuple[str, ...]) -> tuple[str, str]:

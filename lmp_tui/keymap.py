@@ -24,13 +24,17 @@ class Command:
 APP = (
     Command("help", "f1,question_mark", "help", "Help", "Help", "List every key"),
     Command("quit", "ctrl+q", "quit_app", "Quit", "Quit", "Leave lmp-tui (asks first if changes are unsaved)"),
+    Command("palette", "ctrl+p", "command_palette", "Palette", "Command Palette", "Find any action by name",
+            priority=True),
 )
 
 REPORT_LIST = (
     Command("open", "enter", "open_report", "Open", "Open Report", "Open the highlighted billing report",
             priority=True),
-    Command("find", "slash", "find_partner", "Find", "Find Partner", "Type part of a partner's name",
-            priority=True),
+    Command("find", "slash", "find_partner", "Find", "Find Partner",
+            "Type part of a partner's name (accents and case do not matter)", priority=True),
+    Command("leave_find", "escape", "leave_find", "List", "Back to the List",
+            "Leave the find box for the list (the text found stays)"),
     Command("cycle", "y", "pick_cycle", "Cycle", "Filter by Report Cycle", "Choose the year and month, or all"),
     Command("status", "t", "pick_status", "Status", "Filter by Status", "Choose a status, or all"),
     Command("sort", "o", "sort", "Sort", "Sort Reports", "Sort the list by a column", priority=True),

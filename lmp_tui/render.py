@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
-from .domain import AUTO_SUBMITTED_FLAG, Report
+from .domain import AUTO_SUBMITTED_FLAG, Report, Status
 from .money import format_money
 from .safetext import display_text
 from .services import PromoCodeView, ReportRow, StaffUserView
@@ -18,17 +18,38 @@ def _s(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+#: while the partner prepares its usage report the distributor sees usage only (DOMAIN.md):
+#: no unit price, margin, code, subtotal or total, in any output
+USAGE_ONLY = Status.MSP_PREPARING
+#: what a line's JSON keeps of its pricing (left out while the partner prepares)
+_PRICING = ("unit_price", "channel_margin", "promo_code", "editable_field", "code_bound", "subtotal")
+
+
+def amount(value: Decimal, currency: str) -> str:
+    """An amount for people: thousands separators, the currency's decimals (no currency code)."""
+    return format_money(value, currency).rsplit(" ", 1)[0]
+
+
 def row_json(r: ReportRow) -> dict[str, Any]:
     return {
         "id": r.id, "partner": r.partner, "company_id": r.company_id, "region": r.region, "cycle": r.cycle,
         "status": r.status.value, "review_reason": r.review_reason.value if r.review_reason else None,
         "auto_submitted": r.auto_submitted, "po_number": r.po_number, "lines": r.line_count,
-        "discrepancies": r.discrepancy_count, "comments": r.comment_count, "total": str(r.total),
+        "discrepancies": r.discrepancy_count, "comments": r.comment_count,
+        "total": None if r.status is USAGE_ONLY else str(r.total),
         "currency": r.currency, "version": r.version,
     }
 
 
 def report_json(r: Report) -> dict[str, Any]:
+    data = _report_json(r)
+    if r.status is USAGE_ONLY:
+        data["total"] = None
+        data["lines"] = [{k: v for k, v in ln.items() if k not in _PRICING} for ln in data["lines"]]
+    return data
+
+
+def _report_json(r: Report) -> dict[str, Any]:
     return {
         "id": r.id, "partner": r.partner_name, "company_id": r.company_id, "region": r.region_code,
         "currency": r.currency, "cycle": r.cycle, "period_start": r.period_start.isoformat(),
@@ -85,7 +106,8 @@ def rows_table(rows: Sequence[ReportRow]) -> str:
         ("ID", "Partner", "Cycle", "Status", "PO", "Lines", "Disc.", "Total"),
         ((r.id, r.partner[:34], r.cycle,
           r.status.value + (f" ({r.review_reason.value})" if r.review_reason else "") + (" !" if r.auto_submitted else ""),
-          r.po_number or "", r.line_count, r.discrepancy_count, format_money(r.total, r.currency)) for r in rows),
+          r.po_number or "", f"{r.line_count:,}", f"{r.discrepancy_count:,}",
+          "" if r.status is USAGE_ONLY else format_money(r.total, r.currency)) for r in rows),
         right=(0, 5, 6, 7),
     )
 
@@ -100,17 +122,27 @@ def report_text(r: Report) -> str:
         f"Status:        {r.status_text}" + (f"   [{AUTO_SUBMITTED_FLAG}]" if r.auto_submitted else ""),
         f"Report period: {r.period_start} to {r.period_end} (cycle {t(r.cycle)})",
         f"PO number:     {t(r.po_number or '(none)')}",
-        f"Total invoice amount: {format_money(r.total, r.currency)}",
+        "Total invoice amount: " + ("(not shown while the partner prepares its usage report)"
+                                    if r.status is USAGE_ONLY else format_money(r.total, r.currency)),
         "",
     ]
-    lines = table(
-        ("#", "Name", "Units", "Prov.", "Used", "Over %", "Charg.", "Unit Price", "Margin", "Code", "Subtotal"),
-        ((ln.line_no, ln.name, ln.units, ln.provisioned, ln.used, ln.over_provisioned_pct,
-          f"{ln.chargeable}{'*' if ln.discrepancy else ''}{'†' if ln.partner_comment else ''}",
-          ln.unit_price, f"{ln.channel_margin}%", ln.promo_code or "", ln.subtotal(r.currency))
-         for ln in r.lines),
-        right=(0, 3, 4, 5, 6, 7, 8, 10),
-    )
+    usage = ("#", "Name", "Units", "Prov.", "Used", "Over %", "Charg.")
+
+    def usage_cells(ln: Any) -> tuple[Any, ...]:
+        return (ln.line_no, ln.name, ln.units, f"{ln.provisioned:,}", "" if ln.used is None else f"{ln.used:,}",
+                ln.over_provisioned_pct,
+                f"{ln.chargeable:,}{'*' if ln.discrepancy else ''}{'†' if ln.partner_comment else ''}")
+
+    if r.status is USAGE_ONLY:
+        lines = table(usage, (usage_cells(ln) for ln in r.lines), right=(0, 3, 4, 5, 6))
+    else:
+        lines = table(
+            (*usage, "Unit Price", "Margin", "Code", "Subtotal"),
+            ((*usage_cells(ln), amount(ln.unit_price, r.currency), f"{ln.channel_margin}%", ln.promo_code or "",
+              amount(ln.subtotal(r.currency), r.currency))
+             for ln in r.lines),
+            right=(0, 3, 4, 5, 6, 7, 8, 10),
+        )
     notes = [f"  line {ln.line_no}: {t(ln.partner_comment)}" for ln in r.lines if ln.partner_comment]
     hist = [f"  {h.at:%Y-%m-%d %H:%M} {t(h.actor)}: {t(h.detail)}" + (f" — “{t(h.comment)}”" if h.comment else "")
             for h in r.history]

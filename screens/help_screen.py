@@ -34,6 +34,7 @@ class HelpScreen(Dialog[None]):
         with Vertical(classes="dialog help"):
             yield Label(plain(f"Keys — {self.title_text}"), classes="dialog-title")
             yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield Static(id="help-what", classes="dialog-hint")  # the highlighted key's whole description
             yield Static(plain("Ctrl+P opens the command palette: every action by name. Escape closes this."),
                          classes="dialog-hint")
 
@@ -44,11 +45,20 @@ class HelpScreen(Dialog[None]):
         offered = getattr(under, "HELP_OFFERED_ONLY", False)
         rows = [(_keys(c.keys), c.title, c.help) for _group, commands in self.groups for c in commands
                 if not offered or under.check_action(c.action, ()) is not False]
-        rows += [("Ctrl+P", "Command palette", "Search every action by name"),
-                 ("Tab / Shift+Tab", "Move focus", "Between filters, tables and buttons")]
-        fill_table(table, (("key", "Key"), ("action", "Action"), ("what", "What it does")),
-                   [(str(i), [plain(cell) for cell in row]) for i, row in enumerate(rows)])  # "[" is a key here
+        rows += [("Tab / Shift+Tab", "Move focus", "Between filters, tables and buttons")]
+        self.descriptions = [what for _key, _action, what in rows]
+        # two columns fit 80 columns; the description of the highlighted key shows in full below
+        fill_table(table, (("key", "Key"), ("action", "Action")),
+                   [(str(i), [plain(key), plain(action)]) for i, (key, action, _what) in enumerate(rows)])
         table.focus()
+        self._describe(0)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._describe(event.cursor_row)
+
+    def _describe(self, row: int) -> None:
+        if 0 <= row < len(self.descriptions):
+            self.query_one("#help-what", Static).update(plain(self.descriptions[row]))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,40 +16,44 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
+from rich.text import Text
 
 from lmp_tui import keymap
 from lmp_tui.domain import Status
 from lmp_tui.errors import LmpError
 from lmp_tui.sorting import DEFAULT_SORT, SORT_ORDERS, sort_order
-from lmp_tui.services import BillingService, Changes, ReportPage, StaffUserView
-from lmp_tui.validation import ReportQuery
 from widgets.filter_bar import FilterBar, Filters
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.plain_text import plain
 from widgets.report_table import ReportTable
 from screens.choice_dialog import ChoiceDialog
 
+if TYPE_CHECKING:  # the services load in the app's first worker, after the first paint
+    from lmp_tui.services import BillingService, Changes, ReportPage, StaffUserView
+    from lmp_tui.validation import ReportQuery
+
 PAGE_SIZE = 50  # a page fills a 120×40 terminal; DataTable rows cost ~2 ms each to add
 
 
 class ReportListScreen(Screen[None]):
+    HELP_TITLE = "Report list"
     AUTO_FOCUS = "#reports"
     BINDINGS = bindings_for(keymap.REPORT_LIST)
     COMMANDS_SPEC = keymap.REPORT_LIST
 
     class PageLoaded(Message):
-        def __init__(self, page: ReportPage, counts: dict[Status, int], cycles: list[str] | None,
-                     keep_id: int | None, at_end: bool, quiet: bool = False) -> None:
+        def __init__(self, page: ReportPage, counts: dict[Status, int], counts_key: tuple[Any, ...],
+                     cycles: list[str] | None, keep_id: int | None, at_end: bool, quiet: bool = False) -> None:
             super().__init__()
             self.page, self.counts, self.cycles, self.keep_id, self.at_end = page, counts, cycles, keep_id, at_end
-            self.quiet = quiet
+            self.counts_key, self.quiet = counts_key, quiet
 
     class Failed(Message):
         def __init__(self, error: str) -> None:
             super().__init__()
             self.error = error
 
-    def __init__(self, service: BillingService, user: StaffUserView, export_dir: Path) -> None:
+    def __init__(self, service: BillingService | None, user: StaffUserView | None, export_dir: Path) -> None:
         super().__init__()
         self.service, self.user, self.export_dir = service, user, export_dir
         self.filters = Filters()
@@ -59,19 +64,40 @@ class ReportListScreen(Screen[None]):
         self._stale = False  # reports changed since the page was read: read it again when possible
         #: how many times the page was read quietly after a change (the tests count them)
         self.live_reloads = 0
+        #: the counts per status, and what they were counted for: (cycle, partner text, data
+        #: generation); a change of the status filter alone does not count them again
+        self._counts: dict[Status, int] | None = None
+        self._counts_key: tuple[Any, ...] | None = None
+        self._generation = 0  # goes up when the reports changed (anywhere) or F5
 
     def compose(self) -> ComposeResult:
-        title = plain(f"Billing reports · {self.user.distributor} · signed in as {self.user.name} "
-                      f"({self.user.role.value})")  # names an admin typed: plain text
-        yield Static(title, id="title", classes="screen-title")
+        yield Static(self._title(), id="title", classes="screen-title")
         yield FilterBar(id="filters")
         yield Static(plain("Loading…"), id="summary")
         yield ReportTable(id="reports")
         yield KeyBar()
 
+    def _title(self) -> Text:
+        if self.user is None:
+            return plain("Billing reports · connecting…")
+        return plain(f"Billing reports · {self.user.distributor} · signed in as {self.user.name} "
+                     f"({self.user.role.value})")  # names an admin typed: plain text
+
     def on_mount(self) -> None:
         self._away = False
+        if self.service is not None:
+            self.reload()
+
+    def attach(self, service: BillingService, user: StaffUserView) -> None:
+        """The database is open and the user signed in (the app's first worker): read the list."""
+        self.service, self.user = service, user
+        self.query_one("#title", Static).update(self._title())
         self.reload()
+
+    def announce(self, text: str) -> None:
+        """A line of progress while the database is being opened (e.g. the demo being made)."""
+        self._summary_text = text
+        self.query_one("#summary", Static).update(plain(text))
 
     def on_screen_suspend(self) -> None:
         # a report opened over the list (a dialog over it changes nothing: no reload after it)
@@ -82,6 +108,7 @@ class ReportListScreen(Screen[None]):
         if self._away:
             self._away = False
             self._stale = False
+            self._generation += 1  # what was done there may have moved a report to another status
             self.reload(keep_id=self.query_one(ReportTable).highlighted_id)
         else:
             self._catch_up()  # changes that came while a dialog was open
@@ -91,6 +118,7 @@ class ReportListScreen(Screen[None]):
     def reports_changed(self, changes: Changes) -> None:
         """Reports changed somewhere (the app's change watch): read the page again, quietly,
         now or as soon as nothing is open over the list."""
+        self._generation += 1  # the counts per status may have changed too
         self._stale = True
         self._catch_up()
 
@@ -105,34 +133,52 @@ class ReportListScreen(Screen[None]):
         self._stale = False
         self.live_reloads += 1
         self._loading = True
-        self._load(self.list_query, self.query_one(ReportTable).highlighted_id, True, False, True)
+        self._load(self.list_query, self._need_counts(), self.query_one(ReportTable).highlighted_id, True, False,
+                   True)
 
     # ---------------------------------------------------------------- loading
 
     @property
-    def list_query(self) -> ReportQuery:
+    def list_query(self) -> dict[str, Any]:
+        """The query of the list as it is now: the fields of a ``ReportQuery`` (made, and
+        validated, in the worker: pydantic loads after the first paint)."""
         f = self.filters
-        return ReportQuery(cycle=f.cycle, status=f.status, partner_text=f.partner_text, sort=self.sort,
-                           descending=self.descending, offset=self.page_offset, limit=PAGE_SIZE)
+        return dict(cycle=f.cycle, status=f.status, partner_text=f.partner_text, sort=self.sort,
+                    descending=self.descending, offset=self.page_offset, limit=PAGE_SIZE)
+
+    def _counts_for(self) -> tuple[Any, ...]:
+        return (self.filters.cycle, self.filters.partner_text, self._generation)
+
+    def _need_counts(self) -> tuple[Any, ...] | None:
+        """What to count the statuses for, or None when the counts shown are still right."""
+        key = self._counts_for()
+        return None if key == self._counts_key and self._counts is not None else key
 
     def reload(self, keep_id: int | None = None, at_end: bool = False) -> None:
-        self._summary_text = "Loading…"
-        self.query_one("#summary", Static).update(plain(self._summary_text))
+        if self.service is None:  # still connecting: the first page is read when it is done
+            return
+        if self._summary_text != "Loading…" and not self.total_count:
+            self._summary_text = "Loading…"
+            self.query_one("#summary", Static).update(plain(self._summary_text))
         self._loading = True
-        self._load(self.list_query, keep_id, not self._cycles_known, at_end)
+        self._load(self.list_query, self._need_counts(), keep_id, not self._cycles_known, at_end)
 
     @work(thread=True, exclusive=True, group="report-list")
-    def _load(self, query: ReportQuery, keep_id: int | None, with_cycles: bool, at_end: bool,
-              quiet: bool = False) -> None:
+    def _load(self, fields: dict[str, Any], counts_key: tuple[Any, ...] | None, keep_id: int | None,
+              with_cycles: bool, at_end: bool, quiet: bool = False) -> None:
+        from lmp_tui.validation import ReportQuery
+
+        assert self.service is not None
         try:
+            query = ReportQuery(**fields)
             page = self.service.query_reports(query)
-            counts = self.service.status_counts(query.cycle, query.partner_text)
+            counts = self.service.status_counts(query.cycle, query.partner_text) if counts_key else None
             cycles = self.service.cycles() if with_cycles else None
         except LmpError as err:
             self.post_message(self.Failed(str(err)))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.PageLoaded(page, counts, cycles, keep_id, at_end, quiet))
+            self.post_message(self.PageLoaded(page, counts, counts_key, cycles, keep_id, at_end, quiet))
 
     def on_report_list_screen_page_loaded(self, msg: PageLoaded) -> None:
         self._loading = False
@@ -142,20 +188,25 @@ class ReportListScreen(Screen[None]):
             return
         if msg.quiet:
             msg.keep_id = table.highlighted_id  # the cursor may have moved while it was read
-        if msg.cycles is not None:
-            self.query_one(FilterBar).set_cycles(msg.cycles)
-            self._cycles_known = True
-        self.query_one(FilterBar).set_counts(msg.counts)
-        table.show_page(msg.page.rows, msg.keep_id, msg.at_end)
-        self.total_count = msg.page.total_count
-        self._summary(msg.page, msg.counts)
-        self.refresh_bindings()
+        with self.app.batch_update():  # one layout and one paint for the whole change
+            if msg.cycles is not None:
+                self.query_one(FilterBar).set_cycles(msg.cycles)
+                self._cycles_known = True
+            if msg.counts is not None:
+                self._counts, self._counts_key = msg.counts, msg.counts_key
+                self.query_one(FilterBar).set_counts(msg.counts)
+            table.show_page(msg.page.rows, msg.keep_id, msg.at_end)
+            self.total_count = msg.page.total_count
+            self._summary(msg.page, self._counts or {})
+            self.refresh_bindings()
         self.call_later(self._catch_up)
 
     def on_report_list_screen_failed(self, msg: Failed) -> None:
         self._loading = False
         self.query_one("#summary", Static).update(plain("Could not read the reports."))
         self.notify(msg.error, title="Could not read the reports", severity="error", timeout=8)
+
+    _summary_text = "Loading…"
 
     def _summary(self, page: ReportPage, counts: dict[Status, int]) -> None:
         pages = max(1, -(-page.total_count // PAGE_SIZE))
@@ -164,7 +215,7 @@ class ReportListScreen(Screen[None]):
         counts_text = " ".join(f"{s.abbrev} {n:,}" for s, n in counts.items())
         summary = (f"{page.total_count:,} reports · p{current}/{pages} · {sort}"
                    f"{'↓' if self.descending else '↑'} │ {counts_text}")
-        if summary != getattr(self, "_summary_text", None):  # unchanged: nothing to repaint
+        if summary != self._summary_text:  # unchanged: nothing to repaint
             self._summary_text = summary
             self.query_one("#summary", Static).update(plain(summary))
 
@@ -180,6 +231,10 @@ class ReportListScreen(Screen[None]):
     def _to_table(self) -> None:
         self.query_one(ReportTable).focus()
 
+    def action_leave_find(self) -> None:
+        """Escape in the find box: back to the list (the text stays, and so does the filter)."""
+        self.query_one(ReportTable).focus()
+
     @on(DataTable.RowSelected, "#reports")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -192,6 +247,8 @@ class ReportListScreen(Screen[None]):
             return None if self.page_offset + PAGE_SIZE >= self.total_count else True
         if action == "prev_page":
             return None if self.page_offset == 0 else True
+        if action == "leave_find":  # Escape: only while typing in the find box
+            return True if self.query_one("#partner", Input).has_focus else None
         if action == "open_report":  # Enter: only while the list has the focus
             table = self.query_one(ReportTable)
             return True if table.has_focus and table.row_count else False
@@ -246,6 +303,13 @@ class ReportListScreen(Screen[None]):
             self.page_offset = max(0, self.page_offset - PAGE_SIZE)
             self.reload(at_end=at_end)
 
+    def on_report_table_page_requested(self, msg: ReportTable.PageRequested) -> None:
+        """PgDn/PgUp while the list has the focus: the next or previous page of the database."""
+        if msg.direction > 0:
+            self.action_next_page()
+        else:
+            self.action_prev_page()
+
     def on_report_table_edge_reached(self, msg: ReportTable.EdgeReached) -> None:
         if msg.direction > 0:
             self.action_next_page()
@@ -254,6 +318,7 @@ class ReportListScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self._cycles_known = False
+        self._generation += 1
         self.reload(self.query_one(ReportTable).highlighted_id)
 
     def action_export(self) -> None:
@@ -262,7 +327,11 @@ class ReportListScreen(Screen[None]):
         self._export(self.list_query, path)
 
     @work(thread=True, group="export")
-    def _export(self, query: ReportQuery, path: Path) -> None:
+    def _export(self, fields: dict[str, Any], path: Path) -> None:
+        from lmp_tui.validation import ReportQuery
+
+        assert self.service is not None
+        query = ReportQuery(**fields)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("w", newline="", encoding="utf-8") as out:

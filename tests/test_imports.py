@@ -124,12 +124,17 @@ def test_first_start_to_a_submitted_report(run, tmp_path):
     reports = {r["partner"]: r for r in json.loads(out)}
     assert {r["status"] for r in reports.values()} == {"msp-preparing"}
     acme = reports["Acme Networks"]
-    # 80 × 3.50 × 0.80 = 224.00; 40 × 2.25 × 0.80 = 72.00; 25 × 1.10 × 0.85 = 23.375 → 23.38
-    assert D(acme["total"]) == D("319.38") and acme["lines"] == 3 and acme["discrepancies"] == 1
-    # Tokyo: Used empty, Chargeable empty → Chargeable = Provisioned: 7 × 420 × 0.80 = 2,352 JPY
-    assert D(reports["Tokyo Secure K.K."]["total"]) == D("2352")
+    # while the partner prepares, the distributor sees usage only: no total yet
+    assert acme["total"] is None and acme["lines"] == 3 and acme["discrepancies"] == 1
     rid = str(acme["id"])
     assert run("partner", "submit", rid)[0] == 0
+    assert run("partner", "submit", str(reports["Tokyo Secure K.K."]["id"]))[0] == 0
+    code, out, _ = run("reports", "--format", "json", user="bob")
+    reports = {r["partner"]: r for r in json.loads(out)}
+    # 80 × 3.50 × 0.80 = 224.00; 40 × 2.25 × 0.80 = 72.00; 25 × 1.10 × 0.85 = 23.375 → 23.38
+    assert D(reports["Acme Networks"]["total"]) == D("319.38")
+    # Tokyo: Used empty, Chargeable empty → Chargeable = Provisioned: 7 × 420 × 0.80 = 2,352 JPY
+    assert D(reports["Tokyo Secure K.K."]["total"]) == D("2352")
     assert run("report", "set-po", rid, "PO-77", user="bob")[0] == 0
     assert run("report", "promo", rid, "1", "bd-na-100", user="bob")[0] == 0  # the imported code verifies
     assert run("report", "price", rid, "1", "2.50", user="bob")[0] == 0  # within its lowest price 2.00

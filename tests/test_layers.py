@@ -42,3 +42,11 @@ def test_interface_does_not_touch_the_database():
             assert "sqlalchemy" not in imported, p
             text = p.read_text(encoding="utf-8")
             assert "lmp_tui.storage" not in text and "Session(" not in text, p
+
+
+def test_the_command_lines_copies_of_core_constants_match():
+    """cli.py and cli_admin.py name these without importing pydantic's modules (start-up time)."""
+    from lmp_tui import admin, cli, cli_admin, validation
+
+    assert cli_admin.IMPORT_ORDER == admin.IMPORT_ORDER
+    assert cli.MAX_ID == validation.MAX_ID

@@ -395,8 +395,16 @@ def test_query_filters_sort_page_and_counts(service, world):
     assert [r.cycle for r in page2.rows] == ["2026-09", "2026-08"]
     assert svc.query_reports(partner_text="%").total_count == 0  # LIKE wildcards are literal
     by_total = svc.query_reports(sort="total", descending=True).rows
-    jp_first = [r.currency for r in by_total][0]
-    assert jp_first == "JPY"
+    currencies = [r.currency for r in by_total]
+    assert currencies == sorted(currencies, reverse=True)  # within a currency: totals are not compared across
+    for cur in set(currencies):
+        mine = [r for r in by_total if r.currency == cur]
+        shown = [r.total for r in mine if r.status is not Status.MSP_PREPARING]
+        assert shown == sorted(shown, reverse=True)
+        # a report being prepared shows no total: it comes after the others, by number
+        assert [r.status is Status.MSP_PREPARING for r in mine] == sorted(r.status is Status.MSP_PREPARING for r in mine)
+    ascending = svc.query_reports(sort="total").rows
+    assert [r.currency for r in ascending] == sorted(currencies)
     assert svc.cycles() == ["2026-11", "2026-10", "2026-09", "2026-08", "2026-07"]
 
 

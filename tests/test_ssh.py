@@ -152,8 +152,8 @@ def test_a_clerk_with_only_a_key_reviews_and_submits_a_report(server: Server, ke
     subprocess.run(["tmux", "new-session", "-d", "-s", tmux_name, "-x", "80", "-y", "24", "-c", str(ROOT), command],
                    check=True, env={**os.environ, "TERM": "xterm-256color"})
     term = Terminal(tmux_name)
-    shown = term.wait_for("Find partner")
-    assert "signed in as billing (billing)" in shown
+    term.wait_for("Find partner")  # the frame first; the database opens after it is painted
+    shown = term.wait_for("signed in as billing (billing)")
     assert len(_children(server)) == 1  # one child process for the session
     # the window grows: the interface lays itself out for the new size (the key bar moves to row 30)
     subprocess.run(["tmux", "resize-window", "-t", tmux_name, "-x", "100", "-y", "30"], check=True)

@@ -16,7 +16,8 @@ from lmp_tui.domain import Status
 from widgets.plain_input import PlainInput
 from widgets.plain_text import plain
 
-DEBOUNCE_S = 0.25
+#: typing waits this long for the next key before the list is read (issue 9: ≤ 100 ms)
+DEBOUNCE_S = 0.08
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,28 @@
 """One page of the report list. It is fed a page (≤ a few hundred rows) at a time, never
-the whole query: the screen pages through the database."""
+the whole query: the screen pages through the database.
+
+The columns are made once and sized before any row is drawn: the report number, the
+status, the total… from what they can hold, and the partner's name takes the width that
+is left (at 80 columns the last figures move past the right edge rather than the name
+shrinking below NAME_MIN). A page replaces the rows only; the columns are made again only
+when their widths change (a wider total, the terminal resized)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
+from lmp_tui.domain import Status
 from lmp_tui.money import format_money
-from lmp_tui.services import ReportRow
 from widgets.plain_text import plain
-from widgets.table_fill import fill_table
+
+if TYPE_CHECKING:
+    from lmp_tui.services import ReportRow
 
 SHORT_REASON = {
     "auto-no-penalties": "auto",
@@ -20,9 +32,19 @@ SHORT_REASON = {
 }
 #: the figures a clerk scans first come first, so that 80 columns show them without scrolling
 COLUMNS = (
-    ("partner", "Partner"), ("cycle", "Cycle"), ("status", "Status"), ("total", "Total"), ("flag", "!"),
-    ("discrepancies", "Disc."), ("comments", "Cmt."), ("lines", "Lines"), ("po", "PO"), ("company", "Company ID"),
+    ("id", "#"), ("partner", "Partner"), ("cycle", "Cycle"), ("status", "Status"), ("total", "Total"),
+    ("flag", "!"), ("discrepancies", "Disc."), ("comments", "Cmt."), ("lines", "Lines"), ("po", "PO"),
+    ("company", "Company ID"),
 )
+PARTNER = 1
+#: the partner column is never narrower than this; the columns after it give way first
+NAME_MIN = 14
+#: the widths the other columns start with, before a page says more (cells, without padding)
+START_WIDTHS = {"id": 5, "cycle": 7, "status": 15, "total": 12, "flag": 1, "discrepancies": 5, "comments": 4,
+                "lines": 5, "po": 8, "company": 10}
+#: which columns, after the partner's, must stay on screen (most first): all, then without
+#: PO and company, then only the status and total
+_TIERS = (len(COLUMNS), len(COLUMNS) - 2, 6)
 
 
 def status_text(row: ReportRow) -> str:
@@ -32,9 +54,19 @@ def status_text(row: ReportRow) -> str:
     return text
 
 
+def total_text(row: ReportRow) -> str:
+    """The total with thousands separators; none while the partner prepares (usage only)."""
+    return "" if row.status is Status.MSP_PREPARING else format_money(row.total, row.currency)
+
+
+def shorten(text: str, width: int) -> str:
+    return text if cell_len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
 class ReportTable(DataTable[object]):
     """Moving down from the last row (or up from the first) asks for the next (previous)
-    page, so paging through the database feels like one long list."""
+    page, so paging through the database feels like one long list; PgDn and PgUp always
+    page through the database (as the help says), never just scroll the page."""
 
     DEFAULT_CSS = """
     ReportTable { height: 1fr; }
@@ -44,6 +76,20 @@ class ReportTable(DataTable[object]):
         def __init__(self, direction: int) -> None:
             super().__init__()
             self.direction = direction
+
+    class PageRequested(Message):
+        def __init__(self, direction: int) -> None:
+            super().__init__()
+            self.direction = direction
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self._rows: list[ReportRow] = []
+        self._shown: list[tuple[str, list[Text]]] = []  # what the table holds, cell by cell
+        self._widths: dict[str, int] = {}
+        self._longest = NAME_MIN
+        #: how many times the columns were made (the tests count them)
+        self.column_builds = 0
 
     def action_cursor_down(self) -> None:
         if self.row_count and self.cursor_row == self.row_count - 1:
@@ -57,39 +103,95 @@ class ReportTable(DataTable[object]):
             return
         super().action_cursor_up()
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
-        self._shown: list[tuple[str, list[Text]]] = []  # what the table holds, cell by cell
+    def action_page_down(self) -> None:
+        self.post_message(self.PageRequested(+1))
+
+    def action_page_up(self) -> None:
+        self.post_message(self.PageRequested(-1))
 
     def on_mount(self) -> None:
-        for key, label in COLUMNS:
-            self.add_column(label, key=key)
+        self._build_columns(self._column_widths([]))
+
+    def on_resize(self, event: events.Resize) -> None:
+        widths = self._column_widths(self._rows)
+        if widths != self._widths:
+            self._show(self._rows, widths, keep_cursor=True)
+
+    # ---------------------------------------------------------------- widths
+
+    def _available(self) -> int:
+        width = self.size.width or self.app.size.width
+        return max(40, width - 2)  # the vertical scrollbar's place, whether it shows or not
+
+    def _column_widths(self, rows: list[ReportRow]) -> dict[str, int]:
+        widths = dict(START_WIDTHS)
+        for r in rows:
+            for key, text in (("id", str(r.id)), ("status", status_text(r)), ("total", total_text(r)),
+                              ("po", r.po_number or "")):
+                widths[key] = max(widths[key], cell_len(text))
+        widths["po"] = min(widths["po"], 35)
+        keys = [k for k, _ in COLUMNS]
+        pad = 2 * self.cell_padding
+        # the longest name seen, so that paging does not narrow the column (nor make it again)
+        self._longest = longest = max([self._longest, *(cell_len(r.partner) for r in rows)])
+        rooms = [self._available() - pad - sum(widths[k] + pad for k in keys[:tier] if k != "partner")
+                 for tier in _TIERS]
+        # the whole name with every figure column; else the figures a clerk scans with as much
+        # of the name as is left; below NAME_MIN, only the status and total beside the name
+        # (as wide as the longest name, no wider, so that the columns after it stay in view)
+        if rooms[0] >= longest:
+            name = rooms[0]
+        else:
+            name = min(longest, rooms[1] if rooms[1] >= NAME_MIN else rooms[2])
+        widths["partner"] = max(NAME_MIN, name)
+        return widths
+
+    def _build_columns(self, widths: dict[str, int]) -> None:
+        self.clear(columns=True)
+        for key, title in COLUMNS:
+            self.add_column(title, key=key, width=widths[key])
+        self._widths = widths
+        self.column_builds += 1
+
+    # ---------------------------------------------------------------- pages
+
+    def _cells(self, r: ReportRow, widths: dict[str, int]) -> list[Text]:
+        # every cell plain text: partners and staff wrote some of it
+        return [
+            plain(str(r.id).rjust(widths["id"])),
+            plain(shorten(r.partner, widths["partner"])),
+            plain(r.cycle),
+            plain(status_text(r)),
+            plain(total_text(r).rjust(widths["total"])),
+            plain("!" if r.auto_submitted else ""),
+            plain((str(r.discrepancy_count) if r.discrepancy_count else "").rjust(5)),
+            plain((str(r.comment_count) if r.comment_count else "").rjust(4)),
+            plain(f"{r.line_count:,}".rjust(5)),
+            plain(shorten(r.po_number or "", widths["po"])),
+            plain(r.company_id[:8]),
+        ]
 
     def show_page(self, rows: list[ReportRow], keep_id: int | None = None, at_end: bool = False) -> None:
         """Show a page. The cursor goes to ``keep_id`` (or stays on its row when that report
         left the page), or to the last row ``at_end``. The same reports in the same order are
         updated in place, cell by cell, and only where they changed: a refresh that changed
         nothing visible repaints nothing, and the view does not move."""
-        width = max([len("Total"), *(len(format_money(r.total, r.currency)) for r in rows)])
+        self._show(rows, self._column_widths(rows), keep_id=keep_id, at_end=at_end)
 
-        def cells(r: ReportRow) -> list[Text]:  # every cell plain text: partners and staff wrote some of it
-            return [
-                plain(r.partner[:22]),
-                plain(r.cycle),
-                plain(status_text(r)),
-                plain(format_money(r.total, r.currency).rjust(width)),
-                plain("!" if r.auto_submitted else ""),
-                plain((str(r.discrepancy_count) if r.discrepancy_count else "").rjust(5)),
-                plain((str(r.comment_count) if r.comment_count else "").rjust(4)),
-                plain(str(r.line_count).rjust(5)),
-                plain(r.po_number or ""),
-                plain(r.company_id[:8]),
-            ]
-
-        table = [(str(r.id), cells(r)) for r in rows]
+    def _show(self, rows: list[ReportRow], widths: dict[str, int], *, keep_id: int | None = None,
+              at_end: bool = False, keep_cursor: bool = False) -> None:
+        if keep_cursor:
+            keep_id = self.highlighted_id
+        table = [(str(r.id), self._cells(r, widths)) for r in rows]
         row_before = self.cursor_row
+        self._rows = list(rows)
+        if widths != self._widths:
+            self._build_columns(widths)
+            self._shown = []
         if not self._update_in_place(table):
-            fill_table(self, COLUMNS, table)
+            self.clear()
+            for key, cells in table:
+                self.add_row(*cells, key=key)
         self._shown = table
         if at_end and self.row_count:
             self.move_cursor(row=self.row_count - 1)
@@ -104,9 +206,6 @@ class ReportTable(DataTable[object]):
     def _update_in_place(self, table: list[tuple[str, list[Text]]]) -> bool:
         if [k for k, _ in table] != [k for k, _ in self._shown] or self.row_count != len(table):
             return False
-        for i, col in enumerate(self.columns.values()):  # a wider cell needs the columns measured again
-            if any(cells[i].cell_len > col.width for _, cells in table):
-                return False
         for (key, old), (_, new) in zip(self._shown, table):
             for (column_key, _), before, after in zip(COLUMNS, old, new):
                 if before.plain != after.plain:

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from sqlalchemy import insert, select, update
 
+from ..search import search_key
 from .. import money
 from ..admin import Import, fits_currency
 from ..domain import EditableField
@@ -125,7 +126,7 @@ def _partners(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -
                 return
             if cur.name != r.name:  # the report list keeps a copy of the name
                 s.execute(update(BillingReport).where(BillingReport.partner_id == cur.id)
-                          .values(partner_name=r.name).execution_options(synchronize_session=False))
+                          .values(partner_name=r.name, partner_key=search_key(r.name)).execution_options(synchronize_session=False))
             cur.name, cur.city, cur.state, cur.region_id = r.name, r.city or "", r.state or "", region.id
 
         plan.change("partner", r.company_id, old, new, step)

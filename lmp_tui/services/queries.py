@@ -7,13 +7,14 @@ import csv
 from itertools import takewhile
 from typing import IO, Any, Iterator
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from .. import money
 from ..commands import ApplyCode
 from ..domain import Report, Status
 from ..pricing import CodeGrant
 from ..safetext import csv_cell
+from ..search import search_key
 from ..sorting import SORT_KEYS
 from ..storage.convert import report_from_row
 from ..domain import Action
@@ -33,7 +34,10 @@ _SORT: dict[str, tuple[Any, ...]] = {
     "lines": (BillingReport.line_count,),
     "discrepancies": (BillingReport.discrepancy_count,),
     "comments": (BillingReport.comment_count,),
-    "total": (BillingReport.total,),
+    # within a currency (the region's), largest first when descending; a report the partner
+    # still prepares shows no total, so it sorts by none
+    "total": (Region.currency, _PREPARING_LAST := case((BillingReport.status == Status.MSP_PREPARING, 1), else_=0),
+              case((BillingReport.status == Status.MSP_PREPARING, None), else_=BillingReport.total)),
     "id": (),
 }
 if tuple(_SORT) != SORT_KEYS:
@@ -44,7 +48,7 @@ CSV_COLUMNS = ("id", "partner", "company_id", "region", "cycle", "status", "revi
 
 
 def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
@@ -55,8 +59,8 @@ class QueriesMixin(ServiceBase):
             stmt = stmt.where(BillingReport.cycle == q.cycle)
         if q.status:
             stmt = stmt.where(BillingReport.status == q.status)
-        if q.partner_text:
-            stmt = stmt.where(func.lower(BillingReport.partner_name).like(_like(q.partner_text), escape="\\"))
+        if q.partner_text:  # accents and case ignored: the stored key against the typed text's key
+            stmt = stmt.where(BillingReport.partner_key.like(_like(search_key(q.partner_text)), escape="\\"))
         return stmt
 
     def query_reports(self, query: ReportQuery | None = None, **filters: Any) -> ReportPage:
@@ -67,12 +71,15 @@ class QueriesMixin(ServiceBase):
                 self._filtered(ctx.user.distributor_id, q, select(func.count()).select_from(BillingReport))
             ) or 0
             keys = [*_SORT[q.sort], BillingReport.id]
-            order = [k.desc() for k in keys] if q.descending else keys
+            order = [k.desc() if q.descending and k is not _PREPARING_LAST else k for k in keys]
             # the page's ids come from the reports table alone (an index range for the usual
             # sorts); only those rows are then joined to their partner and region
+            ids = select(BillingReport.id)
+            if q.sort == "total":  # the currency is the region's
+                ids = (ids.join(Partner, Partner.id == BillingReport.partner_id)
+                       .join(Region, Region.id == Partner.region_id))
             page_ids = (
-                self._filtered(ctx.user.distributor_id, q, select(BillingReport.id))
-                .order_by(*order).offset(q.offset).limit(q.limit)
+                self._filtered(ctx.user.distributor_id, q, ids).order_by(*order).offset(q.offset).limit(q.limit)
             ).subquery()
             stmt = (
                 select(*_ROW_COLUMNS)
@@ -209,7 +216,7 @@ def csv_values(r: ReportRow) -> list[str]:
         str(r.id), r.partner, r.company_id, r.region, r.cycle, r.status.value,
         r.review_reason.value if r.review_reason else "", "yes" if r.auto_submitted else "no",
         r.po_number or "", str(r.line_count), str(r.discrepancy_count), str(r.comment_count),
-        str(r.total), r.currency,
+        "" if r.status is Status.MSP_PREPARING else str(r.total), r.currency,  # usage only while prepared
     )]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
+from ..search import search_key
 from .. import money
 from ..admin import Import
 from ..domain import Action, Line, Status, chargeable_for, check_transition, period_of, total_of
@@ -78,7 +79,8 @@ def plan_usage(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) 
             counts.created += 1
             plan.changes.append(f"create the {cycle} report of {partner.name} ({partner.company_id}): "
                                 f"{len(lines)} line(s), total {money.format_money(summary['total'], currency)}")
-            new_reports.append(dict(partner_id=partner_id, distributor_id=mine, partner_name=partner.name, cycle=cycle,
+            new_reports.append(dict(partner_id=partner_id, distributor_id=mine, partner_name=partner.name,
+                                    partner_key=search_key(partner.name), cycle=cycle,
                                     period_start=start, period_end=end, status=Status.MSP_PREPARING, version=1,
                                     auto_submitted=False, _lines=lines, _currency=currency, **summary))
             continue

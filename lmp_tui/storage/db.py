@@ -31,7 +31,7 @@ BUSY_TIMEOUT_S = 15.0
 _WRITE = "lmp_write"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 #: the schema revisions this version knows, oldest first (a test checks them against Alembic)
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 HEAD_REVISION = REVISIONS[-1]
 CREATE_HINT = ("`lmp-tui init --db URL --distributor NAME --admin LOGIN` starts your own, "
                "`lmp-tui demo --db URL` makes one with demo data")
@@ -199,14 +199,14 @@ class Database:
 
     def upgrade(self, revision: str = "head", *, state: SchemaState | None = None) -> None:
         """Create or migrate the schema; refuses a database that is not lmp-tui's or that
-        a newer lmp-tui made."""
-        from alembic import command
-
+        a newer lmp-tui made. Alembic is imported only when there is something to do: a
+        current database costs one query (its revision) and no Alembic at all."""
         state = state or self.schema_state()
         if state in (SchemaState.FOREIGN, SchemaState.NEWER):
             raise DatabaseUnavailable(_refusal(state, self))
         if state is SchemaState.CURRENT and revision == "head":
             return
+        from alembic import command
         with self._translated():
             if self.dialect == "sqlite":  # kept by the file: readers and a writer at once
                 raw = self.engine.raw_connection()  # outside any transaction, as SQLite wants

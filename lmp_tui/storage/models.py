@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -22,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from ..domain import CodeKind, EditableField, ReviewReason, Role, Status
+from ..search import search_key
 from .types import ExactDecimal, UTCDateTime
 
 
@@ -35,6 +37,10 @@ def _enum(cls: type) -> Enum:
         create_constraint=True,
         name=f"ck_{cls.__name__.lower()}",
     )
+
+
+def _partner_key(context: Any) -> str:
+    return search_key(context.get_current_parameters()["partner_name"])
 
 
 class Base(DeclarativeBase):
@@ -133,6 +139,7 @@ class BillingReport(Base):
         Index("ix_report_dist_status_cycle", "distributor_id", "status", "cycle", "partner_name", "id"),
         Index("ix_report_dist_partner_name", "distributor_id", "partner_name", "id"),
         Index("ix_report_dist_total", "distributor_id", "total", "id"),
+        Index("ix_report_dist_partner_key", "distributor_id", "partner_key", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
@@ -140,6 +147,9 @@ class BillingReport(Base):
     # list is one index range, without a join and without sorting 100k rows
     distributor_id: Mapped[int] = mapped_column(ForeignKey("distributors.id"))
     partner_name: Mapped[str] = mapped_column(String(200))
+    #: the name as the find box compares it (:func:`lmp_tui.search.search_key`), written with
+    #: the name by the services, the imports and the demo (here too, for any other insert)
+    partner_key: Mapped[str] = mapped_column(String(400), default=_partner_key)
     cycle: Mapped[str] = mapped_column(String(7))
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)

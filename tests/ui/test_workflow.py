@@ -376,6 +376,26 @@ async def test_palette_names_the_documented_actions_and_help_lists_keys(make_app
         assert isinstance(app.screen, HelpScreen)
 
 
+async def test_help_names_the_screen_and_shows_each_description_whole_at_80_columns(make_app):
+    from lmp_tui.keymap import REPORT_LIST
+    from screens.help_screen import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        assert "Keys — Report list" in str(help_screen.query_one(".dialog-title").render())
+        export = next(i for i, c in enumerate(REPORT_LIST) if c.id == "export")
+        for _ in range(export):
+            await pilot.press("down")
+        await settle(pilot)
+        shown = str(help_screen.query_one("#help-what").render())
+        assert shown == REPORT_LIST[export].help  # the whole sentence, however long
+
+
 async def test_palette_runs_an_action(make_app, ui_world):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

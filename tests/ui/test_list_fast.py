@@ -1,0 +1,221 @@
+"""Issue 9, the report list: the report-number column, names that take the spare width,
+amounts with separators, a complete first paint, PgDn/PgUp, Escape out of find, the
+palette key in the key bar, counts per status read only when they can change, a report
+being prepared shows no total, and the frame painted before the database stack loads."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from textual.widgets import Input
+
+from lmp_tui.app import LmpApp
+from lmp_tui.domain import Status
+from lmp_tui.services import BillingService
+from lmp_tui.storage import models as m
+from widgets.filter_bar import FilterBar, Filters
+from widgets.key_bar import KeyBar
+from widgets.report_table import ReportTable
+
+from ..conftest import FIXED_NOW
+from .conftest import settle, type_text
+from .painted import content, shows
+from .test_workflow import SIZE, table_ids
+
+ROOT = Path(__file__).resolve().parents[2]
+LONG = "Northern Lights Managed Security Services"
+
+
+def rename(db, report_id: int, name: str) -> None:
+    from lmp_tui.search import search_key
+
+    with db.write() as s:
+        row = s.get(m.BillingReport, report_id)
+        row.partner_name, row.partner_key = name, search_key(name)
+
+
+async def test_first_paint_has_report_numbers_full_cells_and_separators(make_app, ui_world):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # no key pressed: the first paint must be complete
+        rows = shows(app, " # ", "Partner", "Tokyo Secure K.K.", "Berlin Cyber GmbH", "154,200 JPY", "961.53 USD")
+        (row,) = [r for r in rows if r.strip().startswith(f"{ui_world['review']} ")]
+        assert "Acme Networks" in row and "Review (manual)" in row and "961.53 USD" in row  # its number on its row
+        # made with the frame, and once more with the first page, before its rows
+        assert app.screen.query_one(ReportTable).column_builds <= 2
+
+
+async def test_the_name_takes_the_spare_width(make_app, ui_world, sqlite_db):
+    rename(sqlite_db, ui_world["review"], LONG)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shows(app, LONG)  # 41 characters, not cut at 22
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = shows(app, LONG[:16], "…", "961.53 USD")  # cut, marked, and the total still on screen
+        assert LONG not in "\n".join(rows)
+
+
+async def test_columns_are_not_made_again_for_each_page(make_app, ui_world, monkeypatch):
+    import screens.report_list as rl
+
+    monkeypatch.setattr(rl, "PAGE_SIZE", 3)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(ReportTable)
+        builds = table.column_builds
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "p3/3" in content(app.screen.query_one("#summary"))
+        assert table.column_builds == builds
+
+
+async def test_pgdn_and_pgup_page_through_the_database_with_the_list_focused(make_app, ui_world, monkeypatch):
+    import screens.report_list as rl
+
+    monkeypatch.setattr(rl, "PAGE_SIZE", 4)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(ReportTable)
+        assert table.has_focus
+        first = table_ids(app)
+        await pilot.press("pagedown")
+        await settle(pilot)
+        second = table_ids(app)
+        assert len(second) == 4 and not set(first) & set(second)
+        assert "p2/3" in content(app.screen.query_one("#summary"))
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert table_ids(app) == first and "p1/3" in content(app.screen.query_one("#summary"))
+
+
+async def test_escape_leaves_the_find_box_for_the_list(make_app, ui_world):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "berl")
+        await settle(pilot)
+        find = app.screen.query_one("#partner", Input)
+        assert find.has_focus
+        shows(app, "esc List")  # the key bar says so while typing
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one(ReportTable).has_focus
+        assert find.value == "berl" and len(table_ids(app)) == 2  # the search stays
+
+
+async def test_the_key_bar_shows_the_palette_key(make_app, ui_world):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "^p Palette" in content(app.screen.query_one(KeyBar))
+        shows(app, "^p Palette")
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        from textual.command import CommandPalette
+
+        assert isinstance(app.screen, CommandPalette)
+
+
+async def test_find_ignores_accents_and_case(make_app, ui_world, sqlite_db):
+    ui_world.report("munich", "berlin", "2026-06", Status.UNDER_REVIEW, None)
+    with sqlite_db.write() as s:  # written without a key: the model's default makes it
+        s.get(m.BillingReport, ui_world["munich"]).partner_name = "München Sicherheit"
+    rename(sqlite_db, ui_world["munich"], "München Sicherheit")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "MUNCHEN")
+        await settle(pilot)
+        assert table_ids(app) == [ui_world["munich"]]
+        shows(app, "München Sicherheit")
+
+
+async def test_counts_per_status_are_not_read_again_for_a_status_filter(make_app, ui_world):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        calls = []
+        real = app.service.status_counts
+        app.service.status_counts = lambda *a, **k: calls.append(a) or real(*a, **k)  # type: ignore[method-assign]
+        screen = app.screen
+        for status in (Status.UNDER_REVIEW, Status.SUBMITTED, None):
+            screen.post_message(FilterBar.Changed(Filters(status=status)))
+            await settle(pilot)
+        assert calls == []  # the status filter alone: the counts shown are still right
+        assert len(table_ids(app)) == 9
+        screen.post_message(FilterBar.Changed(Filters(partner_text="acme")))
+        await settle(pilot)
+        assert len(calls) == 1  # the find text changes them
+        screen.post_message(FilterBar.Changed(Filters(status=Status.REJECTED, partner_text="acme")))
+        await settle(pilot)
+        assert len(calls) == 1
+        await pilot.press("f5")  # the data may have changed
+        await settle(pilot)
+        assert len(calls) == 2
+
+
+async def test_a_report_being_prepared_shows_no_total_in_the_list(make_app, ui_world):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        rows = shows(app, "MSP preparing")
+        prep = [r for r in rows if "MSP preparing" in r]
+        assert len(prep) == 2 and not any(c in r for r in prep for c in ("USD", "EUR"))
+
+
+async def test_the_frame_is_painted_before_the_database_opens(sqlite_db, ui_world, tmp_path):
+    opened = threading.Event()
+
+    def connect(announce):
+        opened.wait(10)  # the database is slow to open: the frame is up meanwhile
+        service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
+        return service, service.whoami()
+
+    app = LmpApp(connect=connect, export_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shows(app, "Billing reports · connecting…", "All statuses", "Loading…")
+        opened.set()
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "connect"])
+        await settle(pilot)
+        shows(app, "signed in as billing", "9 reports · p1/1", "Tokyo Secure K.K.")
+
+
+async def test_a_refusal_while_connecting_ends_the_app_with_it(tmp_path):
+    from lmp_tui.errors import DatabaseUnavailable
+
+    def connect(announce):
+        raise DatabaseUnavailable("There is no database at /nowhere.")
+
+    app = LmpApp(connect=connect, export_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+    assert isinstance(app.startup_error, DatabaseUnavailable) and app.return_value == 1
+
+
+def test_the_interface_imports_no_database_stack_before_its_first_paint():
+    code = ("import sys, lmp_tui.cli, lmp_tui.app, screens.report_list;"
+            "print(sorted(m for m in ('sqlalchemy', 'alembic', 'pydantic', 'lmp_tui.services') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_current_database_opens_without_alembic(sqlite_db):
+    url = sqlite_db.engine.url.render_as_string(hide_password=False)
+    code = ("import sys; from lmp_tui.storage.db import Database;"
+            f"Database.open({url!r}).dispose(); Database.open({url!r}, create=True).dispose();"
+            "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False"
