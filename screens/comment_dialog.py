@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widgets import Label, Static
 
 from widgets.plain_text import plain
+from widgets.text_scroll import TextScroll
 from screens.dialog import Dialog
 
 
@@ -26,12 +27,12 @@ class CommentDialog(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(plain(self.title_text), classes="dialog-title")
-            with VerticalScroll(id="comment-scroll"):
+            with TextScroll(id="comment-scroll"):
                 yield Static(plain(self.comment, multiline=True), id="comment")
-            yield Static(plain("↑↓ PgUp PgDn scroll · Escape or Enter closes"), classes="dialog-hint")
+            yield Static(plain("↑↓ PgUp PgDn Home End scroll · Escape or Enter closes"), classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(VerticalScroll).focus()
+        self.query_one(TextScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

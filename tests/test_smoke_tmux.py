@@ -133,3 +133,49 @@ def test_hostile_data_never_reaches_the_terminal_raw(hostile_terminal):
     written = re.sub(r"\x1b\]22;[a-z-]*\x07", "", written)
     found = [seq for seq in RAW_SEQUENCES if seq in written]
     assert not found, f"raw control sequences from the data reached the terminal: {found}"
+
+
+# ---------------------------------------------------------------- a long partner comment
+
+
+def test_open_a_report_move_down_and_read_a_long_comment(sqlite_db, tmp_path):
+    """At 80×24: open a report, move down a line, and read a partner comment far longer than
+    the screen, to its last word, by keyboard."""
+    from sqlalchemy import update
+
+    from lmp_tui.storage.models import LineItem
+
+    from .factory import World
+
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is needed for the end-to-end test (.ci/run installs it)")
+    world = World.build(sqlite_db)
+    rid = world["review"]
+    words = " ".join(f"seat{i}" for i in range(400))
+    with sqlite_db.write() as s:
+        s.execute(update(LineItem).where(LineItem.report_id == rid, LineItem.line_no == 2)
+                  .values(partner_comment=f"START {words} END-OF-COMMENT"))
+    url = sqlite_db.engine.url.render_as_string(hide_password=False)
+    name = f"lmp-comment-{uuid.uuid4().hex[:8]}"
+    command = (f"env -u LMP_DATABASE_URL LMP_DATA_DIR={tmp_path / 'data'} TERM=xterm-256color {sys.executable} "
+               f"-m lmp_tui.cli --db '{url}' --user billing --open {rid}; sleep 5")
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", str(ROOT), command],
+                   check=True)
+    term = Terminal(name)
+    try:
+        term.wait_for("Total invoice amount")
+        term.wait_for("Line 1 ·")
+        term.keys("Down")
+        term.wait_for("Line 2 ·")  # the pane follows the cursor
+        term.keys("v")
+        shown = term.wait_for("START seat0")
+        assert "END-OF-COMMENT" not in shown  # longer than the screen
+        for _ in range(6):  # a reader's pace: a key, a look
+            term.keys("PageDown")
+            time.sleep(0.3)
+        term.wait_for("END-OF-COMMENT")
+        term.keys("Escape")
+        term.wait_for("START seat0", gone=True)
+        term.keys("C-q")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
