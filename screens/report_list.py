@@ -33,12 +33,12 @@ if TYPE_CHECKING:  # the services load in the app's first worker, after the firs
     from lmp_tui.validation import ReportQuery
 
 #: the most rows a page holds; a page is as many rows as the list shows (and PAGE_SPARE more),
-#: since DataTable rows cost ~2 ms each to add: 80×24 shows 17, a 120×40 terminal 33
+#: since DataTable rows cost ~2 ms each to add (80×24 shows about 16 rows)
 PAGE_SIZE = 50
 PAGE_SPARE = 2
-#: the screen's lines that are not the list's rows: title, filters (with their margin),
-#: summary, the table's header, key bar
-CHROME_LINES = 6
+#: before the list is laid out, the screen's lines that are not its rows: title, filters
+#: (with their margin), summary, the table's header, the two-line key bar
+CHROME_LINES = 7
 
 
 class ReportListScreen(Screen[None]):
@@ -154,10 +154,14 @@ class ReportListScreen(Screen[None]):
         return self._page_size
 
     def _fit_page(self) -> int:
-        height = self.app.size.height or 24
-        return max(1, min(PAGE_SIZE, height - CHROME_LINES + PAGE_SPARE))
+        table = self.query_one(ReportTable).size.height  # laid out: its rows and its header
+        shown = table - 1 if table > 1 else (self.app.size.height or 24) - CHROME_LINES
+        return max(1, min(PAGE_SIZE, shown + PAGE_SPARE))
 
     def on_resize(self) -> None:
+        self.call_after_refresh(self._refit)  # once the list has its new size
+
+    def _refit(self) -> None:
         fit = self._fit_page()
         if self._page_size and fit != self._page_size:
             self._page_size = fit

@@ -51,7 +51,7 @@ class FilterBar(Horizontal):
         yield Select[str]([], prompt="All cycles", id="cycle", allow_blank=True, compact=True)
         yield Select[str](self._status_options(), prompt="All statuses", id="status", allow_blank=True,
                           compact=True)
-        yield PlainInput(placeholder="/ Find partner…", id="partner", compact=True)
+        yield PlainInput(placeholder="/ Find partner (name contains…)", id="partner", compact=True)
 
     def _status_options(self) -> list[tuple[Text, str]]:
         return [(plain(f"{s.brief} ({self._counts.get(s, 0):,})" if self._counts else s.brief), s.value)
