@@ -235,6 +235,9 @@ class ReportListScreen(Screen[None]):
                 self._counts, self._counts_key = msg.counts, msg.counts_key
                 self.query_one(FilterBar).set_counts(msg.counts)
             table.show_page(msg.page.rows, msg.keep_id, msg.at_end)
+            if self._focus_list:
+                self._focus_list = False
+                table.focus()
             self.total_count = msg.page.total_count
             self._summary(msg.page, self._counts or {})
             self.refresh_bindings()
@@ -242,6 +245,9 @@ class ReportListScreen(Screen[None]):
 
     def on_report_list_screen_failed(self, msg: Failed) -> None:
         self._loading = False
+        if self._focus_list:
+            self._focus_list = False
+            self.query_one(ReportTable).focus()
         self.query_one("#summary", Static).update(plain("Could not read the reports."))
         self.notify(msg.error, title="Could not read the reports", severity="error", timeout=8)
 
@@ -262,9 +268,14 @@ class ReportListScreen(Screen[None]):
 
     def on_filter_bar_changed(self, msg: FilterBar.Changed) -> None:
         self.filters, self.page_offset = msg.filters, 0
-        if isinstance(self.focused, Select):  # a choice made: back to the list
-            self.query_one(ReportTable).focus()
+        if isinstance(self.focused, Select):  # a choice made: back to the list, with its page
+            # (focused now, the old page would be drawn again in the focused style first)
+            self._focus_list = self.service is not None
+            if not self._focus_list:
+                self.query_one(ReportTable).focus()
         self.reload()
+
+    _focus_list = False  # the list takes the focus when the page being read comes
 
     @on(Input.Submitted, "#partner")
     def _to_table(self) -> None:
