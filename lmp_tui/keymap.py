@@ -32,7 +32,8 @@ REPORT_LIST = (
     Command("open", "enter", "open_report", "Open", "Open Report", "Open the highlighted billing report",
             priority=True),
     Command("find", "slash", "find_partner", "Find", "Find Partner",
-            "Type part of a partner's name (accents and case do not matter)", priority=True),
+            "Type part of a partner's name: the names that contain it, anywhere (accents and case do not "
+            "matter)", priority=True),
     Command("leave_find", "escape", "leave_find", "List", "Back to the List",
             "Leave the find box for the list (the text found stays)"),
     Command("cycle", "y", "pick_cycle", "Cycle", "Filter by Report Cycle", "Choose the year and month, or all"),

@@ -32,7 +32,13 @@ if TYPE_CHECKING:  # the services load in the app's first worker, after the firs
     from lmp_tui.services import BillingService, Changes, ReportPage, StaffUserView
     from lmp_tui.validation import ReportQuery
 
-PAGE_SIZE = 50  # a page fills a 120×40 terminal; DataTable rows cost ~2 ms each to add
+#: the most rows a page holds; a page is as many rows as the list shows (and PAGE_SPARE more),
+#: since DataTable rows cost ~2 ms each to add (80×24 shows about 16 rows)
+PAGE_SIZE = 50
+PAGE_SPARE = 2
+#: before the list is laid out, the screen's lines that are not its rows: title, filters
+#: (with their margin), summary, the table's header, the two-line key bar
+CHROME_LINES = 7
 
 
 class ReportListScreen(Screen[None]):
@@ -59,6 +65,7 @@ class ReportListScreen(Screen[None]):
         self.filters = Filters()
         self.sort, self.descending, self.page_offset = DEFAULT_SORT, sort_order(DEFAULT_SORT).descending, 0
         self.total_count = 0
+        self._page_size = 0  # set with the first read, from the terminal's height
         self._cycles_known = False
         self._loading = False  # a read is under way
         self._stale = False  # reports changed since the page was read: read it again when possible
@@ -139,12 +146,35 @@ class ReportListScreen(Screen[None]):
     # ---------------------------------------------------------------- loading
 
     @property
+    def page_size(self) -> int:
+        """Rows per page: what the list shows, a few more, at most PAGE_SIZE. Fixed at the
+        first read (the pages' offsets are its multiples); a resize sets it again."""
+        if not self._page_size:
+            self._page_size = self._fit_page()
+        return self._page_size
+
+    def _fit_page(self) -> int:
+        table = self.query_one(ReportTable).size.height  # laid out: its rows and its header
+        shown = table - 1 if table > 1 else (self.app.size.height or 24) - CHROME_LINES
+        return max(1, min(PAGE_SIZE, shown + PAGE_SPARE))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit)  # once the list has its new size
+
+    def _refit(self) -> None:
+        fit = self._fit_page()
+        if self._page_size and fit != self._page_size:
+            self._page_size = fit
+            self.page_offset -= self.page_offset % fit
+            self.reload(keep_id=self.query_one(ReportTable).highlighted_id)
+
+    @property
     def list_query(self) -> dict[str, Any]:
         """The query of the list as it is now: the fields of a ``ReportQuery`` (made, and
         validated, in the worker: pydantic loads after the first paint)."""
         f = self.filters
         return dict(cycle=f.cycle, status=f.status, partner_text=f.partner_text, sort=self.sort,
-                    descending=self.descending, offset=self.page_offset, limit=PAGE_SIZE)
+                    descending=self.descending, offset=self.page_offset, limit=self.page_size)
 
     def _counts_for(self) -> tuple[Any, ...]:
         return (self.filters.cycle, self.filters.partner_text, self._generation)
@@ -157,22 +187,31 @@ class ReportListScreen(Screen[None]):
     def reload(self, keep_id: int | None = None, at_end: bool = False) -> None:
         if self.service is None:  # still connecting: the first page is read when it is done
             return
+        if self.page_offset % self.page_size:  # a resize changed the page's size
+            self.page_offset -= self.page_offset % self.page_size
         if self._summary_text != "Loading…" and not self.total_count:
             self._summary_text = "Loading…"
             self.query_one("#summary", Static).update(plain(self._summary_text))
         self._loading = True
-        self._load(self.list_query, self._need_counts(), keep_id, not self._cycles_known, at_end)
+        self._load(self.list_query, self._need_counts(), keep_id, not self._cycles_known, at_end,
+                   known=None if self._need_counts() else self._counts)
 
     @work(thread=True, exclusive=True, group="report-list")
     def _load(self, fields: dict[str, Any], counts_key: tuple[Any, ...] | None, keep_id: int | None,
-              with_cycles: bool, at_end: bool, quiet: bool = False) -> None:
+              with_cycles: bool, at_end: bool, quiet: bool = False,
+              known: dict[Status, int] | None = None) -> None:
+        """One page; the counts per status first when they may have changed (one grouped read
+        of an index), and the page's total from them (or from the ``known`` counts): no
+        separate count of the matching reports."""
         from lmp_tui.validation import ReportQuery
 
         assert self.service is not None
         try:
             query = ReportQuery(**fields)
-            page = self.service.query_reports(query)
             counts = self.service.status_counts(query.cycle, query.partner_text) if counts_key else None
+            have = counts if counts is not None else known
+            total = None if have is None else (have.get(query.status, 0) if query.status else sum(have.values()))
+            page = self.service.query_reports(query, total=total)
             cycles = self.service.cycles() if with_cycles else None
         except LmpError as err:
             self.post_message(self.Failed(str(err)))
@@ -196,6 +235,9 @@ class ReportListScreen(Screen[None]):
                 self._counts, self._counts_key = msg.counts, msg.counts_key
                 self.query_one(FilterBar).set_counts(msg.counts)
             table.show_page(msg.page.rows, msg.keep_id, msg.at_end)
+            if self._focus_list:
+                self._focus_list = False
+                table.focus()
             self.total_count = msg.page.total_count
             self._summary(msg.page, self._counts or {})
             self.refresh_bindings()
@@ -203,14 +245,17 @@ class ReportListScreen(Screen[None]):
 
     def on_report_list_screen_failed(self, msg: Failed) -> None:
         self._loading = False
+        if self._focus_list:
+            self._focus_list = False
+            self.query_one(ReportTable).focus()
         self.query_one("#summary", Static).update(plain("Could not read the reports."))
         self.notify(msg.error, title="Could not read the reports", severity="error", timeout=8)
 
     _summary_text = "Loading…"
 
     def _summary(self, page: ReportPage, counts: dict[Status, int]) -> None:
-        pages = max(1, -(-page.total_count // PAGE_SIZE))
-        current = page.offset // PAGE_SIZE + 1
+        pages = max(1, -(-page.total_count // self.page_size))
+        current = page.offset // self.page_size + 1
         sort = sort_order(self.sort).label
         counts_text = " ".join(f"{s.abbrev} {n:,}" for s, n in counts.items())
         summary = (f"{page.total_count:,} reports · p{current}/{pages} · {sort}"
@@ -223,9 +268,14 @@ class ReportListScreen(Screen[None]):
 
     def on_filter_bar_changed(self, msg: FilterBar.Changed) -> None:
         self.filters, self.page_offset = msg.filters, 0
-        if isinstance(self.focused, Select):  # a choice made: back to the list
-            self.query_one(ReportTable).focus()
+        if isinstance(self.focused, Select):  # a choice made: back to the list, with its page
+            # (focused now, the old page would be drawn again in the focused style first)
+            self._focus_list = self.service is not None
+            if not self._focus_list:
+                self.query_one(ReportTable).focus()
         self.reload()
+
+    _focus_list = False  # the list takes the focus when the page being read comes
 
     @on(Input.Submitted, "#partner")
     def _to_table(self) -> None:
@@ -244,7 +294,7 @@ class ReportListScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_page":
-            return None if self.page_offset + PAGE_SIZE >= self.total_count else True
+            return None if self.page_offset + self.page_size >= self.total_count else True
         if action == "prev_page":
             return None if self.page_offset == 0 else True
         if action == "leave_find":  # Escape: only while typing in the find box
@@ -294,13 +344,13 @@ class ReportListScreen(Screen[None]):
         self.app.push_screen(ChoiceDialog("Sort reports by", options, self.sort), chosen)
 
     def action_next_page(self) -> None:
-        if self.page_offset + PAGE_SIZE < self.total_count:
-            self.page_offset += PAGE_SIZE
+        if self.page_offset + self.page_size < self.total_count:
+            self.page_offset += self.page_size
             self.reload()
 
     def action_prev_page(self, at_end: bool = False) -> None:
         if self.page_offset:
-            self.page_offset = max(0, self.page_offset - PAGE_SIZE)
+            self.page_offset = max(0, self.page_offset - self.page_size)
             self.reload(at_end=at_end)
 
     def on_report_table_page_requested(self, msg: ReportTable.PageRequested) -> None:

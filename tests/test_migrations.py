@@ -38,7 +38,7 @@ def test_0005_fills_the_search_key_and_goes_down_and_up(db, world):
     columns = {c["name"] for c in inspect(db.engine).get_columns("billing_reports")}
     assert "partner_key" not in columns
     db.upgrade()
-    assert db.current_revision() == "0005"
+    assert db.current_revision() == HEAD_REVISION
     with db.read() as s:
         keys = dict(s.execute(text("SELECT partner_name, partner_key FROM billing_reports")).all())
     assert keys["Müller Straße ÆØ"] == "muller strasse æø"
@@ -47,6 +47,36 @@ def test_0005_fills_the_search_key_and_goes_down_and_up(db, world):
     assert "ix_report_dist_partner_key" in indexes
     if db.dialect == "postgresql":  # the test cluster's user may create pg_trgm: the trigram index is there
         assert TRIGRAM_INDEX in indexes
+
+
+def test_0006_the_counts_index_goes_down_and_up_in_place(db, world):
+    """Down to 0005 (the index gone; the reports and their append-only history untouched),
+    up again; on SQLite the counts per status of a find then read that index alone."""
+    from sqlalchemy import func, inspect, select, text
+
+    from lmp_tui.storage.models import BillingReport, HistoryRow
+
+    service = __import__("lmp_tui.services", fromlist=["BillingService"]).BillingService(db, "billing")
+    service.save_draft(world["review"], [{"kind": "set_po", "po_number": "PO-6"}])  # history: append-only
+    with db.read() as s:
+        before = (s.scalar(select(func.count()).select_from(BillingReport)),
+                  s.scalar(select(func.count()).select_from(HistoryRow)))
+    with db.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0005")
+    assert "ix_report_dist_status_key" not in {i["name"] for i in inspect(db.engine).get_indexes("billing_reports")}
+    db.upgrade()
+    assert db.current_revision() == HEAD_REVISION
+    assert "ix_report_dist_status_key" in {i["name"] for i in inspect(db.engine).get_indexes("billing_reports")}
+    with db.read() as s:
+        after = (s.scalar(select(func.count()).select_from(BillingReport)),
+                 s.scalar(select(func.count()).select_from(HistoryRow)))
+        assert after == before
+        if db.dialect == "sqlite":
+            plan = " ".join(str(r[-1]) for r in s.execute(text(
+                "EXPLAIN QUERY PLAN SELECT status, count(*) FROM billing_reports WHERE distributor_id = 1 "
+                "AND partner_key LIKE '%a%' GROUP BY status")))
+            assert "COVERING INDEX ix_report_dist_status_key" in plan
+    assert sum(service.status_counts(partner_text="ACME").values()) >= 1
 
 
 def test_0005_without_pg_trgm_still_migrates(db, monkeypatch):
@@ -71,7 +101,7 @@ def test_0005_without_pg_trgm_still_migrates(db, monkeypatch):
     db.upgrade()
     monkeypatch.undo()
     indexes = {i["name"] for i in inspect(db.engine).get_indexes("billing_reports")}
-    assert db.current_revision() == "0005" and "ix_report_dist_partner_key" in indexes
+    assert db.current_revision() == HEAD_REVISION and "ix_report_dist_partner_key" in indexes
     assert TRIGRAM_INDEX not in indexes
     with db.engine.begin() as conn:  # as the other tests expect it
         command.downgrade(alembic_config(conn), "0004")

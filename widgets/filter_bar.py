@@ -16,7 +16,8 @@ from lmp_tui.domain import Status
 from widgets.plain_input import PlainInput
 from widgets.plain_text import plain
 
-#: typing waits this long for the next key before the list is read (issue 9: ≤ 100 ms)
+#: the first key after a pause reads the list at once; a key within this time of the one
+#: before it waits this long for the next before the list is read (issue 9: ≤ 100 ms)
 DEBOUNCE_S = 0.08
 
 
@@ -50,7 +51,7 @@ class FilterBar(Horizontal):
         yield Select[str]([], prompt="All cycles", id="cycle", allow_blank=True, compact=True)
         yield Select[str](self._status_options(), prompt="All statuses", id="status", allow_blank=True,
                           compact=True)
-        yield PlainInput(placeholder="/ Find partner…", id="partner", compact=True)
+        yield PlainInput(placeholder="/ Find partner (name contains…)", id="partner", compact=True)
 
     def _status_options(self) -> list[tuple[Text, str]]:
         return [(plain(f"{s.brief} ({self._counts.get(s, 0):,})" if self._counts else s.brief), s.value)
@@ -94,7 +95,19 @@ class FilterBar(Horizontal):
         self.post_message(self.Changed(self.filters))
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        """The first key after a pause is searched for at once; the keys that follow it
+        within DEBOUNCE_S of each other wait for the last one (one read for a burst)."""
         event.stop()
-        if self._timer is not None:
+        if self._timer is not None:  # within DEBOUNCE_S of the key before: a burst, wait
             self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE_S, lambda: self.post_message(self.Changed(self.filters)))
+            self._timer = self.set_timer(DEBOUNCE_S, self._typed)
+            return
+        self.post_message(self.Changed(self.filters))
+        self._timer = self.set_timer(DEBOUNCE_S, self._quiet)  # the keys within it are a burst
+
+    def _typed(self) -> None:
+        self._timer = None
+        self.post_message(self.Changed(self.filters))
+
+    def _quiet(self) -> None:
+        self._timer = None

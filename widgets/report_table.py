@@ -3,8 +3,9 @@ the whole query: the screen pages through the database.
 
 The columns are made once and sized before any row is drawn: the report number, the
 status, the total… from what they can hold, and the partner's name takes the width that
-is left (at 80 columns the last figures move past the right edge rather than the name
-shrinking below NAME_MIN). A page replaces the rows only; the columns are made again only
+is left (at 80 columns #, Partner, Cycle, Status, Total, Disc and Cmt are in view; the
+flag, lines, PO and company move past the right edge rather than the name shrinking below
+NAME_MIN). A page replaces the rows only; the columns are made again only
 when their widths change (a wider total, the terminal resized)."""
 
 from __future__ import annotations
@@ -26,25 +27,28 @@ if TYPE_CHECKING:
 
 SHORT_REASON = {
     "auto-no-penalties": "auto",
-    "auto-penalties": "auto+penalty",
+    "auto-penalties": "auto+pen",
     "manual-submission": "manual",
     "returned-by-vendor": "returned",
 }
-#: the figures a clerk scans first come first, so that 80 columns show them without scrolling
+#: the figures a clerk scans first come first, so that 80 columns show them without scrolling:
+#: #, Partner, Cycle, Status, Total, discrepancies and comments (short titles); the
+#: auto-submitted flag, lines, PO and company come after them
 COLUMNS = (
     ("id", "#"), ("partner", "Partner"), ("cycle", "Cycle"), ("status", "Status"), ("total", "Total"),
-    ("flag", "!"), ("discrepancies", "Disc."), ("comments", "Cmt."), ("lines", "Lines"), ("po", "PO"),
+    ("discrepancies", "Disc"), ("comments", "Cmt"), ("flag", "!"), ("lines", "Lines"), ("po", "PO"),
     ("company", "Company ID"),
 )
 PARTNER = 1
 #: the partner column is never narrower than this; the columns after it give way first
 NAME_MIN = 14
 #: the widths the other columns start with, before a page says more (cells, without padding)
-START_WIDTHS = {"id": 5, "cycle": 7, "status": 15, "total": 12, "flag": 1, "discrepancies": 5, "comments": 4,
+#: (the report number's column is as wide as the longest number seen, no wider)
+START_WIDTHS = {"id": 1, "cycle": 7, "status": 15, "total": 12, "flag": 1, "discrepancies": 4, "comments": 3,
                 "lines": 5, "po": 8, "company": 10}
 #: which columns, after the partner's, must stay on screen (most first): all, then without
-#: PO and company, then only the status and total
-_TIERS = (len(COLUMNS), len(COLUMNS) - 2, 6)
+#: PO and company, then up to the comments (80 columns), then only the status and total
+_TIERS = (len(COLUMNS), len(COLUMNS) - 2, 7, 5)
 
 
 def status_text(row: ReportRow) -> str:
@@ -88,6 +92,7 @@ class ReportTable(DataTable[object]):
         self._shown: list[tuple[str, list[Text]]] = []  # what the table holds, cell by cell
         self._widths: dict[str, int] = {}
         self._longest = NAME_MIN
+        self._id_width = START_WIDTHS["id"]
         #: how many times the columns were made (the tests count them)
         self.column_builds = 0
 
@@ -125,8 +130,11 @@ class ReportTable(DataTable[object]):
 
     def _column_widths(self, rows: list[ReportRow]) -> dict[str, int]:
         widths = dict(START_WIDTHS)
+        # the longest report number seen, so that paging does not make the columns again
+        self._id_width = widths["id"] = max([self._id_width, *(len(str(r.id)) for r in rows)])
         for r in rows:
-            for key, text in (("id", str(r.id)), ("status", status_text(r)), ("total", total_text(r)),
+            for key, text in (("status", status_text(r)), ("total", total_text(r)),
+                              ("discrepancies", str(r.discrepancy_count)), ("comments", str(r.comment_count)),
                               ("po", r.po_number or "")):
                 widths[key] = max(widths[key], cell_len(text))
         widths["po"] = min(widths["po"], 35)
@@ -137,12 +145,13 @@ class ReportTable(DataTable[object]):
         rooms = [self._available() - pad - sum(widths[k] + pad for k in keys[:tier] if k != "partner")
                  for tier in _TIERS]
         # the whole name with every figure column; else the figures a clerk scans with as much
-        # of the name as is left; below NAME_MIN, only the status and total beside the name
-        # (as wide as the longest name, no wider, so that the columns after it stay in view)
+        # of the name as is left (down to the comments' column: 80 columns); below NAME_MIN,
+        # only the status and total beside the name (as wide as the longest name, no wider,
+        # so that the columns after it stay in view)
         if rooms[0] >= longest:
             name = rooms[0]
         else:
-            name = min(longest, rooms[1] if rooms[1] >= NAME_MIN else rooms[2])
+            name = min(longest, next((room for room in rooms[1:-1] if room >= NAME_MIN), rooms[-1]))
         widths["partner"] = max(NAME_MIN, name)
         return widths
 
@@ -163,9 +172,9 @@ class ReportTable(DataTable[object]):
             plain(r.cycle),
             plain(status_text(r)),
             plain(total_text(r).rjust(widths["total"])),
+            plain((str(r.discrepancy_count) if r.discrepancy_count else "").rjust(widths["discrepancies"])),
+            plain((str(r.comment_count) if r.comment_count else "").rjust(widths["comments"])),
             plain("!" if r.auto_submitted else ""),
-            plain((str(r.discrepancy_count) if r.discrepancy_count else "").rjust(5)),
-            plain((str(r.comment_count) if r.comment_count else "").rjust(4)),
             plain(f"{r.line_count:,}".rjust(5)),
             plain(shorten(r.po_number or "", widths["po"])),
             plain(r.company_id[:8]),

@@ -63,11 +63,14 @@ class QueriesMixin(ServiceBase):
             stmt = stmt.where(BillingReport.partner_key.like(_like(search_key(q.partner_text)), escape="\\"))
         return stmt
 
-    def query_reports(self, query: ReportQuery | None = None, **filters: Any) -> ReportPage:
-        """One page of the report list, filtered, sorted and counted in the database."""
+    def query_reports(self, query: ReportQuery | None = None, *, total: int | None = None,
+                      **filters: Any) -> ReportPage:
+        """One page of the report list, filtered, sorted and counted in the database. A
+        caller that knows how many reports match (``total``, e.g. from :meth:`status_counts`
+        of the same filters) saves the count."""
         q = query or parse(ReportQuery, **filters)
         with self._reading() as ctx:
-            count = ctx.session.scalar(
+            count = total if total is not None else ctx.session.scalar(
                 self._filtered(ctx.user.distributor_id, q, select(func.count()).select_from(BillingReport))
             ) or 0
             keys = [*_SORT[q.sort], BillingReport.id]
@@ -92,7 +95,8 @@ class QueriesMixin(ServiceBase):
         return ReportPage(rows, count, q.offset)
 
     def status_counts(self, cycle: str | None = None, partner_text: str | None = None) -> dict[Status, int]:
-        """How many reports of each status match the cycle and partner filters."""
+        """How many reports of each status match the cycle and partner filters (one grouped
+        read of the index on distributor, status, cycle and partner key: migration 0006)."""
         q = parse(ReportQuery, cycle=cycle, partner_text=partner_text)
         with self._reading() as ctx:
             stmt = self._filtered(

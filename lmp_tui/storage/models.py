@@ -140,6 +140,8 @@ class BillingReport(Base):
         Index("ix_report_dist_partner_name", "distributor_id", "partner_name", "id"),
         Index("ix_report_dist_total", "distributor_id", "total", "id"),
         Index("ix_report_dist_partner_key", "distributor_id", "partner_key", "id"),
+        # the counts per status of a cycle and a find read this index alone (migration 0006)
+        Index("ix_report_dist_status_key", "distributor_id", "status", "cycle", "partner_key"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))

@@ -219,3 +219,66 @@ def test_a_current_database_opens_without_alembic(sqlite_db):
             "print('alembic' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"
+
+
+async def test_80_columns_show_the_discrepancy_and_comment_columns(make_app, ui_world):
+    """#, Partner, Cycle, Status, Total, Disc and Cmt all within the 80 columns, with their
+    figures on the row (the flag, lines, PO and company may be past the right edge)."""
+    ui_world.report("many", "tokyo", "2026-05", Status.UNDER_REVIEW, None)
+    with ui_world.db.write() as s:
+        row = s.get(m.BillingReport, ui_world["many"])
+        row.discrepancy_count, row.comment_count = 12, 7
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = shows(app, "Disc", "Cmt")
+        (header,) = [r for r in rows if "Partner" in r and "Cycle" in r]
+        for title in (" # ", "Partner", "Cycle", "Status", "Total", "Disc", "Cmt"):
+            assert title in header[:80]
+        (row,) = [r for r in rows if r.strip().startswith(f"{ui_world['many']} ")]
+        assert row[header.index("Disc"):header.index("Disc") + 4].strip() == "12"
+        assert row[header.index("Cmt"):header.index("Cmt") + 3].strip() == "7"
+
+
+async def test_a_page_is_as_many_reports_as_the_list_shows(make_app, ui_world):
+    """At 80×24 a page is the rows the list shows and 2 more, not 50; paging goes on."""
+    for month in range(1, 13):
+        for partner in ("berlin", "tokyo"):
+            ui_world.report(f"{partner}{month}", partner, f"2025-{month:02d}", Status.COMPLETED, None)
+    app = make_app()  # 9 + 24 = 33 reports
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(ReportTable)
+        shown = table.size.height - 1  # its header
+        assert 14 <= shown <= 18 and table.row_count == shown + 2
+        assert "p1/2" in content(app.screen.query_one("#summary"))
+        first = table_ids(app)
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert len(table_ids(app)) == 33 - (shown + 2) and not set(first) & set(table_ids(app))
+        assert "33 reports · p2/2" in content(app.screen.query_one("#summary"))
+        await pilot.press("t", "down", "down", "enter")  # a status: its count from the counts per status
+        await settle(pilot)
+        assert content(app.screen.query_one("#summary")).startswith("3 reports · p1/1")
+
+
+async def test_the_first_key_after_a_pause_finds_at_once(make_app, ui_world, monkeypatch):
+    """The first key is searched for without waiting; keys right after it wait for the last."""
+    import widgets.filter_bar as fb
+
+    monkeypatch.setattr(fb, "DEBOUNCE_S", 30.0)  # a burst would wait for it: longer than the test
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "t")
+        await settle(pilot)
+        assert app.screen.filters.partner_text == "t"  # read at once
+        assert len(table_ids(app)) == 7  # Acme Networks (5) and Tokyo Secure (2), not Berlin Cyber
+        await pilot.press("o", "k")  # within the burst: not read yet
+        await settle(pilot)
+        assert app.screen.filters.partner_text == "t"
+        bar = app.screen.query_one(FilterBar)
+        bar._timer.stop()  # noqa: SLF001 - as if DEBOUNCE_S had passed
+        bar._typed()  # noqa: SLF001
+        await settle(pilot)
+        assert app.screen.filters.partner_text == "tok" and len(table_ids(app)) == 2
