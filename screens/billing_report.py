@@ -90,7 +90,7 @@ class BillingReportScreen(Screen[None]):
         yield ReportHeader(plain(f"Loading report #{self.report_id}…"), id="header")
         with TabbedContent(id="tabs"):
             with TabPane("Lines", id="lines"):
-                yield LineGrid(id="grid")
+                yield LineGrid(id="grid", on_move=self._show_detail)  # the pane in the rows' frame
                 yield LineDetail(id="detail")
             with TabPane("History", id="history"):
                 yield HistoryTable(id="history-table")
@@ -140,10 +140,6 @@ class BillingReportScreen(Screen[None]):
         line = next((ln for ln in report.lines if ln.line_no == no), None)
         self.query_one(LineDetail).show(report, line, usage_only=report.status is Status.MSP_PREPARING,
                                         editable=self.can_edit)  # no key offered that would be refused
-
-    @on(LineGrid.Highlighted, "#grid")
-    def _highlighted(self) -> None:
-        self._show_detail()
 
     @on(LineGrid.Selected, "#grid")
     def _selected(self, event: LineGrid.Selected) -> None:

@@ -15,7 +15,7 @@ Every cell is plain text (names, units and codes come from partners and staff)."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -138,8 +138,11 @@ class LineGrid(ScrollView, can_focus=True):
         def control(self) -> "LineGrid":
             return self.grid
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, *, on_move: Callable[[], None] | None = None, **kwargs: object) -> None:
+        """``on_move`` is called as soon as the cursor moves to another line (before the
+        Highlighted message), so what it repaints goes out in the same frame as the two rows."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._on_move = on_move
         self._lines: list[Line] = []
         self._currency = ""
         self._usage_only = False
@@ -206,6 +209,8 @@ class LineGrid(ScrollView, can_focus=True):
         if old != row:
             self._refresh_row(old)
             self._refresh_row(row)
+            if self._on_move is not None:
+                self._on_move()
             self.post_message(self.Highlighted(self, row, self.line_no))
 
     # ---------------------------------------------------------------- formatting
@@ -307,7 +312,8 @@ class LineGrid(ScrollView, can_focus=True):
         left = self._frozen_width()
         scroll_x = int(self.scroll_offset.x)
         out = Strip.join([Strip(frozen, left), Strip(moving).crop(scroll_x, scroll_x + max(0, width - left))])
-        return out.adjust_cell_length(width, style)
+        # cells of one style as one segment: each segment costs its style's escape codes on the wire
+        return Strip(Segment.simplify(out.adjust_cell_length(width, style)), width)
 
     # ---------------------------------------------------------------- keys and mouse
 
