@@ -266,6 +266,14 @@ class LineGrid(ScrollView, can_focus=True):
     def _resized(self) -> None:
         self.virtual_size = Size(self._frozen_width() + self._scroll_width(), len(self._lines) + 1)
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Scrolled up or down: repaint the rows of lines only (ScrollView repaints the whole
+        widget: the column titles and the horizontal scrollbar too, which did not change)."""
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.position = new_value
+        if round(old_value) != round(new_value):
+            self.refresh(Region(0, 1, self.scrollable_content_region.width, self._visible_rows()))
+
     def on_resize(self, event: events.Resize) -> None:
         self._resized()
         self._scroll_to_cursor()
