@@ -38,7 +38,7 @@ from screens.submit_dialog import SubmitDecision, SubmitDialog
 from widgets.history_table import HistoryTable
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.line_detail import LineDetail
-from widgets.line_grid import LineGrid
+from widgets.line_grid import LineGrid, measure_widths
 from widgets.plain_text import plain
 from widgets.report_header import ReportHeader
 from widgets.tab_line import TabLine
@@ -65,6 +65,8 @@ class BillingReportScreen(Screen[None]):
         def __init__(self, report: Report, done: str | None = None) -> None:
             super().__init__()
             self.report, self.done = report, done
+            # measured here, in the worker that read the report, not on the interface's thread
+            self.widths = measure_widths(report.lines, report.currency, report.status is Status.MSP_PREPARING)
 
     class Failed(Message):
         def __init__(self, error: LmpError, what: str) -> None:
@@ -90,6 +92,7 @@ class BillingReportScreen(Screen[None]):
         self._recheck = False  # a change came meanwhile: look again once it is written
         self._told_version = 0  # the newest version of theirs already announced
         self._history_of: Report | None = None  # the report the history tab shows
+        self._widths: tuple[list[object], dict[str, int]] | None = None  # lines as read, their column widths
 
     def compose(self) -> ComposeResult:
         yield ReportHeader(plain(f"Loading report #{self.report_id}…"), id="header")
@@ -128,7 +131,8 @@ class BillingReportScreen(Screen[None]):
             why = f"you are signed in as {self.user.name}, a viewer (read-only); a billing user or admin can act."
         self.query_one(ReportHeader).show(report, unsaved=self.unsaved, read_only_reason=why, stale=self.conflict,
                                           usage_only=usage_only)
-        self.query_one(LineGrid).show(report, usage_only=usage_only)  # repaints only the lines that changed
+        widths = self._widths[1] if self._widths and self._widths[0] is report.lines else None
+        self.query_one(LineGrid).show(report, usage_only=usage_only, widths=widths)  # repaints only what changed
         self._show_history()
         self._show_detail()
         self.sub_title = f"#{report.id}"
@@ -217,6 +221,7 @@ class BillingReportScreen(Screen[None]):
             return
         self.conflict = False
         self.draft = Draft(msg.report)
+        self._widths = (msg.report.lines, msg.widths)
         messages = {"saved": "Draft saved.", "submitted": "Submitted to Trend Micro.",
                     "rejected": "Rejected and returned to the partner.", "reloaded": "Report reloaded."}
         if msg.done in messages:

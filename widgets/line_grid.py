@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Sequence
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -75,6 +75,26 @@ def cell_texts(ln: Line, currency: str, usage_only: bool) -> dict[str, str]:
         out.update(subtotal=str(ln.subtotal(currency)), price=f"{ln.unit_price}{price_mark}",
                    margin=f"{ln.channel_margin}{margin_mark}", code=display_text(ln.promo_code or ""))
     return out
+
+
+def measure_widths(lines: Sequence[Line], currency: str, usage_only: bool) -> dict[str, int]:
+    """Each column's width: its title or its widest value. A pure function of immutable
+    lines: a worker thread may call it (2,000 lines take 20–40 ms)."""
+    widths = {c.key: cell_len(c.title) for c in FROZEN + SCROLLING}
+    widen(widths, lines, currency, usage_only)
+    return widths
+
+
+def widen(widths: dict[str, int], lines: Iterable[Line], currency: str, usage_only: bool) -> None:
+    for ln in lines:
+        for key, text in cell_texts(ln, currency, usage_only).items():
+            n = cell_len(text) if key in ("name", "units", "code") else len(text)
+            if n > widths[key]:
+                widths[key] = n
+
+
+#: more changed lines than this are measured in a worker (those on screen at once)
+SYNC_MEASURE = 64
 
 
 class LineGrid(ScrollView, can_focus=True):
@@ -147,7 +167,7 @@ class LineGrid(ScrollView, can_focus=True):
         self._currency = ""
         self._usage_only = False
         self._cache: dict[int, RowCells] = {}
-        self._widths: dict[str, int] = self._measure([])
+        self._widths: dict[str, int] = measure_widths([], "", False)
         self._cursor = 0
 
     # ---------------------------------------------------------------- what the screen uses
@@ -169,27 +189,48 @@ class LineGrid(ScrollView, can_focus=True):
         """The columns shown, in order (the money columns are absent in usage only)."""
         return FROZEN + tuple(c for c in SCROLLING if not (c.money and self._usage_only))
 
+    @property
+    def column_widths(self) -> dict[str, int]:
+        """Each column's measured width, by key (Name is shown narrower when room is short)."""
+        return dict(self._widths)
+
     def cells(self, row: int) -> dict[str, str]:
         """A row's cells as text, by column key (what the row shows, before cutting to width)."""
         return dict(self._row(row).texts)
 
-    def show(self, report: Report, *, usage_only: bool) -> None:
+    def show(self, report: Report, *, usage_only: bool, widths: dict[str, int] | None = None) -> None:
         """Show the report's lines. Lines that are the same objects as before are not
-        formatted again; only the rows whose line changed are repainted."""
+        formatted again; only the rows whose line changed are repainted.
+
+        ``widths``: the columns' widths measured for exactly these lines (by
+        :func:`measure_widths`, in a worker). Without them, the lines on screen are measured
+        now and the others in a worker thread; a column widens when that finds a wider value
+        (columns only ever widen, as for an edited value that no longer fits)."""
         old, new = self._lines, report.lines
         whole = (usage_only != self._usage_only or report.currency != self._currency or len(old) != len(new)
                  or any(a.line_no != b.line_no for a, b in zip(old[:1], new[:1])))
-        changed = [] if whole else [i for i, (a, b) in enumerate(zip(old, new)) if a is not b]
+        changed = list(range(len(new))) if whole else [i for i, (a, b) in enumerate(zip(old, new)) if a is not b]
         self._lines, self._currency, self._usage_only = list(new), report.currency, usage_only
+        before = self._widths
+        if whole:
+            self._widths = measure_widths([], report.currency, usage_only)
+        if widths is not None:
+            self._widths = {key: max(n, self._widths.get(key, 0)) for key, n in widths.items()}
+        elif len(changed) > SYNC_MEASURE:  # the rows on screen now, the rest in a worker
+            top = int(self.scroll_offset.y)
+            self._grow([new[i] for i in changed if top <= i < top + max(self._visible_rows(), 24)])
+            self._measure_later(self._lines, [new[i] for i in changed], report.currency, usage_only)
+        else:
+            self._grow([new[i] for i in changed])
+        grew = self._widths != before
         if whole or len(changed) * 4 > len(new):
             self._cache.clear()
-            self._widths = self._measure(new)
             self._resized()
             self.refresh()
         else:
             for i in changed:
                 self._cache.pop(i, None)
-            if self._grow([new[i] for i in changed]):
+            if grew:
                 self._resized()
                 self.refresh()
             else:
@@ -197,6 +238,29 @@ class LineGrid(ScrollView, can_focus=True):
                     self._refresh_row(i)
         if self._cursor >= len(new):
             self.move_cursor(row=max(0, len(new) - 1))
+
+    class Measured(Message):
+        """The worker's widths of these lines (private to the grid)."""
+
+        def __init__(self, lines: list[Line], widths: dict[str, int]) -> None:
+            super().__init__()
+            self.lines, self.widths = lines, widths
+
+    @work(thread=True, exclusive=True, group="line-grid-widths")
+    def _measure_later(self, lines: list[Line], todo: list[Line], currency: str, usage_only: bool) -> None:
+        self.post_message(self.Measured(lines, measure_widths(todo, currency, usage_only)))
+
+    def on_line_grid_measured(self, msg: Measured) -> None:
+        msg.stop()
+        if msg.lines is not self._lines:  # other lines meanwhile (an edit): measure those instead
+            self._measure_later(self._lines, self._lines, self._currency, self._usage_only)
+            return
+        before = dict(self._widths)
+        for key, n in msg.widths.items():
+            self._widths[key] = max(self._widths.get(key, 0), n)
+        if self._widths != before:  # the cached cells are text, cut to width when painted: kept
+            self._resized()
+            self.refresh()
 
     def move_cursor(self, *, row: int, scroll: bool = True) -> None:
         if not self._lines:
@@ -226,24 +290,10 @@ class LineGrid(ScrollView, can_focus=True):
             cells = self._cache[row] = self.format_row(row)
         return cells
 
-    def _measure(self, lines: Sequence[Line]) -> dict[str, int]:
-        """Each column's width: its title or its widest value (measured, not formatted)."""
-        widths = {c.key: cell_len(c.title) for c in FROZEN + SCROLLING}
-        self._widen(widths, lines)
-        return widths
-
-    def _widen(self, widths: dict[str, int], lines: Iterable[Line]) -> None:
-        for ln in lines:
-            for key, text in cell_texts(ln, self._currency, self._usage_only).items():
-                n = cell_len(text) if key in ("name", "units", "code") else len(text)
-                if n > widths[key]:
-                    widths[key] = n
-
-    def _grow(self, lines: list[Line]) -> bool:
-        """Widen the columns an edited value no longer fits; whether any grew."""
-        before = dict(self._widths)
-        self._widen(self._widths, lines)
-        return self._widths != before
+    def _grow(self, lines: list[Line]) -> None:
+        """Widen the columns an edited value no longer fits."""
+        self._widths = dict(self._widths)  # a new dict: the old one tells what grew
+        widen(self._widths, lines, self._currency, self._usage_only)
 
     # ---------------------------------------------------------------- layout
 

@@ -367,3 +367,40 @@ async def test_the_history_tab_is_filled_when_shown_and_a_click_on_its_name_show
         await pilot.press("h")
         await settle(pilot)
         assert tabs.active == "lines" and app.focused is screen.query_one(LineGrid)
+
+
+async def test_column_widths_are_measured_off_the_interface_thread(make_app, ui_world, monkeypatch):
+    """Opening: the load worker measures all 2,000 lines. An edit of every line (Reset):
+    the lines on screen are measured at once, the others in a worker; a wider value
+    off screen widens its column when that is done."""
+    import copy
+    import threading
+
+    import widgets.line_grid as line_grid
+
+    measured: list[tuple[bool, int]] = []  # (on the interface's thread, how many lines)
+    original = line_grid.widen
+
+    def counting(widths, lines, *args):  # noqa: ANN001, ANN002, ANN202
+        lines = list(lines)
+        measured.append((threading.current_thread() is threading.main_thread(), len(lines)))
+        return original(widths, lines, *args)
+
+    monkeypatch.setattr(line_grid, "widen", counting)
+    app = make_app(open_report=big_report(ui_world))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_big(pilot, app)
+        grid = screen.query_one(LineGrid)
+        assert (False, BIG) in measured
+        assert all(n <= 24 for main, n in measured if main)  # never all the lines on the interface's thread
+        before = grid.column_widths["name"]
+        report = copy.copy(screen.draft.working)
+        report.lines = [copy.copy(ln) for ln in report.lines]  # every line changed, as by a Reset
+        report.lines[1500].name = "N" * (before + 7)  # far off screen
+        measured.clear()
+        grid.show(report, usage_only=False)
+        assert grid.column_widths["name"] == before  # not measured yet: not on screen
+        assert [n for main, n in measured if main] and all(n <= 24 for main, n in measured if main)
+        await settle(pilot)
+        assert grid.column_widths["name"] == before + 7
+        assert (False, BIG) in measured
