@@ -218,8 +218,11 @@ class LineGrid(ScrollView, can_focus=True):
             self._widths = {key: max(n, self._widths.get(key, 0)) for key, n in widths.items()}
         elif len(changed) > SYNC_MEASURE:  # the rows on screen now, the rest in a worker
             top = int(self.scroll_offset.y)
-            self._grow([new[i] for i in changed if top <= i < top + max(self._visible_rows(), 24)])
-            self._measure_later(self._lines, [new[i] for i in changed], report.currency, usage_only)
+            end = top + max(self._visible_rows(), 24)
+            self._grow([new[i] for i in changed if top <= i < end])
+            # after the paint: the worker's thread would compete with it for the interpreter
+            self.call_after_refresh(self._measure_later, self._lines, [new[i] for i in changed], report.currency,
+                                    usage_only)
         else:
             self._grow([new[i] for i in changed])
         grew = self._widths != before
