@@ -1,8 +1,10 @@
 """The billing report's line items, every field of DOMAIN.md, as a virtual grid on Textual's
 Line API: only the rows on screen are formatted (:meth:`LineGrid.format_row`, cached per
-row), the column widths are measured once from the data (and grow only when an edited
-value no longer fits), and an edit repaints only the rows whose line changed (the draft
-keeps an unchanged line the very same object).
+row), the column widths are measured from the data off the interface's thread (by the worker
+that read the report; for an edit of many lines, those on screen at once and the others in a
+worker) and grow only when a value no longer fits; an edit repaints only the rows whose line
+changed (the draft keeps an unchanged line the very same object), a cursor move the two rows
+it leaves and enters, a vertical scroll the rows of lines (not the titles or scrollbars).
 
 At 80 columns #, Name (shortened), Provisioned, Used, Over %, Chargeable and Subtotal
 show without scrolling; Units, Unit Price, Margin % and Code follow to the right (←/→
