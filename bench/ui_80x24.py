@@ -13,7 +13,10 @@ byte of the frame. Measures, each as median (p50), p95 and spread (min–max):
 - partner find, one character → page painted (timed from the keystroke, debounce included);
 - with ``--open ID`` (a large report, e.g. bench/ui_responsiveness.py's 2,000-line one):
   start → the report's first rows painted, Reset (``z``) → painted, and a cursor ↓: bytes
-  and frames written per key.
+  and frames written per key, at the top of the grid (two rows and the detail pane change)
+  and further down, where each ↓ scrolls the grid by a row ("cursor ↓ scrolling").
+
+``--report-only`` skips the list's filter and find rounds (start is still measured).
 
 The bare app paints a marker at start and repaints a line on a key, so the ratios show what
 lmp-tui adds over Textual itself in the same terminal. ``--root`` runs another source tree
@@ -170,7 +173,7 @@ def lmp_round(args: argparse.Namespace, root: Path, i: int) -> dict[str, float]:
     term = Term(lmp_argv(args), root, environment(root))
     try:
         out["start → first list page"] = term.wait(SUMMARY) - term.t0
-        for k in range(3):  # status filter: t, the status below the current one, Enter
+        for k in range(0 if args.report_only else 3):  # status filter: t, the status below the current one, Enter
             term.key(b"t")
             term.quiet()
             term.key(b"\x1b[B")
@@ -178,7 +181,7 @@ def lmp_round(args: argparse.Namespace, root: Path, i: int) -> dict[str, float]:
             out[f"status filter → page #{k}"] = term.wait(SUMMARY, mark) - t
         term.key(b"/")
         term.quiet()
-        for k, ch in enumerate(b"aeo"):  # one character, then erased (that reload is not timed)
+        for k, ch in enumerate(b"" if args.report_only else b"aeo"):  # one character, then erased (that reload is not timed)
             t, mark = term.key(bytes([ch]))
             out[f"find, one character → page #{k}"] = term.wait(SUMMARY, mark) - t
             _, mark = term.key(b"\x7f")
@@ -194,11 +197,15 @@ def lmp_round(args: argparse.Namespace, root: Path, i: int) -> dict[str, float]:
             out["Reset → painted"] = term.answer(mark) - t
             time.sleep(4.5)  # the toast goes
             term.quiet()
-            for k in range(5):
+            for k in range(20):  # the first five at the top; from the 13th on the grid scrolls
                 t, mark = term.key(b"\x1b[B")
-                out[f"cursor ↓ → painted #{k}"] = term.answer(mark) - t
-                out[f"cursor ↓ bytes #{k}"] = len(term.out) - mark
-                out[f"cursor ↓ frames #{k}"] = term.out.count(SYNC_END, mark)
+                painted = term.answer(mark) - t
+                if 5 <= k < 12:
+                    continue
+                name = "cursor ↓" if k < 5 else "cursor ↓ scrolling"
+                out[f"{name} → painted #{k}"] = painted
+                out[f"{name} bytes #{k}"] = len(term.out) - mark
+                out[f"{name} frames #{k}"] = term.out.count(SYNC_END, mark)
         finally:
             term.close()
     return out
@@ -246,6 +253,7 @@ def main() -> None:
     ap.add_argument("--user", default="billing")
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--root", type=Path, default=ROOT, help="the source tree to run (default: this one)")
+    ap.add_argument("--report-only", action="store_true", help="skip the list's filter and find rounds")
     ap.add_argument("--open", type=int, help="a large report to open (e.g. the 2,000-line one)")
     ap.add_argument("--row-marker", default="Line 1 ·", help="text painted with the first rows (default: the line pane's 'Line 1 ·')")
     args = ap.parse_args()

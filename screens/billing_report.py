@@ -15,7 +15,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import TabbedContent, TabPane, Tabs
+from textual.containers import Vertical
+from textual.widgets import ContentSwitcher
 
 from lmp_tui import keymap
 from lmp_tui.domain import WHY_READ_ONLY, Action, EditableField, Report, Status
@@ -37,9 +38,10 @@ from screens.submit_dialog import SubmitDecision, SubmitDialog
 from widgets.history_table import HistoryTable
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.line_detail import LineDetail
-from widgets.line_grid import LineGrid
+from widgets.line_grid import LineGrid, measure_widths
 from widgets.plain_text import plain
 from widgets.report_header import ReportHeader
+from widgets.tab_line import TabLine
 
 EDITING = {"save_draft", "submit", "reject", "edit_po", "specify_code", "edit_value", "reset_pricing", "remove_code"}
 #: the keys of the actions above: pressed when none is offered, they say why
@@ -52,6 +54,9 @@ FAILED_TITLES = {"saved": "Could not save", "submitted": "Could not submit", "re
 
 class BillingReportScreen(Screen[None]):
     HELP_TITLE = "Billing report"
+    DEFAULT_CSS = """
+    BillingReportScreen #panes { height: 1fr; }
+    """
     BINDINGS = bindings_for(keymap.BILLING_REPORT)
     COMMANDS_SPEC = keymap.BILLING_REPORT
     HELP_OFFERED_ONLY = True  # the help lists only what the user may do here
@@ -60,6 +65,8 @@ class BillingReportScreen(Screen[None]):
         def __init__(self, report: Report, done: str | None = None) -> None:
             super().__init__()
             self.report, self.done = report, done
+            # measured here, in the worker that read the report, not on the interface's thread
+            self.widths = measure_widths(report.lines, report.currency, report.status is Status.MSP_PREPARING)
 
     class Failed(Message):
         def __init__(self, error: LmpError, what: str) -> None:
@@ -85,15 +92,17 @@ class BillingReportScreen(Screen[None]):
         self._recheck = False  # a change came meanwhile: look again once it is written
         self._told_version = 0  # the newest version of theirs already announced
         self._history_of: Report | None = None  # the report the history tab shows
+        self._widths: tuple[list[object], dict[str, int]] | None = None  # lines as read, their column widths
 
     def compose(self) -> ComposeResult:
         yield ReportHeader(plain(f"Loading report #{self.report_id}…"), id="header")
-        with TabbedContent(id="tabs"):
-            with TabPane("Lines", id="lines"):
-                yield LineGrid(id="grid")
+        # a one-line tab bar and a switcher: Textual's TabbedContent cost ~90 ms of every opening
+        yield TabLine(("lines", "Lines"), ("history-table", "History"), active="lines", id="tabs")
+        with ContentSwitcher(initial="lines", id="panes"):
+            with Vertical(id="lines"):
+                yield LineGrid(id="grid", on_move=self._show_detail)  # the pane in the rows' frame
                 yield LineDetail(id="detail")
-            with TabPane("History", id="history"):
-                yield HistoryTable(id="history-table")
+            yield HistoryTable(id="history-table")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -122,15 +131,34 @@ class BillingReportScreen(Screen[None]):
             why = f"you are signed in as {self.user.name}, a viewer (read-only); a billing user or admin can act."
         self.query_one(ReportHeader).show(report, unsaved=self.unsaved, read_only_reason=why, stale=self.conflict,
                                           usage_only=usage_only)
-        self.query_one(LineGrid).show(report, usage_only=usage_only)  # repaints only the lines that changed
-        if self._history_of is not self.draft.saved:  # an edit changes the draft, not the history
-            self._history_of = self.draft.saved
-            self.query_one(HistoryTable).show(self.draft.saved)
+        widths = self._widths[1] if self._widths and self._widths[0] is report.lines else None
+        self.query_one(LineGrid).show(report, usage_only=usage_only, widths=widths)  # repaints only what changed
+        self._show_history()
         self._show_detail()
         self.sub_title = f"#{report.id}"
-        if self.focused is None or isinstance(self.focused, Tabs):  # the lines take the keys, not the tab bar
+        if self.focused is None:  # the lines take the keys
             self.query_one(LineGrid).focus()
         self.refresh_bindings()
+
+    def _show_history(self) -> None:
+        """Fill the history table when it is shown and the saved report changed (an edit
+        changes the draft, not the history); not while the lines are shown."""
+        if self.draft is None or self._history_of is self.draft.saved:
+            return
+        if self.query_one(ContentSwitcher).current != "history-table":
+            return
+        self._history_of = self.draft.saved
+        self.query_one(HistoryTable).show(self.draft.saved)
+
+    def _show_pane(self, pane: str) -> None:
+        self.query_one(ContentSwitcher).current = pane
+        self.query_one(TabLine).active = pane
+        self._show_history()
+        (self.query_one(HistoryTable) if pane == "history-table" else self.query_one(LineGrid)).focus()
+
+    @on(TabLine.Chosen, "#tabs")
+    def _tab_chosen(self, event: TabLine.Chosen) -> None:
+        self._show_pane(event.pane)
 
     def _show_detail(self) -> None:
         if self.draft is None or not self.query(LineDetail):
@@ -140,10 +168,6 @@ class BillingReportScreen(Screen[None]):
         line = next((ln for ln in report.lines if ln.line_no == no), None)
         self.query_one(LineDetail).show(report, line, usage_only=report.status is Status.MSP_PREPARING,
                                         editable=self.can_edit)  # no key offered that would be refused
-
-    @on(LineGrid.Highlighted, "#grid")
-    def _highlighted(self) -> None:
-        self._show_detail()
 
     @on(LineGrid.Selected, "#grid")
     def _selected(self, event: LineGrid.Selected) -> None:
@@ -197,6 +221,7 @@ class BillingReportScreen(Screen[None]):
             return
         self.conflict = False
         self.draft = Draft(msg.report)
+        self._widths = (msg.report.lines, msg.widths)
         messages = {"saved": "Draft saved.", "submitted": "Submitted to Trend Micro.",
                     "rejected": "Rejected and returned to the partner.", "reloaded": "Report reloaded."}
         if msg.done in messages:
@@ -451,7 +476,8 @@ class BillingReportScreen(Screen[None]):
         if self.draft is None:
             return
         grid = self.query_one(LineGrid)
-        self.query_one(TabbedContent).active = "lines"
+        if self.query_one(ContentSwitcher).current != "lines":
+            self._show_pane("lines")
         lines = self.draft.working.lines
         start = grid.cursor_row
         for step in range(1, len(lines) + 1):
@@ -463,9 +489,7 @@ class BillingReportScreen(Screen[None]):
         self.notify("No line has a discrepancy or a partner comment.", timeout=4)
 
     def action_toggle_history(self) -> None:
-        tabs = self.query_one(TabbedContent)
-        tabs.active = "history" if tabs.active == "lines" else "lines"
-        (self.query_one(HistoryTable) if tabs.active == "history" else self.query_one(LineGrid)).focus()
+        self._show_pane("history-table" if self.query_one(ContentSwitcher).current == "lines" else "lines")
 
     def action_save_draft(self) -> None:
         if self.draft and self.unsaved:

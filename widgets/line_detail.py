@@ -2,13 +2,15 @@
 scrolls the price columns at 80 columns), its discrepancy, its code with what it opened,
 and the start of the partner's comment (``v`` shows all of it).
 
-The pane has a fixed height and repaints itself only (no layout), so moving the cursor
-costs one small repaint. Only the keys the user may use are offered; while the partner
+The pane has a fixed height and repaints itself only (no layout), and of itself only the
+rows whose text changed (not its border), so moving the cursor costs a few rows sent to
+the terminal. Only the keys the user may use are offered; while the partner
 prepares the report only the usage fields show."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.widget import Widget
 
 from lmp_tui.domain import EditableField, Line, Report
@@ -32,13 +34,24 @@ class LineDetail(Widget):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._text = Text()
+        self._rows: list[tuple[str, list[object]]] = []
 
     def render(self) -> Text:
         return self._text
 
     def show(self, report: Report, line: Line | None, *, usage_only: bool, editable: bool = True) -> None:
-        self._text = self.describe(report, line, usage_only=usage_only, editable=editable)
-        self.refresh()  # same height: no layout
+        text = self.describe(report, line, usage_only=usage_only, editable=editable)
+        rows = [(r.plain, r.spans) for r in text.split("\n")]
+        old, self._text, self._rows = self._rows, text, rows
+        changed = [i for i in range(max(len(old), len(rows)))
+                   if i >= len(old) or i >= len(rows) or old[i] != rows[i]]
+        for i in changed:  # same height: no layout; only the rows that differ (not the border)
+            self.refresh(Region(0, i, self.size.width, 1))  # in the content's coordinates
+
+    @property
+    def rows_text(self) -> list[str]:
+        """The pane's rows as plain text."""
+        return [plain for plain, _spans in self._rows]
 
     @staticmethod
     def describe(report: Report, line: Line | None, *, usage_only: bool, editable: bool = True) -> Text:

@@ -1,8 +1,10 @@
 """The billing report's line items, every field of DOMAIN.md, as a virtual grid on Textual's
 Line API: only the rows on screen are formatted (:meth:`LineGrid.format_row`, cached per
-row), the column widths are measured once from the data (and grow only when an edited
-value no longer fits), and an edit repaints only the rows whose line changed (the draft
-keeps an unchanged line the very same object).
+row), the column widths are measured from the data off the interface's thread (by the worker
+that read the report; for an edit of many lines, those on screen at once and the others in a
+worker) and grow only when a value no longer fits; an edit repaints only the rows whose line
+changed (the draft keeps an unchanged line the very same object), a cursor move the two rows
+it leaves and enters, a vertical scroll the rows of lines (not the titles or scrollbars).
 
 At 80 columns #, Name (shortened), Provisioned, Used, Over %, Chargeable and Subtotal
 show without scrolling; Units, Unit Price, Margin % and Code follow to the right (←/→
@@ -15,12 +17,12 @@ Every cell is plain text (names, units and codes come from partners and staff)."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -75,6 +77,26 @@ def cell_texts(ln: Line, currency: str, usage_only: bool) -> dict[str, str]:
         out.update(subtotal=str(ln.subtotal(currency)), price=f"{ln.unit_price}{price_mark}",
                    margin=f"{ln.channel_margin}{margin_mark}", code=display_text(ln.promo_code or ""))
     return out
+
+
+def measure_widths(lines: Sequence[Line], currency: str, usage_only: bool) -> dict[str, int]:
+    """Each column's width: its title or its widest value. A pure function of immutable
+    lines: a worker thread may call it (2,000 lines take 20–40 ms)."""
+    widths = {c.key: cell_len(c.title) for c in FROZEN + SCROLLING}
+    widen(widths, lines, currency, usage_only)
+    return widths
+
+
+def widen(widths: dict[str, int], lines: Iterable[Line], currency: str, usage_only: bool) -> None:
+    for ln in lines:
+        for key, text in cell_texts(ln, currency, usage_only).items():
+            n = cell_len(text) if key in ("name", "units", "code") else len(text)
+            if n > widths[key]:
+                widths[key] = n
+
+
+#: more changed lines than this are measured in a worker (those on screen at once)
+SYNC_MEASURE = 64
 
 
 class LineGrid(ScrollView, can_focus=True):
@@ -138,13 +160,16 @@ class LineGrid(ScrollView, can_focus=True):
         def control(self) -> "LineGrid":
             return self.grid
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, *, on_move: Callable[[], None] | None = None, **kwargs: object) -> None:
+        """``on_move`` is called as soon as the cursor moves to another line (before the
+        Highlighted message), so what it repaints goes out in the same frame as the two rows."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._on_move = on_move
         self._lines: list[Line] = []
         self._currency = ""
         self._usage_only = False
         self._cache: dict[int, RowCells] = {}
-        self._widths: dict[str, int] = self._measure([])
+        self._widths: dict[str, int] = measure_widths([], "", False)
         self._cursor = 0
 
     # ---------------------------------------------------------------- what the screen uses
@@ -166,27 +191,51 @@ class LineGrid(ScrollView, can_focus=True):
         """The columns shown, in order (the money columns are absent in usage only)."""
         return FROZEN + tuple(c for c in SCROLLING if not (c.money and self._usage_only))
 
+    @property
+    def column_widths(self) -> dict[str, int]:
+        """Each column's measured width, by key (Name is shown narrower when room is short)."""
+        return dict(self._widths)
+
     def cells(self, row: int) -> dict[str, str]:
         """A row's cells as text, by column key (what the row shows, before cutting to width)."""
         return dict(self._row(row).texts)
 
-    def show(self, report: Report, *, usage_only: bool) -> None:
+    def show(self, report: Report, *, usage_only: bool, widths: dict[str, int] | None = None) -> None:
         """Show the report's lines. Lines that are the same objects as before are not
-        formatted again; only the rows whose line changed are repainted."""
+        formatted again; only the rows whose line changed are repainted.
+
+        ``widths``: the columns' widths measured for exactly these lines (by
+        :func:`measure_widths`, in a worker). Without them, the lines on screen are measured
+        now and the others in a worker thread; a column widens when that finds a wider value
+        (columns only ever widen, as for an edited value that no longer fits)."""
         old, new = self._lines, report.lines
         whole = (usage_only != self._usage_only or report.currency != self._currency or len(old) != len(new)
                  or any(a.line_no != b.line_no for a, b in zip(old[:1], new[:1])))
-        changed = [] if whole else [i for i, (a, b) in enumerate(zip(old, new)) if a is not b]
+        changed = list(range(len(new))) if whole else [i for i, (a, b) in enumerate(zip(old, new)) if a is not b]
         self._lines, self._currency, self._usage_only = list(new), report.currency, usage_only
+        before = self._widths
+        if whole:
+            self._widths = measure_widths([], report.currency, usage_only)
+        if widths is not None:
+            self._widths = {key: max(n, self._widths.get(key, 0)) for key, n in widths.items()}
+        elif len(changed) > SYNC_MEASURE:  # the rows on screen now, the rest in a worker
+            top = int(self.scroll_offset.y)
+            end = top + max(self._visible_rows(), 24)
+            self._grow([new[i] for i in changed if top <= i < end])
+            # after the paint: the worker's thread would compete with it for the interpreter
+            self.call_after_refresh(self._measure_later, self._lines, [new[i] for i in changed], report.currency,
+                                    usage_only)
+        else:
+            self._grow([new[i] for i in changed])
+        grew = self._widths != before
         if whole or len(changed) * 4 > len(new):
             self._cache.clear()
-            self._widths = self._measure(new)
             self._resized()
             self.refresh()
         else:
             for i in changed:
                 self._cache.pop(i, None)
-            if self._grow([new[i] for i in changed]):
+            if grew:
                 self._resized()
                 self.refresh()
             else:
@@ -194,6 +243,29 @@ class LineGrid(ScrollView, can_focus=True):
                     self._refresh_row(i)
         if self._cursor >= len(new):
             self.move_cursor(row=max(0, len(new) - 1))
+
+    class Measured(Message):
+        """The worker's widths of these lines (private to the grid)."""
+
+        def __init__(self, lines: list[Line], widths: dict[str, int]) -> None:
+            super().__init__()
+            self.lines, self.widths = lines, widths
+
+    @work(thread=True, exclusive=True, group="line-grid-widths")
+    def _measure_later(self, lines: list[Line], todo: list[Line], currency: str, usage_only: bool) -> None:
+        self.post_message(self.Measured(lines, measure_widths(todo, currency, usage_only)))
+
+    def on_line_grid_measured(self, msg: Measured) -> None:
+        msg.stop()
+        if msg.lines is not self._lines:  # other lines meanwhile (an edit): measure those instead
+            self._measure_later(self._lines, self._lines, self._currency, self._usage_only)
+            return
+        before = dict(self._widths)
+        for key, n in msg.widths.items():
+            self._widths[key] = max(self._widths.get(key, 0), n)
+        if self._widths != before:  # the cached cells are text, cut to width when painted: kept
+            self._resized()
+            self.refresh()
 
     def move_cursor(self, *, row: int, scroll: bool = True) -> None:
         if not self._lines:
@@ -206,6 +278,8 @@ class LineGrid(ScrollView, can_focus=True):
         if old != row:
             self._refresh_row(old)
             self._refresh_row(row)
+            if self._on_move is not None:
+                self._on_move()
             self.post_message(self.Highlighted(self, row, self.line_no))
 
     # ---------------------------------------------------------------- formatting
@@ -221,24 +295,10 @@ class LineGrid(ScrollView, can_focus=True):
             cells = self._cache[row] = self.format_row(row)
         return cells
 
-    def _measure(self, lines: Sequence[Line]) -> dict[str, int]:
-        """Each column's width: its title or its widest value (measured, not formatted)."""
-        widths = {c.key: cell_len(c.title) for c in FROZEN + SCROLLING}
-        self._widen(widths, lines)
-        return widths
-
-    def _widen(self, widths: dict[str, int], lines: Iterable[Line]) -> None:
-        for ln in lines:
-            for key, text in cell_texts(ln, self._currency, self._usage_only).items():
-                n = cell_len(text) if key in ("name", "units", "code") else len(text)
-                if n > widths[key]:
-                    widths[key] = n
-
-    def _grow(self, lines: list[Line]) -> bool:
-        """Widen the columns an edited value no longer fits; whether any grew."""
-        before = dict(self._widths)
-        self._widen(self._widths, lines)
-        return self._widths != before
+    def _grow(self, lines: list[Line]) -> None:
+        """Widen the columns an edited value no longer fits."""
+        self._widths = dict(self._widths)  # a new dict: the old one tells what grew
+        widen(self._widths, lines, self._currency, self._usage_only)
 
     # ---------------------------------------------------------------- layout
 
@@ -260,6 +320,14 @@ class LineGrid(ScrollView, can_focus=True):
 
     def _resized(self) -> None:
         self.virtual_size = Size(self._frozen_width() + self._scroll_width(), len(self._lines) + 1)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Scrolled up or down: repaint the rows of lines only (ScrollView repaints the whole
+        widget: the column titles and the horizontal scrollbar too, which did not change)."""
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.position = new_value
+        if round(old_value) != round(new_value):
+            self.refresh(Region(0, 1, self.scrollable_content_region.width, self._visible_rows()))
 
     def on_resize(self, event: events.Resize) -> None:
         self._resized()
@@ -307,7 +375,8 @@ class LineGrid(ScrollView, can_focus=True):
         left = self._frozen_width()
         scroll_x = int(self.scroll_offset.x)
         out = Strip.join([Strip(frozen, left), Strip(moving).crop(scroll_x, scroll_x + max(0, width - left))])
-        return out.adjust_cell_length(width, style)
+        # cells of one style as one segment: each segment costs its style's escape codes on the wire
+        return Strip(Segment.simplify(out.adjust_cell_length(width, style)), width)
 
     # ---------------------------------------------------------------- keys and mouse
 
