@@ -53,6 +53,11 @@ def subtotal(unit_price: Decimal, chargeable: int, channel_margin: Decimal, curr
     return round_money(unit_price * chargeable * (1 - channel_margin / HUNDRED), currency)
 
 
+def grouped(amount: Decimal) -> str:
+    """An amount with thousands separators and every digit it has: '4,783.94', '12.5000'."""
+    return f"{amount:,}"
+
+
 def format_money(amount: Decimal, currency: str) -> str:
     """'1,234.50 USD', '98,000 JPY' — grouping for people, exact digits."""
     digits = minor_digits(currency)

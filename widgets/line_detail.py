@@ -14,6 +14,7 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 from lmp_tui.domain import EditableField, Line, Report
+from lmp_tui.money import grouped
 from widgets.plain_text import plain
 
 #: the lines of text the pane holds (its height is this plus its top border)
@@ -84,8 +85,9 @@ class LineDetail(Widget):
             t.append("\n")
             price_mark = " ✎" if line.editable_field is EditableField.UNIT_PRICE else ""
             margin_mark = " ✎" if line.editable_field is EditableField.CHANNEL_MARGIN else ""
-            add(f"Unit Price {line.unit_price} {report.currency}{price_mark} · Channel Margin "
-                f"{line.channel_margin}%{margin_mark} · Subtotal {line.subtotal(report.currency)} {report.currency}")
+            add(f"Unit Price {grouped(line.unit_price)} {report.currency}{price_mark} · Channel Margin "
+                f"{line.channel_margin}%{margin_mark} · Subtotal {grouped(line.subtotal(report.currency))} "
+                f"{report.currency}")
             t.append("\n")
             add("Code: ", "bold")
             if line.promo_code:

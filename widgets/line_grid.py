@@ -30,6 +30,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from lmp_tui.domain import EditableField, Line, Report
+from lmp_tui.money import grouped
 from lmp_tui.safetext import display_text
 
 
@@ -74,7 +75,7 @@ def cell_texts(ln: Line, currency: str, usage_only: bool) -> dict[str, str]:
     if not usage_only:
         price_mark = " ✎" if ln.editable_field is EditableField.UNIT_PRICE else "  "
         margin_mark = " ✎" if ln.editable_field is EditableField.CHANNEL_MARGIN else "  "
-        out.update(subtotal=str(ln.subtotal(currency)), price=f"{ln.unit_price}{price_mark}",
+        out.update(subtotal=grouped(ln.subtotal(currency)), price=f"{grouped(ln.unit_price)}{price_mark}",
                    margin=f"{ln.channel_margin}{margin_mark}", code=display_text(ln.promo_code or ""))
     return out
 

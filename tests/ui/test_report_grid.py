@@ -109,11 +109,11 @@ async def test_an_edit_formats_again_only_the_line_it_changed(make_app, ui_world
         await type_text(pilot, "123456789.25")  # wider than the column: it grows, the cells stay cached
         await pilot.press("enter")
         await settle(pilot)
-        assert formatted == [2] and grid.cells(2)["price"] == "123456789.25 ✎"
+        assert formatted == [2] and grid.cells(2)["price"] == "123,456,789.25 ✎"  # grouped
         await pilot.press("right", "right", "right")
         await pilot.pause()
         assert formatted == [2]
-        shows(app, "123456789.25")  # the column grew to fit the new value
+        shows(app, "123,456,789")  # the column grew to fit the new value (grouped)
         assert "Total invoice amount" in "\n".join(shows(app))
 
 
