@@ -55,7 +55,7 @@ class LmpApp(App[int]):
 
     def __init__(self, service: BillingService | None = None, user: StaffUserView | None = None, *,
                  connect: Connect | None = None, open_report: int | None = None,
-                 export_dir: Path | None = None) -> None:
+                 export_dir: Path | None = None, over_ssh: bool = False) -> None:
         super().__init__()
         if service is None and connect is None:
             raise TypeError("LmpApp needs a service (and its user) or a way to connect")
@@ -64,6 +64,8 @@ class LmpApp(App[int]):
         #: why the app could not start (no database, unknown user…): run_app raises it after the app ends
         self.startup_error: LmpError | None = None
         self.export_dir = export_dir or Path.cwd()
+        #: run by serve-ssh: a file the app writes is on the server, not the user's computer
+        self.over_ssh = over_ssh
         self._lmp_small = False
         self._lmp_started = False  # the size is checked once the first screen is up
 
@@ -283,7 +285,9 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
         service = BillingService(db, name or settings.user)
         return service, service.whoami()
 
-    app = LmpApp(connect=connect, open_report=open_report)
+    import os
+
+    app = LmpApp(connect=connect, open_report=open_report, over_ssh=bool(os.environ.get("LMP_SSH_SESSION")))
     try:
         code = app.run_guarded()
     finally:

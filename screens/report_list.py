@@ -41,6 +41,21 @@ PAGE_SPARE = 2
 CHROME_LINES = 7
 
 
+def export_command(fields: dict[str, Any]) -> str:
+    """The command line that writes the same query as CSV on standard output."""
+    import shlex
+
+    args = ["reports", "--format", "csv"]
+    if fields.get("cycle"):
+        args += ["--cycle", str(fields["cycle"])]
+    if fields.get("status") is not None:
+        args += ["--status", getattr(fields["status"], "value", str(fields["status"]))]
+    if fields.get("partner_text"):
+        args += ["--partner", str(fields["partner_text"])]
+    args += ["--sort", str(fields.get("sort"))] + (["--desc"] if fields.get("descending") else [])
+    return " ".join(shlex.quote(a) for a in args)
+
+
 class ReportListScreen(Screen[None]):
     HELP_TITLE = "Report list"
     AUTO_FOCUS = "#reports"
@@ -389,5 +404,8 @@ class ReportListScreen(Screen[None]):
         except (OSError, LmpError) as err:
             self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error", timeout=10)
             return
-        self.app.call_from_thread(self.notify, f"Exported {n:,} report(s) to {path}", title="Export Reports",
-                                  timeout=12)
+        said = f"Exported {n:,} report(s) to {path}"
+        if getattr(self.app, "over_ssh", False):  # that file is on the server: say how to get a copy
+            said += (" on the lmp-tui server. For a copy on your own computer, run there: ssh -p PORT HOST "
+                     f"{export_command(fields)} > reports.csv")
+        self.app.call_from_thread(self.notify, said, title="Export Reports", timeout=20)

@@ -24,6 +24,34 @@ async def test_export_reports_writes_the_query_as_csv(make_app, ui_world, tmp_pa
         assert any(str(files[0]) in n.message for n in app._notifications)  # noqa: SLF001
 
 
+async def test_export_over_ssh_says_the_file_is_on_the_server_and_how_to_get_a_copy(make_app, ui_world, tmp_path):
+    import shlex
+    import subprocess
+    import sys
+
+    app = make_app()
+    app.over_ssh = True  # run by serve-ssh
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # Under review
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        said = next(n.message for n in app._notifications if "Exported" in n.message)  # noqa: SLF001
+        assert "on the lmp-tui server" in said
+        command = said.split("ssh -p PORT HOST ", 1)[1].removesuffix(" > reports.csv")
+        assert "--status under-review" in command
+        # the command it offers writes the same rows as the file on the server
+        server_file = next((tmp_path / "exports").glob("*.csv")).read_text()
+        done = subprocess.run([sys.executable, "-m", "lmp_tui.cli", *shlex.split(command), "--db",
+                               app.service.db.engine.url.render_as_string(hide_password=False), "--user", "billing"],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines() == server_file.splitlines()
+
+
 async def test_export_reports_keeps_a_spreadsheet_from_running_partner_text(make_app, ui_world, tmp_path):
     h = plant(ui_world)
     app = make_app()
