@@ -43,7 +43,7 @@ def test_demo_in_a_real_terminal(terminal):
     # filter to the reports waiting for us, open the first one
     terminal.keys("t")
     terminal.wait_for("Under review (")
-    terminal.keys("Down", "Down", "Enter")
+    terminal.press("Down", "Down", "Enter")
     terminal.wait_for("MSP preparing", gone=True)  # the list now holds only reports under review
     terminal.keys("Enter")
     shown = terminal.wait_for("Total invoice amount")
@@ -104,7 +104,7 @@ def test_hostile_data_never_reaches_the_terminal_raw(hostile_terminal):
     from .hostile import RAW_SEQUENCES
 
     term = hostile_terminal
-    term.wait_for('=HYPERLINK("x") [@clic', timeout=20)  # the hostile partner on the first page
+    term.wait_for('=HYPERLINK("x") [@cl', timeout=20)  # the hostile partner on the first page
     term.keys("/")
     term.keys("-l", "HYPERLINK")
     time.sleep(0.5)

@@ -168,7 +168,7 @@ def test_a_clerk_with_only_a_key_reviews_and_submits_a_report(server: Server, ke
     # the reports under review; open the first, set its PO, submit it
     term.keys("t")
     term.wait_for("Under review (")
-    term.keys("Down", "Down", "Enter")
+    term.press("Down", "Down", "Enter")
     term.wait_for("MSP preparing", gone=True)
     term.keys("Enter")
     term.wait_for("Total invoice amount")
