@@ -17,29 +17,25 @@ builds from nothing:
   serve databases are refused by the child (``LMP_SSH_SESSION``), whatever their spelling.
 
 Closing the connection ends the child (a hangup); the child ending closes the session.
-Every session leaves one log line: user, key, client, start, end, command, exit, bytes."""
+Every session leaves one log line: user, key, client, start, end, command, exit, bytes.
+The children themselves are in :mod:`lmp_tui.ssh_children`."""
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
 import os
-import pty
 import re
 import signal
-import struct
 import sys
-import termios
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import asyncssh
 
 from .errors import InvalidInput
+from .ssh_children import PtyChild, Session, pipe_child
 from .services import owner_of_key
 from .sshkeys import fingerprint_of
 from .storage.db import Database
@@ -49,10 +45,6 @@ log = logging.getLogger("lmp_tui.ssh")
 DEFAULT_LISTEN = "127.0.0.1:2222"
 HOST_KEY_FILE = "ssh_host_ed25519_key"
 _TERM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
-#: what a terminal is left in when its session is cut from outside: main screen, cursor
-#: shown, no mouse reports, no bracketed paste, lines wrap again, colours reset
-_TERMINAL_RESET = (b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1049l\x1b[?25h"
-                   b"\x1b[?7h\x1b[0m\r\n")
 
 
 @dataclass(frozen=True)
@@ -60,21 +52,6 @@ class Limits:
     sessions: int = 50
     per_user: int = 5
     idle_s: float = 30 * 60
-
-
-@dataclass
-class Session:
-    user: str
-    fingerprint: str
-    client: str
-    command: str | None
-    terminal: bool
-    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-    bytes_in: int = 0
-    bytes_out: int = 0
-    #: why it ended: the child exited, the client left, it idled out, or it was refused
-    ended: str = "child exited"
-    last_input: float = field(default_factory=time.monotonic)
 
 
 class Registry:
@@ -271,8 +248,8 @@ class LmpSshServer:
         workdir = self.data_dir / "sessions" / session.user  # where the interface's exports land
         workdir.mkdir(parents=True, exist_ok=True)
         if session.terminal:
-            return await _PtyChild(process, session, self.limits.idle_s).run(argv, env, workdir)
-        return await _pipe_child(process, session, argv, env, workdir)
+            return await PtyChild(process, session, self.limits.idle_s).run(argv, env, workdir)
+        return await pipe_child(process, session, argv, env, workdir)
 
     def _log(self, session: Session, code: int | None) -> None:
         end = datetime.now(timezone.utc)
@@ -295,172 +272,6 @@ def colour_system(term: str, colorterm: str) -> str:
 
 
 # --------------------------------------------------------------------------- children
-
-
-def _set_size(fd: int, rows: int, cols: int) -> None:
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", max(rows, 1), max(cols, 1), 0, 0))
-
-
-def _controlling_terminal() -> None:  # runs in the child, after setsid
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
-class _PtyChild:
-    """The interface in a pseudo-terminal of its own: keys in, screen out, sizes passed on."""
-
-    def __init__(self, process: asyncssh.SSHServerProcess, session: Session, idle_s: float) -> None:
-        self.process, self.session, self.idle_s = process, session, idle_s
-        self.loop = asyncio.get_running_loop()
-
-    async def run(self, argv: list[str], env: dict[str, str], workdir: Path) -> int:
-        cols, rows, _, _ = self.process.get_terminal_size()
-        master, slave = pty.openpty()
-        _set_size(slave, rows or 24, cols or 80)
-        try:
-            child = await asyncio.create_subprocess_exec(
-                *argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(workdir),
-                start_new_session=True, preexec_fn=_controlling_terminal)
-        finally:
-            os.close(slave)
-        os.set_blocking(master, False)
-        self.master, self.child = master, child
-        tasks = [asyncio.ensure_future(c) for c in (self._out(), self._in(), self._idle(), self.process.wait_closed())]
-        try:
-            done, _ = await asyncio.wait({tasks[0], tasks[3], tasks[2]}, return_when=asyncio.FIRST_COMPLETED)
-            if tasks[0] not in done:  # the client left or idled out: hang up on the child
-                self.session.ended = "idle timeout" if tasks[2] in done else "client left"
-                await self._hang_up(reset=tasks[2] in done)
-            return await child.wait()
-        finally:
-            for task in tasks:
-                task.cancel()
-            await self._hang_up(reset=False)
-            os.close(master)
-
-    async def _readable(self) -> None:
-        ready = self.loop.create_future()
-        self.loop.add_reader(self.master, lambda: ready.done() or ready.set_result(None))
-        try:
-            await ready
-        finally:
-            self.loop.remove_reader(self.master)
-
-    async def _out(self) -> None:
-        while True:
-            await self._readable()
-            try:
-                data = os.read(self.master, 65536)
-            except BlockingIOError:
-                continue
-            except OSError:  # EIO: the child closed its terminal (it ended)
-                return
-            if not data:
-                return
-            self.session.bytes_out += len(data)
-            self.process.stdout.write(data)
-            await self.process.stdout.drain()
-
-    async def _in(self) -> None:
-        while True:
-            try:
-                data = await self.process.stdin.read(65536)
-            except asyncssh.TerminalSizeChanged as change:
-                _set_size(self.master, change.height, change.width)
-                continue
-            except (asyncssh.BreakReceived, asyncssh.SignalReceived):
-                continue
-            if not data:
-                return  # the client sent EOF: the interface goes on until it ends or the client leaves
-            self.session.bytes_in += len(data)
-            self.session.last_input = time.monotonic()
-            await self._write(data)
-
-    async def _write(self, data: bytes) -> None:
-        while data:
-            try:
-                n = os.write(self.master, data)
-                data = data[n:]
-            except BlockingIOError:
-                ready = self.loop.create_future()
-                self.loop.add_writer(self.master, lambda: ready.done() or ready.set_result(None))
-                try:
-                    await ready
-                finally:
-                    self.loop.remove_writer(self.master)
-
-    async def _idle(self) -> None:
-        while True:
-            left = self.idle_s - (time.monotonic() - self.session.last_input)
-            if left <= 0:
-                return
-            await asyncio.sleep(min(left, 30))
-
-    async def _hang_up(self, *, reset: bool) -> None:
-        child = self.child
-        if child.returncode is None:
-            for sig, wait in ((signal.SIGHUP, 3.0), (signal.SIGKILL, 3.0)):
-                try:
-                    os.killpg(child.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    await asyncio.wait_for(child.wait(), wait)
-                    break
-                except asyncio.TimeoutError:
-                    continue
-        if reset and not self.process.is_closing():
-            span = f"{round(self.idle_s / 60)} minute(s)" if self.idle_s >= 60 else f"{round(self.idle_s)} seconds"
-            self.process.stdout.write(_TERMINAL_RESET + (
-                f"lmp-tui: no key for {span}, so the session was closed. What you saved is safe; "
-                "unsaved changes are lost. Connect again to go on.\r\n").encode())
-
-
-async def _pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv: list[str], env: dict[str, str],
-                      workdir: Path) -> int:
-    """A command: its standard streams are the session's; its exit status is passed back."""
-    child = await asyncio.create_subprocess_exec(
-        *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env=env, cwd=str(workdir), start_new_session=True)
-    assert child.stdin and child.stdout and child.stderr
-
-    async def copy_out(source: asyncio.StreamReader, target: Any) -> None:
-        while data := await source.read(65536):
-            session.bytes_out += len(data)
-            target.write(data)
-            await target.drain()
-
-    async def copy_in() -> None:
-        try:
-            while data := await process.stdin.read(65536):
-                session.bytes_in += len(data)
-                child.stdin.write(data)
-                await child.stdin.drain()
-            child.stdin.close()
-        except (BrokenPipeError, ConnectionResetError):  # the command did not read all of it
-            pass
-
-    outputs = [asyncio.ensure_future(copy_out(child.stdout, process.stdout)),
-               asyncio.ensure_future(copy_out(child.stderr, process.stderr))]
-    feeding = asyncio.ensure_future(copy_in())
-    closed = asyncio.ensure_future(process.wait_closed())
-    waiting = asyncio.ensure_future(child.wait())
-    try:
-        await asyncio.wait({waiting, closed}, return_when=asyncio.FIRST_COMPLETED)
-        if not waiting.done():  # the client left: the command stops
-            session.ended = "client left"
-            try:
-                os.killpg(child.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        code = await waiting
-        if not closed.done():
-            await asyncio.wait(outputs, timeout=10)
-        return code
-    finally:
-        for task in (*outputs, feeding, closed):
-            task.cancel()
-
-
 # --------------------------------------------------------------------------- entry
 
 
@@ -479,7 +290,7 @@ def parse_listen(text: str) -> tuple[str, int]:
 
 
 def serve(db: Database, url: str, data_dir: Path, *, listen: str, host_key_path: Path | None, limits: Limits,
-          busy_timeout_s: float | None, ready: Any = None) -> int:
+          busy_timeout_s: float | None) -> int:
     """Run the server until interrupted (SIGINT or SIGTERM)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_UTCFormatter("%(asctime)s %(message)s"))

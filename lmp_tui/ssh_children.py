@@ -1,0 +1,205 @@
+"""The child process of one SSH session, and the record of the session it updates: the
+interface in a pseudo-terminal of its own (keys in, screen out, window sizes passed on, an
+idle timeout), or a command with its standard streams passed through. Closing the
+connection ends the child; the child ending closes the session."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import pty
+import signal
+import struct
+import termios
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+#: what a terminal is left in when its session is cut from outside: main screen, cursor
+#: shown, no mouse reports, no bracketed paste, lines wrap again, colours reset
+_TERMINAL_RESET = (b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1049l\x1b[?25h"
+                   b"\x1b[?7h\x1b[0m\r\n")
+
+
+@dataclass
+class Session:
+    user: str
+    fingerprint: str
+    client: str
+    command: str | None
+    terminal: bool
+    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    bytes_in: int = 0
+    bytes_out: int = 0
+    #: why it ended: the child exited, the client left, it idled out, or it was refused
+    ended: str = "child exited"
+    last_input: float = field(default_factory=time.monotonic)
+
+
+def _set_size(fd: int, rows: int, cols: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", max(rows, 1), max(cols, 1), 0, 0))
+
+
+def _controlling_terminal() -> None:  # runs in the child, after setsid
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class PtyChild:
+    """The interface in a pseudo-terminal of its own: keys in, screen out, sizes passed on."""
+
+    def __init__(self, process: asyncssh.SSHServerProcess, session: Session, idle_s: float) -> None:
+        self.process, self.session, self.idle_s = process, session, idle_s
+        self.loop = asyncio.get_running_loop()
+
+    async def run(self, argv: list[str], env: dict[str, str], workdir: Path) -> int:
+        cols, rows, _, _ = self.process.get_terminal_size()
+        master, slave = pty.openpty()
+        _set_size(slave, rows or 24, cols or 80)
+        try:
+            child = await asyncio.create_subprocess_exec(
+                *argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(workdir),
+                start_new_session=True, preexec_fn=_controlling_terminal)
+        finally:
+            os.close(slave)
+        os.set_blocking(master, False)
+        self.master, self.child = master, child
+        tasks = [asyncio.ensure_future(c) for c in (self._out(), self._in(), self._idle(), self.process.wait_closed())]
+        try:
+            done, _ = await asyncio.wait({tasks[0], tasks[3], tasks[2]}, return_when=asyncio.FIRST_COMPLETED)
+            if tasks[0] not in done:  # the client left or idled out: hang up on the child
+                self.session.ended = "idle timeout" if tasks[2] in done else "client left"
+                await self._hang_up(reset=tasks[2] in done)
+            return await child.wait()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await self._hang_up(reset=False)
+            os.close(master)
+
+    async def _readable(self) -> None:
+        ready = self.loop.create_future()
+        self.loop.add_reader(self.master, lambda: ready.done() or ready.set_result(None))
+        try:
+            await ready
+        finally:
+            self.loop.remove_reader(self.master)
+
+    async def _out(self) -> None:
+        while True:
+            await self._readable()
+            try:
+                data = os.read(self.master, 65536)
+            except BlockingIOError:
+                continue
+            except OSError:  # EIO: the child closed its terminal (it ended)
+                return
+            if not data:
+                return
+            self.session.bytes_out += len(data)
+            self.process.stdout.write(data)
+            await self.process.stdout.drain()
+
+    async def _in(self) -> None:
+        while True:
+            try:
+                data = await self.process.stdin.read(65536)
+            except asyncssh.TerminalSizeChanged as change:
+                _set_size(self.master, change.height, change.width)
+                continue
+            except (asyncssh.BreakReceived, asyncssh.SignalReceived):
+                continue
+            if not data:
+                return  # the client sent EOF: the interface goes on until it ends or the client leaves
+            self.session.bytes_in += len(data)
+            self.session.last_input = time.monotonic()
+            await self._write(data)
+
+    async def _write(self, data: bytes) -> None:
+        while data:
+            try:
+                n = os.write(self.master, data)
+                data = data[n:]
+            except BlockingIOError:
+                ready = self.loop.create_future()
+                self.loop.add_writer(self.master, lambda: ready.done() or ready.set_result(None))
+                try:
+                    await ready
+                finally:
+                    self.loop.remove_writer(self.master)
+
+    async def _idle(self) -> None:
+        while True:
+            left = self.idle_s - (time.monotonic() - self.session.last_input)
+            if left <= 0:
+                return
+            await asyncio.sleep(min(left, 30))
+
+    async def _hang_up(self, *, reset: bool) -> None:
+        child = self.child
+        if child.returncode is None:
+            for sig, wait in ((signal.SIGHUP, 3.0), (signal.SIGKILL, 3.0)):
+                try:
+                    os.killpg(child.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    await asyncio.wait_for(child.wait(), wait)
+                    break
+                except asyncio.TimeoutError:
+                    continue
+        if reset and not self.process.is_closing():
+            span = f"{round(self.idle_s / 60)} minute(s)" if self.idle_s >= 60 else f"{round(self.idle_s)} seconds"
+            self.process.stdout.write(_TERMINAL_RESET + (
+                f"lmp-tui: no key for {span}, so the session was closed. What you saved is safe; "
+                "unsaved changes are lost. Connect again to go on.\r\n").encode())
+
+
+async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv: list[str], env: dict[str, str],
+                      workdir: Path) -> int:
+    """A command: its standard streams are the session's; its exit status is passed back."""
+    child = await asyncio.create_subprocess_exec(
+        *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=env, cwd=str(workdir), start_new_session=True)
+    assert child.stdin and child.stdout and child.stderr
+
+    async def copy_out(source: asyncio.StreamReader, target: Any) -> None:
+        while data := await source.read(65536):
+            session.bytes_out += len(data)
+            target.write(data)
+            await target.drain()
+
+    async def copy_in() -> None:
+        try:
+            while data := await process.stdin.read(65536):
+                session.bytes_in += len(data)
+                child.stdin.write(data)
+                await child.stdin.drain()
+            child.stdin.close()
+        except (BrokenPipeError, ConnectionResetError):  # the command did not read all of it
+            pass
+
+    outputs = [asyncio.ensure_future(copy_out(child.stdout, process.stdout)),
+               asyncio.ensure_future(copy_out(child.stderr, process.stderr))]
+    feeding = asyncio.ensure_future(copy_in())
+    closed = asyncio.ensure_future(process.wait_closed())
+    waiting = asyncio.ensure_future(child.wait())
+    try:
+        await asyncio.wait({waiting, closed}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():  # the client left: the command stops
+            session.ended = "client left"
+            try:
+                os.killpg(child.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        code = await waiting
+        if not closed.done():
+            await asyncio.wait(outputs, timeout=10)
+        return code
+    finally:
+        for task in (*outputs, feeding, closed):
+            task.cancel()
