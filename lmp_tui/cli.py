@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .errors import MAX_PROBLEMS, ImportProblems, InvalidInput, LmpError
 from .cli_admin import add_admin_parsers, init_database
+from .cli_ssh import add_ssh_parser, serve_ssh, ssh_checks
 from .console import FORMATS, FORMATS_ROWS, dump, out
 from .safetext import display_text
 from .sorting import DEFAULT_SORT, SORT_KEYS
@@ -45,18 +46,6 @@ _report_id = _number("The report number", high=MAX_ID)
 _positive = _number("The number", high=1_000_000_000)
 _line_no = _number("The line number", high=1_000_000)
 _seed = _number("The seed", low=0)
-
-
-def _minutes(text: str) -> float:
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        value = Decimal(0)
-    if not value.is_finite() or not Decimal("0.01") <= value <= 10_000:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes between 0.01 and 10000")
-    return float(value) * 60  # seconds, for a timer: not money
 
 
 class _Parser(argparse.ArgumentParser):
@@ -148,16 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--region", metavar="R")
     c.add_argument("--format", choices=FORMATS, default="table")
     add_admin_parsers(sub, cmd, _positive)
-
-    s = cmd(sub, "serve-ssh", "serve lmp-tui to staff over SSH: their key decides who they are", _serve_ssh)
-    s.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:2222", help="default 127.0.0.1:2222")
-    s.add_argument("--host-key", metavar="PATH", help="the server's private host key (default: made on first "
-                   "start in the data directory)")
-    s.add_argument("--max-sessions", type=_positive, default=50, metavar="N", help="sessions at once (default 50)")
-    s.add_argument("--max-per-user", type=_positive, default=5, metavar="N",
-                   help="sessions at once per staff user (default 5)")
-    s.add_argument("--idle-minutes", type=_minutes, default="30", metavar="N",  # text: argparse converts it
-                   help="close a terminal session after N minutes without a key (default 30)")
+    add_ssh_parser(sub, cmd, _positive)
 
     part = sub.add_parser("partner", help="record a partner's move (admin)").add_subparsers(
         dest="partner_command", required=True)
@@ -274,47 +254,6 @@ def _codes(svc: BillingService, args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve_ssh(db: Database, args: argparse.Namespace, settings: Settings) -> int:
-    from pathlib import Path
-
-    from .ssh_server import Limits, parse_listen, serve
-
-    try:
-        parse_listen(args.listen)
-    except ValueError as err:
-        raise InvalidInput(str(err)) from None
-    limits = Limits(sessions=args.max_sessions, per_user=args.max_per_user, idle_s=args.idle_minutes)
-    return serve(db, db.engine.url.render_as_string(hide_password=False), settings.data_dir, listen=args.listen,
-                 host_key_path=Path(args.host_key) if args.host_key else None, limits=limits,
-                 busy_timeout_s=settings.busy_timeout_s)
-
-
-#: what a command sent over SSH may not do: the server decides the user and the database,
-#: and only the server's operator makes, migrates or serves databases
-_SSH_REFUSED_COMMANDS = {"db", "demo", "init", "serve-ssh"}
-
-
-def _ssh_checks(args: argparse.Namespace) -> None:
-    if not os.environ.get("LMP_SSH_SESSION"):
-        return
-    for option in ("db", "user"):
-        if hasattr(args, option):
-            raise InvalidInput(f"--{option} is decided by the server over SSH: your key says who you are, and the "
-                               "server which database. Leave the option out.")
-    if args.demo:
-        raise InvalidInput("--demo is not available over SSH: the server decides the database.")
-    if args.command is None and not sys.stdout.isatty():
-        raise InvalidInput("The interface needs a terminal: connect with ssh -t HOST, or give a command "
-                           "(e.g. reports --format json).")
-    if args.command in _SSH_REFUSED_COMMANDS:
-        raise InvalidInput(f"`{args.command}` runs on the server itself, not over SSH; ask whoever runs the server.")
-    for name in ("file",):
-        value = getattr(args, name, None)
-        if value is not None and value != "-":
-            raise InvalidInput("Over SSH a file is sent on standard input: give - instead of the file's name, e.g. "
-                               "`ssh HOST import usage - --cycle 2026-10 < usage.csv`.")
-
-
 def _close(svc: BillingService, args: argparse.Namespace) -> int:
     result = svc.close_cycle(args.cycle)
     out(f"Cycle {result.cycle} closed: {result.no_penalties} report(s) submitted automatically without "
@@ -364,7 +303,7 @@ def _main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as done:  # --help (0), or a usage error (2) already explained by argparse
         return int(done.code or 0)
-    _ssh_checks(args)
+    ssh_checks(args)
     if args.command is None:  # the interface: it paints its frame first, then loads the settings and database
         from .app import run_app
 
@@ -382,7 +321,7 @@ def _main(argv: list[str]) -> int:
     makes_databases = func in (_db_upgrade, _demo, init_database)  # the only commands that create or migrate
     db = Database.open(url, create=makes_databases, busy_timeout_s=settings.busy_timeout_s)
     try:
-        if func is _serve_ssh:
+        if func is serve_ssh:
             return func(db, args, settings)
         if makes_databases:
             return func(db, args)
