@@ -11,8 +11,9 @@ byte of the frame. Measures, each as median (p50), p95 and spread (min–max):
 - start → first list page painted (the summary line "… reports · p1/…");
 - status filter → page painted: ``t``, the status chosen with ↓ and Enter (timed from Enter);
 - partner find, one character → page painted (timed from the keystroke, debounce included);
-- with ``--open ID`` (a large report, e.g. bench/ui_responsiveness.py's 2,000-line one):
-  start → the report's first rows painted, Reset (``z``) → painted, and a cursor ↓: bytes
+- with ``--open ID`` (a large report alone in the newest cycle, e.g. bench/ui_responsiveness.py's
+  2,000-line one): the cycle chosen in the list, Enter → the report's first rows painted, Reset
+  (``z``) → painted, and a cursor ↓: bytes
   and frames written per key, at the top of the grid (two rows and the detail pane change)
   and further down, where each ↓ scrolls the grid by a row ("cursor ↓ scrolling").
 
@@ -44,7 +45,7 @@ COLS, ROWS = 80, 24
 QUIET_S = 0.08
 TIMEOUT_S = 60.0
 ROOT = Path(__file__).resolve().parents[1]
-SUMMARY = re.compile(rb"reports \xc2\xb7 p\d+/")  # "12,345 reports · p1/247"
+SUMMARY = re.compile(rb"reports? \xc2\xb7 p\d+/")  # "12,345 reports · p1/247"
 SYNC_END = b"\x1b[?2026l"  # Textual wraps each frame in synchronized output
 
 BARE = textwrap.dedent('''
@@ -142,6 +143,11 @@ class Term:
         os.write(self.fd, data)
         return time.perf_counter(), mark
 
+    def max_rss_mib(self) -> float:
+        """The program's peak resident memory so far (Linux: VmHWM)."""
+        status = Path(f"/proc/{self.pid}/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
     def close(self) -> None:
         try:
             os.kill(self.pid, signal.SIGTERM)
@@ -188,10 +194,17 @@ def lmp_round(args: argparse.Namespace, root: Path, i: int) -> dict[str, float]:
             term.wait(SUMMARY, mark)
     finally:
         term.close()
-    if args.open:
-        term = Term(lmp_argv(args, "--open", str(args.open)), root, environment(root))
+    if args.open:  # the report's cycle (the first one offered, newest first) has only that report
+        term = Term(lmp_argv(args), root, environment(root))
         try:
-            out["open large report → first rows"] = term.wait(args.row_marker.encode()) - term.t0
+            term.wait(SUMMARY)
+            term.key(b"y")
+            term.quiet()
+            term.key(b"\x1b[B")
+            _, mark = term.key(b"\r")
+            term.wait(re.compile(rb"[^\d,]1 report \xc2\xb7 p1/1 "), mark)
+            t, mark = term.key(b"\r")
+            out["open large report → first rows"] = term.wait(args.row_marker.encode(), mark) - t
             term.quiet()
             t, mark = term.key(b"z")  # Reset asks nothing; its toast is painted with it
             out["Reset → painted"] = term.answer(mark) - t
@@ -206,6 +219,7 @@ def lmp_round(args: argparse.Namespace, root: Path, i: int) -> dict[str, float]:
                 out[f"{name} → painted #{k}"] = painted
                 out[f"{name} bytes #{k}"] = len(term.out) - mark
                 out[f"{name} frames #{k}"] = term.out.count(SYNC_END, mark)
+            out["max RSS, MiB"] = term.max_rss_mib()
         finally:
             term.close()
     return out
@@ -226,8 +240,9 @@ def bare_round(script: Path, root: Path) -> dict[str, float]:
         out["cursor ↓ → painted"] = term.wait(b"BARE READY 7", mark) - t
         out["cursor ↓ bytes"] = len(term.out) - mark
         out["cursor ↓ frames"] = max(1, term.out.count(SYNC_END, mark))
-        out["open large report → first rows"] = out["start → first list page"]
+        out["open large report → first rows"] = out["cursor ↓ → painted"]
         out["Reset → painted"] = out["cursor ↓ → painted"]
+        out["max RSS, MiB"] = term.max_rss_mib()
     finally:
         term.close()
     return out
@@ -254,7 +269,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--root", type=Path, default=ROOT, help="the source tree to run (default: this one)")
     ap.add_argument("--report-only", action="store_true", help="skip the list's filter and find rounds")
-    ap.add_argument("--open", type=int, help="a large report to open (e.g. the 2,000-line one)")
+    ap.add_argument("--open", action="store_true", help="open the newest cycle's report (the 2,000-line one)")
     ap.add_argument("--row-marker", default="Line 1 ·", help="text painted with the first rows (default: the line pane's 'Line 1 ·')")
     args = ap.parse_args()
     script = Path(tempfile.mkdtemp(prefix="lmp-bench-")) / "bare.py"
@@ -269,6 +284,11 @@ def main() -> None:
     print(f"{'measure':34s} {'lmp p50':>9s} {'p95':>8s} {'min–max':>15s} {'bare p50':>9s} {'ratio':>6s}")
     for key, values in a.items():
         base = b.get(key, [float("nan")])
+        if key.endswith("MiB"):
+            m, bm = statistics.median(values), statistics.median(base)
+            print(f"{key:34s} {m:9.1f} {p95(values):8.1f} {min(values):7.1f}–{max(values):<7.1f} {bm:9.1f} "
+                  f"{m / bm:5.1f}×")
+            continue
         if key.endswith(("bytes", "frames")):
             print(f"{key:34s} {statistics.median(values):9.0f} {p95(values):8.0f} "
                   f"{min(values):7.0f}–{max(values):<7.0f} {statistics.median(base):9.0f}")

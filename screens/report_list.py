@@ -273,7 +273,7 @@ class ReportListScreen(Screen[None]):
         current = page.offset // self.page_size + 1
         sort = sort_order(self.sort).label
         counts_text = " ".join(f"{s.abbrev} {n:,}" for s, n in counts.items())
-        summary = (f"{page.total_count:,} reports · p{current}/{pages} · {sort}"
+        summary = (f"{page.total_count:,} {'report' if page.total_count == 1 else 'reports'} · p{current}/{pages} · {sort}"
                    f"{'↓' if self.descending else '↑'} │ {counts_text}")
         if summary != self._summary_text:  # unchanged: nothing to repaint
             self._summary_text = summary

@@ -59,7 +59,7 @@ async def test_list_filters_by_status_and_partner(make_app, ui_world):
         assert table_ids(app) == [ui_world["eu"]]
         await pilot.press("enter")
         assert isinstance(app.focused, ReportTable)
-        assert "1 reports" in str(app.screen.query_one("#summary").render())
+        assert "1 report ·" in str(app.screen.query_one("#summary").render())
 
 
 async def test_set_po_code_price_save_and_reopen(make_app, ui_world):
