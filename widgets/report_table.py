@@ -1,26 +1,26 @@
-"""One page of the report list. It is fed a page (≤ a few hundred rows) at a time, never
-the whole query: the screen pages through the database.
+"""One page of the report list, on the Line API (:class:`widgets.virtual_table.VirtualTable`).
+It is fed a page (≤ PAGE_SIZE rows) at a time, never the whole query: the screen pages
+through the database.
 
-The columns are made once and sized before any row is drawn: the report number, the
-status, the total… from what they can hold, and the partner's name takes the width that
-is left (at 80 columns #, Partner, Cycle, Status, Total, Disc and Cmt are in view; the
-flag, lines, PO and company move past the right edge rather than the name shrinking below
-NAME_MIN). A page replaces the rows only; the columns are made again only
-when their widths change (a wider total, the terminal resized)."""
+The columns are sized before any row is drawn: the report number, the status, the total…
+from what they can hold, and the partner's name takes the width that is left (at 80 columns
+#, Partner, Cycle, Status, Total, Disc and Cmt are in view; the flag, lines, PO and company
+move past the right edge rather than the name shrinking below NAME_MIN; # and Partner stay
+in place when the others scroll). A new page repaints the rows; the same reports again (a
+refresh) repaint only the rows whose text changed, and nothing when nothing visible did."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from rich.cells import cell_len
-from rich.text import Text
 from textual import events
 from textual.message import Message
-from textual.widgets import DataTable
 
 from lmp_tui.domain import Status
 from lmp_tui.money import format_money
-from widgets.plain_text import plain
+from lmp_tui.safetext import display_text
+from widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
     from lmp_tui.services import ReportRow
@@ -35,9 +35,10 @@ SHORT_REASON = {
 #: #, Partner, Cycle, Status, Total, discrepancies and comments (short titles); the
 #: auto-submitted flag, lines, PO and company come after them
 COLUMNS = (
-    ("id", "#"), ("partner", "Partner"), ("cycle", "Cycle"), ("status", "Status"), ("total", "Total"),
-    ("discrepancies", "Disc"), ("comments", "Cmt"), ("flag", "!"), ("lines", "Lines"), ("po", "PO"),
-    ("company", "Company ID"),
+    Column("id", "#"), Column("partner", "Partner", right=False), Column("cycle", "Cycle", right=False),
+    Column("status", "Status", right=False), Column("total", "Total"), Column("discrepancies", "Disc"),
+    Column("comments", "Cmt"), Column("flag", "!", right=False), Column("lines", "Lines"),
+    Column("po", "PO", right=False), Column("company", "Company ID", right=False),
 )
 PARTNER = 1
 #: the partner column is never narrower than this; the columns after it give way first
@@ -63,18 +64,12 @@ def total_text(row: ReportRow) -> str:
     return "" if row.status is Status.MSP_PREPARING else format_money(row.total, row.currency)
 
 
-def shorten(text: str, width: int) -> str:
-    return text if cell_len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
-class ReportTable(DataTable[object]):
+class ReportTable(VirtualTable):
     """Moving down from the last row (or up from the first) asks for the next (previous)
     page, so paging through the database feels like one long list; PgDn and PgUp always
     page through the database (as the help says), never just scroll the page."""
 
-    DEFAULT_CSS = """
-    ReportTable { height: 1fr; }
-    """
+    SEP = 2
 
     class EdgeReached(Message):
         def __init__(self, direction: int) -> None:
@@ -86,24 +81,79 @@ class ReportTable(DataTable[object]):
             super().__init__()
             self.direction = direction
 
+    class Selected(Message):
+        """Enter on a report, or a click on the highlighted one."""
+
+        def __init__(self, report_id: int) -> None:
+            super().__init__()
+            self.report_id = report_id
+
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self._rows: list[ReportRow] = []
-        self._shown: list[tuple[str, list[Text]]] = []  # what the table holds, cell by cell
-        self._widths: dict[str, int] = {}
+        self._index: dict[int, int] = {}
         self._longest = NAME_MIN
         self._id_width = START_WIDTHS["id"]
-        #: how many times the columns were made (the tests count them)
+        #: how many times the columns' widths were set (the tests count them)
         self.column_builds = 0
+        #: the reports whose rows a refresh of the same page repainted (the tests look)
+        self.repainted: list[int] = []
+
+    # ---------------------------------------------------------------- VirtualTable
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def columns(self) -> Sequence[Column]:
+        return COLUMNS
+
+    def format_row(self, row: int) -> dict[str, str]:
+        r = self._rows[row]
+        # partners and staff wrote some of it: control characters made visible
+        return {
+            "id": str(r.id), "partner": display_text(r.partner), "cycle": r.cycle, "status": status_text(r),
+            "total": total_text(r), "discrepancies": str(r.discrepancy_count) if r.discrepancy_count else "",
+            "comments": str(r.comment_count) if r.comment_count else "", "flag": "!" if r.auto_submitted else "",
+            "lines": f"{r.line_count:,}", "po": display_text(r.po_number or ""),
+            "company": display_text(r.company_id[:8]),
+        }
+
+    def select_row(self, row: int) -> None:
+        self.post_message(self.Selected(self._rows[row].id))
+
+    # ---------------------------------------------------------------- what the screen uses
+
+    @property
+    def row_ids(self) -> list[int]:
+        return [r.id for r in self._rows]
+
+    def index_of(self, report_id: int) -> int | None:
+        return self._index.get(report_id)
+
+    def cell(self, report_id: int, key: str) -> str:
+        """The text of a report's cell, by column key."""
+        return self._row(self._index[report_id])[key]
+
+    def row_cells(self, report_id: int) -> list[str]:
+        """A report's cells as text, in the columns' order."""
+        cells = self._row(self._index[report_id])
+        return [cells[c.key] for c in COLUMNS]
+
+    @property
+    def highlighted_id(self) -> int | None:
+        return self._rows[self._cursor].id if self._rows else None
+
+    # ---------------------------------------------------------------- keys
 
     def action_cursor_down(self) -> None:
-        if self.row_count and self.cursor_row == self.row_count - 1:
+        if self._rows and self._cursor == len(self._rows) - 1:
             self.post_message(self.EdgeReached(+1))
             return
         super().action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        if self.row_count and self.cursor_row == 0:
+        if self._rows and self._cursor == 0:
             self.post_message(self.EdgeReached(-1))
             return
         super().action_cursor_up()
@@ -115,12 +165,11 @@ class ReportTable(DataTable[object]):
         self.post_message(self.PageRequested(-1))
 
     def on_mount(self) -> None:
-        self._build_columns(self._column_widths([]))
+        self._set_widths(self._column_widths([]))
 
     def on_resize(self, event: events.Resize) -> None:
-        widths = self._column_widths(self._rows)
-        if widths != self._widths:
-            self._show(self._rows, widths, keep_cursor=True)
+        self._set_widths(self._column_widths(self._rows))
+        super().on_resize(event)
 
     # ---------------------------------------------------------------- widths
 
@@ -130,7 +179,7 @@ class ReportTable(DataTable[object]):
 
     def _column_widths(self, rows: list[ReportRow]) -> dict[str, int]:
         widths = dict(START_WIDTHS)
-        # the longest report number seen, so that paging does not make the columns again
+        # the longest report number seen, so that paging does not set the widths again
         self._id_width = widths["id"] = max([self._id_width, *(len(str(r.id)) for r in rows)])
         for r in rows:
             for key, text in (("status", status_text(r)), ("total", total_text(r)),
@@ -138,11 +187,10 @@ class ReportTable(DataTable[object]):
                               ("po", r.po_number or "")):
                 widths[key] = max(widths[key], cell_len(text))
         widths["po"] = min(widths["po"], 35)
-        keys = [k for k, _ in COLUMNS]
-        pad = 2 * self.cell_padding
-        # the longest name seen, so that paging does not narrow the column (nor make it again)
+        keys = [c.key for c in COLUMNS]
+        # the longest name seen, so that paging does not narrow the column (nor set it again)
         self._longest = longest = max([self._longest, *(cell_len(r.partner) for r in rows)])
-        rooms = [self._available() - pad - sum(widths[k] + pad for k in keys[:tier] if k != "partner")
+        rooms = [self._available() - 1 - self.SEP - sum(widths[k] + self.SEP for k in keys[:tier] if k != "partner")
                  for tier in _TIERS]
         # the whole name with every figure column; else the figures a clerk scans with as much
         # of the name as is left (down to the comments' column: 80 columns); below NAME_MIN,
@@ -155,80 +203,49 @@ class ReportTable(DataTable[object]):
         widths["partner"] = max(NAME_MIN, name)
         return widths
 
-    def _build_columns(self, widths: dict[str, int]) -> None:
-        self.clear(columns=True)
-        for key, title in COLUMNS:
-            self.add_column(title, key=key, width=widths[key])
+    def _set_widths(self, widths: dict[str, int]) -> bool:
+        if widths == self._widths:
+            return False
         self._widths = widths
         self.column_builds += 1
+        self._resized()
+        self.refresh()
+        return True
 
     # ---------------------------------------------------------------- pages
 
-    def _cells(self, r: ReportRow, widths: dict[str, int]) -> list[Text]:
-        # every cell plain text: partners and staff wrote some of it
-        return [
-            plain(str(r.id).rjust(widths["id"])),
-            plain(shorten(r.partner, widths["partner"])),
-            plain(r.cycle),
-            plain(status_text(r)),
-            plain(total_text(r).rjust(widths["total"])),
-            plain((str(r.discrepancy_count) if r.discrepancy_count else "").rjust(widths["discrepancies"])),
-            plain((str(r.comment_count) if r.comment_count else "").rjust(widths["comments"])),
-            plain("!" if r.auto_submitted else ""),
-            plain(f"{r.line_count:,}".rjust(5)),
-            plain(shorten(r.po_number or "", widths["po"])),
-            plain(r.company_id[:8]),
-        ]
-
     def show_page(self, rows: list[ReportRow], keep_id: int | None = None, at_end: bool = False) -> None:
         """Show a page. The cursor goes to ``keep_id`` (or stays on its row when that report
-        left the page), or to the last row ``at_end``. The same reports in the same order are
-        updated in place, cell by cell, and only where they changed: a refresh that changed
-        nothing visible repaints nothing, and the view does not move."""
-        self._show(rows, self._column_widths(rows), keep_id=keep_id, at_end=at_end)
-
-    def _show(self, rows: list[ReportRow], widths: dict[str, int], *, keep_id: int | None = None,
-              at_end: bool = False, keep_cursor: bool = False) -> None:
-        if keep_cursor:
-            keep_id = self.highlighted_id
-        table = [(str(r.id), self._cells(r, widths)) for r in rows]
-        row_before = self.cursor_row
+        left the page), or to the last row ``at_end``, else to the first. The same reports in
+        the same order are updated in place, and only the rows whose text changed are
+        repainted: a refresh that changed nothing visible repaints nothing, and the view
+        does not move."""
+        row_before = self._cursor
+        same = [r.id for r in rows] == [r.id for r in self._rows]
+        old = [self._row(i) for i in range(len(self._rows))] if same else []
         self._rows = list(rows)
-        if widths != self._widths:
-            self._build_columns(widths)
-            self._shown = []
-        if not self._update_in_place(table):
-            self.clear()
-            for key, cells in table:
-                self.add_row(*cells, key=key)
-        self._shown = table
-        if at_end and self.row_count:
-            self.move_cursor(row=self.row_count - 1)
+        self._index = {r.id: i for i, r in enumerate(rows)}
+        self.repainted = []
+        resized = self._set_widths(self._column_widths(rows))
+        if same:
+            for i, before in enumerate(old):
+                self._cache[i] = after = self.format_row(i)
+                if after != before and not resized:
+                    self.repainted.append(rows[i].id)
+                    self._refresh_row(i)
+        else:
+            self._cache.clear()
+            self._resized()
+            self.refresh()
+        if at_end and rows:
+            target = len(rows) - 1
         elif keep_id is not None:
-            try:
-                index = self.get_row_index(str(keep_id))
-            except Exception:  # the report left the page: the cursor stays where it was
-                index = min(row_before, self.row_count - 1)
-            if self.row_count and index != self.cursor_row:
-                self.move_cursor(row=index)
-
-    def _update_in_place(self, table: list[tuple[str, list[Text]]]) -> bool:
-        if [k for k, _ in table] != [k for k, _ in self._shown] or self.row_count != len(table):
-            return False
-        for (key, old), (_, new) in zip(self._shown, table):
-            for (column_key, _), before, after in zip(COLUMNS, old, new):
-                if before.plain != after.plain:
-                    self.update_cell(key, column_key, after)
-        return True
-
-    @property
-    def highlighted_id(self) -> int | None:
-        return highlighted_key(self)
-
-
-def highlighted_key(table: DataTable[object]) -> int | None:
-    """The integer row key under the cursor (report number, line number), or None."""
-    if not table.row_count:
-        return None
-    key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-    return int(key.value) if key.value is not None else None
+            found = self._index.get(keep_id)
+            target = found if found is not None else min(row_before, len(rows) - 1)
+        else:
+            target = row_before if same else 0
+        if not same:
+            self._cursor = -1  # a new page: the cursor's row is painted whatever its number
+            if target <= 0:
+                self.scroll_to(y=0, animate=False)
+        self.move_cursor(row=max(0, target))

@@ -68,7 +68,7 @@ async def test_palette_quit_asks_when_changes_are_unsaved(make_app, ui_world):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.screen.query_one(ReportTable)
-        table.move_cursor(row=table.get_row_index(str(ui_world["review"])))
+        table.move_cursor(row=table.index_of(ui_world["review"]))
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, BillingReportScreen)

@@ -36,7 +36,7 @@ SHOWN_PARTNER = display_text(PARTNER)
 async def open_hostile(pilot, app, report_id: int) -> BillingReportScreen:
     await settle(pilot)
     table = app.screen.query_one(ReportTable)
-    table.move_cursor(row=table.get_row_index(str(report_id)))
+    table.move_cursor(row=table.index_of(report_id))
     await pilot.press("enter")
     await settle(pilot)
     assert isinstance(app.screen, BillingReportScreen), app.screen
@@ -65,7 +65,7 @@ async def test_list_shows_a_hostile_partner_and_user_name_as_text(make_app, ui_w
         assert isinstance(app.screen, ReportListScreen)
         rows = shows(app, f"signed in as {STAFF_USER} (billing)", SHOWN_PARTNER[:18])
         table = app.screen.query_one(ReportTable)
-        cells = table.get_row(str(h.report_id))
+        cells = table.row_cells(h.report_id)
         assert str(cells[1]).startswith(SHOWN_PARTNER[:18]) and str(cells[9]) == display_text(PO)
         await click_text(pilot, rows, SHOWN_PARTNER[:18])  # the cursor moves to it
         await click_text(pilot, rows, SHOWN_PARTNER[:18])  # a second click opens it

@@ -5,6 +5,7 @@ being prepared shows no total, and the frame painted before the database stack l
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -59,6 +60,22 @@ async def test_the_name_takes_the_spare_width(make_app, ui_world, sqlite_db):
         await settle(pilot)
         rows = shows(app, LONG[:16], "…", "961.53 USD")  # cut, marked, and the total still on screen
         assert LONG not in "\n".join(rows)
+
+
+async def test_number_and_partner_stay_while_the_other_columns_scroll_right(make_app, ui_world):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not [r for r in shows(app, "Tokyo Secure K.K.") if "PO-JP" in r]  # past the right edge
+        await pilot.press("right", "right", "right", "right", "right")
+        await settle(pilot)
+        (row,) = [r for r in shows(app, "PO-JP") if "PO-JP" in r]
+        assert re.match(r" \d+  Tokyo Secure K\.K\.  ", row)  # # and Partner stayed in place
+        (titles,) = [r for r in shows(app, "Company ID") if "Company ID" in r]
+        assert "Partner" in titles and "Cycle" not in titles  # the columns after the name scrolled away
+        await pilot.press("left", "left", "left", "left", "left")
+        await settle(pilot)
+        shows(app, "Cycle", "154,200 JPY")
 
 
 async def test_columns_are_not_made_again_for_each_page(make_app, ui_world, monkeypatch):

@@ -20,7 +20,7 @@ def _steps(*keys: str, text: str | None = None, open_key: str | None = None, aft
 
             world = pilot.app._test_world  # noqa: SLF001
             table = pilot.app.screen.query_one(ReportTable)
-            table.move_cursor(row=table.get_row_index(str(world[open_key])))
+            table.move_cursor(row=table.index_of(world[open_key]))
             await pilot.press("enter")
             await settle(pilot)
         await pilot.press(*keys)

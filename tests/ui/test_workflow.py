@@ -25,12 +25,12 @@ SIZE = (80, 24)
 
 def table_ids(app) -> list[int]:
     table = app.screen.query_one(ReportTable)
-    return [int(k.value) for k in table.rows]
+    return table.row_ids
 
 
 async def open_report(pilot, app, report_id: int) -> BillingReportScreen:
     table = app.screen.query_one(ReportTable)
-    table.move_cursor(row=table.get_row_index(str(report_id)))
+    table.move_cursor(row=table.index_of(report_id))
     await pilot.press("enter")
     await settle(pilot)
     assert isinstance(app.screen, BillingReportScreen)
@@ -430,7 +430,7 @@ async def test_back_from_a_report_shows_what_was_done_there_and_the_lines_take_t
         await settle(pilot)
         assert isinstance(app.screen, ReportListScreen)
         table = app.screen.query_one(ReportTable)
-        row = [str(c) for c in table.get_row(str(rid))]
+        row = table.row_cells(rid)
         assert "Submitted to TM" in row and table.highlighted_id == rid  # without F5, on the same report
 
 
