@@ -119,7 +119,7 @@ class ReportListScreen(Screen[None]):
     def announce(self, text: str) -> None:
         """A line of progress while the database is being opened (e.g. the demo being made)."""
         self._summary_text = text
-        self.query_one("#summary", Static).update(plain(text))
+        self.query_one("#summary", Static).update(plain(text), layout=False)
 
     def on_screen_suspend(self) -> None:
         # a report opened over the list (a dialog over it changes nothing: no reload after it)
@@ -206,7 +206,7 @@ class ReportListScreen(Screen[None]):
             self.page_offset -= self.page_offset % self.page_size
         if self._summary_text != "Loading…" and not self.total_count:
             self._summary_text = "Loading…"
-            self.query_one("#summary", Static).update(plain(self._summary_text))
+            self.query_one("#summary", Static).update(plain(self._summary_text), layout=False)
         self._loading = True
         self._load(self.list_query, self._need_counts(), keep_id, not self._cycles_known, at_end,
                    known=None if self._need_counts() else self._counts)
@@ -263,7 +263,7 @@ class ReportListScreen(Screen[None]):
         if self._focus_list:
             self._focus_list = False
             self.query_one(ReportTable).focus()
-        self.query_one("#summary", Static).update(plain("Could not read the reports."))
+        self.query_one("#summary", Static).update(plain("Could not read the reports."), layout=False)
         self.notify(msg.error, title="Could not read the reports", severity="error", timeout=8)
 
     _summary_text = "Loading…"
@@ -277,7 +277,7 @@ class ReportListScreen(Screen[None]):
                    f"{'↓' if self.descending else '↑'} │ {counts_text}")
         if summary != self._summary_text:  # unchanged: nothing to repaint
             self._summary_text = summary
-            self.query_one("#summary", Static).update(plain(summary))
+            self.query_one("#summary", Static).update(plain(summary), layout=False)
 
     # ---------------------------------------------------------------- events
 

@@ -44,8 +44,11 @@ class KeyBar(Static):
             seen.add(binding.action)
             items.append((self.app.get_key_display(binding), binding.description))
         if items != self._items:
+            width = max(20, (self.content_size.width or self.app.size.width - 2) or 78)
+            lines = self._wrap(self._items, width).plain.count("\n")
             self._items = items
-            self.refresh(layout=True)
+            # the same number of lines: a repaint of the bar, not a layout of the whole screen
+            self.refresh(layout=self._wrap(items, width).plain.count("\n") != lines)
 
     def render(self) -> Text:
         # wrapped at paint time, for the width the bar has now

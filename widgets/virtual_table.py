@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,20 @@ class VirtualTable(ScrollView, can_focus=True):
         return sum(self._widths.get(c.key, 0) + self.SEP for c in self._scrolling())
 
     def _resized(self) -> None:
-        """The columns' widths or the number of rows changed: the scrollable size follows."""
-        self.virtual_size = Size(self._frozen_width() + self._scroll_width(), self.row_count + 1)
+        """The columns' widths or the number of rows changed: the scrollable size follows.
+        The table's own size does not depend on it (its height and width are the screen's),
+        so the screen is laid out again only when a scrollbar comes or goes; else the
+        scrollbars are updated and the table repainted (one frame, no layout of the screen)."""
+        size = Size(self._frozen_width() + self._scroll_width(), self.row_count + 1)
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or not self.container_size:
+            self.virtual_size = size
+            return
+        bars = (self.show_horizontal_scrollbar, self.show_vertical_scrollbar)
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)  # Textual's own update of the scrollbars (it decides whether they show)
+        self.refresh(layout=(self.show_horizontal_scrollbar, self.show_vertical_scrollbar) != bars)
 
     def _visible_rows(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)  # less the titles
