@@ -252,10 +252,11 @@ class ReportListScreen(Screen[None]):
             table.show_page(msg.page.rows, msg.keep_id, msg.at_end)
             if self._focus_list:
                 self._focus_list = False
-                table.focus()
+                self.set_focus(table)  # now, not after this frame: the key bar shows the list's keys in it
             self.total_count = msg.page.total_count
             self._summary(msg.page, self._counts or {})
             self.refresh_bindings()
+            self.query_one(KeyBar).sync()  # the keys the new page allows, in the same frame
         self.call_later(self._catch_up)
 
     def on_report_list_screen_failed(self, msg: Failed) -> None:

@@ -1,5 +1,7 @@
 """A footer that never cuts a key off: the screen's active bindings, wrapped over as many
-lines as it needs (two at 80 columns), styled with the theme's variables."""
+lines as it needs (two at 80 columns), styled with the theme's variables. It keeps the most
+lines it has needed at this width (a choice list's fewer keys leave a blank line rather than
+the whole screen moving, and laid out again, twice)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ class KeyBar(Static):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._items: list[tuple[str, str]] = []
         self._key_style: tuple[str, str] | None = None  # (theme, style): the theme's variables cost ~4 ms
+        self._lines, self._at_width = 1, 0  # the most lines needed at that width
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._changed)
@@ -34,6 +37,28 @@ class KeyBar(Static):
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def sync(self) -> None:
+        """Show the screen's keys now, in the frame being made (Textual tells the bar after
+        that frame is painted: a frame more on the wire, ~30 ms later)."""
+        self._changed(self.screen)
+
+    def on_resize(self) -> None:
+        self._fit(self._items)
+
+    def _width(self) -> int:
+        return max(20, (self.content_size.width or self.app.size.width - 2) or 78)
+
+    def _fit(self, items: list[tuple[str, str]]) -> bool:
+        """The lines these keys need; True when the bar must grow (a layout of the screen)."""
+        width = self._width()
+        need = self._wrap(items, width).plain.count("\n") + 1
+        if width != self._at_width:
+            self._at_width, self._lines = width, need
+            return True
+        grow = need > self._lines
+        self._lines = max(self._lines, need)
+        return grow
 
     def _changed(self, screen: Screen) -> None:
         seen: set[str] = set()
@@ -44,16 +69,15 @@ class KeyBar(Static):
             seen.add(binding.action)
             items.append((self.app.get_key_display(binding), binding.description))
         if items != self._items:
-            width = max(20, (self.content_size.width or self.app.size.width - 2) or 78)
-            lines = self._wrap(self._items, width).plain.count("\n")
             self._items = items
-            # the same number of lines: a repaint of the bar, not a layout of the whole screen
-            self.refresh(layout=self._wrap(items, width).plain.count("\n") != lines)
+            # as many lines as before: a repaint of the bar, not a layout of the whole screen
+            self.refresh(layout=self._fit(items))
 
     def render(self) -> Text:
         # wrapped at paint time, for the width the bar has now
-        width = (self.content_size.width or self.app.size.width - 2) or 78
-        return self._wrap(self._items, max(20, width))
+        text = self._wrap(self._items, self._width())
+        text.append("\n" * max(0, self._lines - 1 - text.plain.count("\n")))
+        return text
 
     def _wrap(self, items: list[tuple[str, str]], width: int) -> Text:
         theme = self.app.theme
