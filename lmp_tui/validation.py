@@ -180,7 +180,7 @@ LineNo = Annotated[int, BeforeValidator(lambda v: parse_whole(v, "The line numbe
 class InputModel(BaseModel):
     """Every input model: frozen, and a field it does not know is refused."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 #: the keys :data:`lmp_tui.sorting.SORT_ORDERS` names, as the type of ``ReportQuery.sort``
