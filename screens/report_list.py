@@ -15,6 +15,7 @@ from textual.actions import SkipAction
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Select, Static
+from textual.widgets._select import SelectOverlay
 from textual.worker import get_current_worker
 from rich.text import Text
 
@@ -313,10 +314,11 @@ class ReportListScreen(Screen[None]):
         if action == "prev_page":
             return None if self.page_offset == 0 else True
         if action == "leave_find":  # Escape: only while typing in the find box
-            return True if self.query_one("#partner", Input).has_focus else None
+            return True if self.focused is self.query_one("#partner", Input) else None
         if action == "open_report":  # Enter: only while the list has the focus
             table = self.query_one(ReportTable)
-            return True if table.has_focus and table.row_count else False
+            # the screen's focus, not has_focus: that one follows a move only once its events are handled
+            return True if self.focused is table and table.row_count else False
         return True
 
     def action_open_report(self) -> None:
@@ -328,20 +330,27 @@ class ReportListScreen(Screen[None]):
 
     def action_find_partner(self) -> None:
         partner = self.query_one("#partner", Input)
-        if partner.has_focus:
+        if self.focused is partner:
             raise SkipAction()  # "/" typed in the find box is a character
         # at once, not later: the keys typed right after "/" must land in the find box
         self.set_focus(partner)
 
     def action_pick_cycle(self) -> None:
-        select = self.query_one("#cycle", Select)
-        select.focus()
-        select.action_show_overlay()
+        self._open_choice("#cycle")
 
     def action_pick_status(self) -> None:
-        select = self.query_one("#status", Select)
-        select.focus()
+        self._open_choice("#status")
+
+    def _open_choice(self, selector: str) -> None:
+        """Open a filter's choices with the focus in them at once, not after this frame: the
+        keys typed right after ``t`` (↓ ↓ Enter, in one burst over SSH) choose, and none
+        reaches the list (where Enter would open a report)."""
+        if isinstance(self.focused, Input) or (self.focused is not None and any(
+                isinstance(node, Select) for node in self.focused.ancestors_with_self)):
+            raise SkipAction()  # a letter typed in the find box, or to search the choices open
+        select = self.query_one(selector, Select)
         select.action_show_overlay()
+        self.set_focus(select.query_one(SelectOverlay), scroll_visible=False)
 
     def action_sort(self) -> None:
         def chosen(key: str | None) -> None:

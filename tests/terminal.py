@@ -23,13 +23,6 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         _tmux("send-keys", "-t", self.name, *keys)
 
-    def press(self, *keys: str, gap: float = 0.15) -> None:
-        """Keys one at a time, at a person's pace (a burst of identical keys can lose some
-        under load: see the issue notes)."""
-        for key in keys:
-            _tmux("send-keys", "-t", self.name, key)
-            time.sleep(gap)
-
     def wait_for(self, text: str, timeout: float = 45, *, gone: bool = False) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

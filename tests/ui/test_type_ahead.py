@@ -58,3 +58,17 @@ async def test_reasons_typed_in_one_burst_with_the_reject_key(make_app, ui_world
         await settle(pilot)
         assert isinstance(app.screen, RejectDialog)
         assert app.screen.query_one(TextArea).text == "Wrong seat count."
+
+
+async def test_a_status_chosen_in_one_burst_with_the_key_that_opens_the_choice(make_app, ui_world):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.post_message(events.Key("t", "t"))
+        for key in ("down", "down", "down"):  # All statuses → MSP preparing → Under review → Rejected
+            app.post_message(events.Key(key, None))
+        app.post_message(events.Key("enter", None))
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.screen.query_one("#status").value == "rejected"
+        assert table_ids(app) == [ui_world["rejected"]]
