@@ -8,7 +8,6 @@ file into them and names every problem as ``FILE:LINE: column: what is wrong``."
 
 from __future__ import annotations
 
-import enum
 import re
 from datetime import date
 from functools import cache
@@ -17,36 +16,9 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BeforeValidator, Field, TypeAdapter, model_validator
 
-from .domain import CodeKind, EditableField, Role
+from .domain import ADMIN_WHAT, AdminAction, CodeKind, EditableField, Role
 from .money import CURRENCY_DECIMALS, quantum
 from .validation import ChannelMargin, CodeText, InputModel, UnitPrice, one_of, parse_whole, text_check
-
-
-class AdminAction(str, enum.Enum):
-    """Everything an admin can change besides a report; each is an admin history entry's
-    ``action``."""
-
-    ADD_USER = "user-added"
-    SET_ROLE = "user-role-changed"
-    DISABLE_USER = "user-disabled"
-    ENABLE_USER = "user-enabled"
-    ADD_KEY = "key-added"
-    REMOVE_KEY = "key-removed"
-    SHOW_USER = "user-shown"
-    IMPORT = "imported"
-
-
-#: how each is named in a refusal ("You cannot …")
-ADMIN_WHAT = {
-    AdminAction.ADD_USER: "add a staff user",
-    AdminAction.SET_ROLE: "change a staff user's role",
-    AdminAction.DISABLE_USER: "disable a staff user",
-    AdminAction.ENABLE_USER: "enable a staff user",
-    AdminAction.ADD_KEY: "add an SSH key to a staff user",
-    AdminAction.REMOVE_KEY: "remove a staff user's SSH key",
-    AdminAction.SHOW_USER: "see a staff user's SSH keys",
-    AdminAction.IMPORT: "import reference data or usage",
-}
 
 
 # --------------------------------------------------------------------------- field types

@@ -329,3 +329,30 @@ def penalise(lines: list[Line]) -> list[Line]:
     for ln in hit:
         ln.chargeable = ln.provisioned
     return hit
+
+
+class AdminAction(str, enum.Enum):
+    """Everything an admin can change besides a report; each is an admin history entry's
+    ``action``."""
+
+    ADD_USER = "user-added"
+    SET_ROLE = "user-role-changed"
+    DISABLE_USER = "user-disabled"
+    ENABLE_USER = "user-enabled"
+    ADD_KEY = "key-added"
+    REMOVE_KEY = "key-removed"
+    SHOW_USER = "user-shown"
+    IMPORT = "imported"
+
+
+#: how each is named in a refusal ("You cannot …")
+ADMIN_WHAT = {
+    AdminAction.ADD_USER: "add a staff user",
+    AdminAction.SET_ROLE: "change a staff user's role",
+    AdminAction.DISABLE_USER: "disable a staff user",
+    AdminAction.ENABLE_USER: "enable a staff user",
+    AdminAction.ADD_KEY: "add an SSH key to a staff user",
+    AdminAction.REMOVE_KEY: "remove a staff user's SSH key",
+    AdminAction.SHOW_USER: "see a staff user's SSH keys",
+    AdminAction.IMPORT: "import reference data or usage",
+}

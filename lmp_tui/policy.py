@@ -5,8 +5,7 @@ and the interface asks here what to offer."""
 
 from __future__ import annotations
 
-from .admin import ADMIN_WHAT, AdminAction
-from .domain import TRANSITIONS, Action, Role, Status
+from .domain import ADMIN_WHAT, TRANSITIONS, Action, AdminAction, Role, Status
 from .errors import NotAllowed
 
 _STAFF = frozenset({Role.BILLING, Role.ADMIN})

@@ -11,7 +11,7 @@ from .code_choice import CodeChoice, CodeChoiceMixin
 from .pipeline import ReportChanged
 from ..storage.watch import ChangeWatch, Changes
 from .queries import CSV_COLUMNS, QueriesMixin, csv_values
-from .views import (AdminEntryView, CycleCloseResult, PromoCodeView, ReportPage, ReportRow, ReportStamp,
+from ..views import (AdminEntryView, CycleCloseResult, PromoCodeView, ReportPage, ReportRow, ReportStamp,
                     StaffKeyView, StaffUserView)
 from .writes import WritesMixin
 

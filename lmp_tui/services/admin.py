@@ -31,7 +31,7 @@ from .base import Acting, ServiceBase, utcnow
 from .imports import import_rows
 from .plan import ImportResult, Progress, admin_entry
 from .pipeline import ReportChanged
-from .views import AdminEntryView, StaffKeyView, StaffUserView
+from ..views import AdminEntryView, StaffKeyView, StaffUserView
 
 
 class AdminMixin(ServiceBase):

@@ -16,7 +16,7 @@ from ..storage.convert import report_from_row, write_back
 from ..storage.db import Database
 from ..storage.models import BillingReport, HistoryRow, StaffUser
 from ..validation import MAX_ID
-from .views import StaffUserView
+from ..views import StaffUserView
 
 Clock = Callable[[], datetime]
 

@@ -23,7 +23,7 @@ from ..storage.watch import ChangeWatch, open_watch
 from ..validation import ReportQuery, parse
 from .base import ServiceBase
 from .pipeline import admit, verify
-from .views import PromoCodeView, ReportPage, ReportRow, ReportStamp, StaffUserView
+from ..views import PromoCodeView, ReportPage, ReportRow, ReportStamp, StaffUserView
 
 #: the columns each sort order of :data:`lmp_tui.sorting.SORT_ORDERS` sorts by (then by id)
 _SORT: dict[str, tuple[Any, ...]] = {

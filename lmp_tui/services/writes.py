@@ -29,7 +29,7 @@ from ..storage.models import BillingReport
 from ..validation import parse, parse_cycle
 from .base import ServiceBase
 from .pipeline import ReportChanged, execute
-from .views import CycleCloseResult
+from ..views import CycleCloseResult
 
 
 class WritesMixin(ServiceBase):

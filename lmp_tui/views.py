@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..domain import Action, CodeKind, ReviewReason, Role, Status
-from ..policy import may
+from .domain import Action, CodeKind, ReviewReason, Role, Status
+from .policy import may
 
 
 @dataclass(frozen=True)
