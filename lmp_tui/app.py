@@ -30,11 +30,15 @@ from . import keymap
 from .errors import LmpError
 
 if TYPE_CHECKING:  # loaded by the first worker, after the first paint
+    from .prefetch import FirstPage, Prefetch
     from .services import BillingService, Changes, StaffUserView
 
 #: what opens the database and signs in, in a worker; ``announce`` shows a line of progress
 Connect = Callable[[Callable[[str], None]], "tuple[BillingService, StaffUserView]"]
 
+
+#: the longest the first page read beside the start is waited for (then the list reads it itself)
+FIRST_PAGE_WAIT_S = 10.0
 
 #: the longest the change watch blocks before it looks whether the app is stopping
 WATCH_WAIT_S = 0.5
@@ -55,8 +59,9 @@ class LmpApp(App[int]):
 
     def __init__(self, service: BillingService | None = None, user: StaffUserView | None = None, *,
                  connect: Connect | None = None, open_report: int | None = None,
-                 export_dir: Path | None = None, over_ssh: bool = False) -> None:
+                 export_dir: Path | None = None, over_ssh: bool = False, first_page: Prefetch | None = None) -> None:
         super().__init__()
+        self._first_page = first_page
         if service is None and connect is None:
             raise TypeError("LmpApp needs a service (and its user) or a way to connect")
         self.service, self.user, self.open_report_id = service, user, open_report
@@ -74,7 +79,10 @@ class LmpApp(App[int]):
         self._lmp_started = True
         self.call_after_refresh(self._check_size)
         if self.service is None:
-            self._connect()  # the frame is painted first; the database stack loads in the worker
+            if self._first_page is not None:  # its page first, then the database stack (one interpreter)
+                self._take_first_page()
+            else:
+                self._connect()  # the frame is painted first; the database stack loads in the worker
         else:
             self._connected()
 
@@ -93,6 +101,25 @@ class LmpApp(App[int]):
             return
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._connected, service, user)
+
+    @work(thread=True, group="first-page", exit_on_error=False)
+    def _take_first_page(self) -> None:
+        """The first page read beside the start, shown while the database stack loads here."""
+        assert self._first_page is not None
+        first = self._first_page.take(timeout=FIRST_PAGE_WAIT_S)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._show_first_page, first)
+
+    def _show_first_page(self, first: FirstPage | None) -> None:
+        """Show the page, then load the database stack here (after that paint: both would
+        compete for the interpreter); without a page, load it at once."""
+        if first is None:
+            self._connect()
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, ReportListScreen):
+                screen.show_first(first)
+        self.call_after_refresh(self._connect)
 
     def _announce(self, text: str) -> None:
         for screen in self.screen_stack:
@@ -145,6 +172,10 @@ class LmpApp(App[int]):
                 hook(msg.changes)
 
     def open_report(self, report_id: int) -> None:
+        if self.service is None:  # the list came before the database stack: the report opens once it is up
+            self.open_report_id = report_id
+            self._announce(f"Opening report #{report_id} as soon as the database is open…")
+            return
         from screens.billing_report import BillingReportScreen  # with the services: after the first paint
 
         self.push_screen(BillingReportScreen(self.service, self.user, report_id))
@@ -260,37 +291,30 @@ def build_app(service: BillingService, *, open_report: int | None = None, export
     return LmpApp(service, service.whoami(), open_report=open_report, export_dir=export_dir)
 
 
-def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int | None) -> int:
+def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int | None,
+            first_page: Prefetch | None = None) -> int:
     """The interface from the command line: the frame paints at once; the settings, the
-    database stack and the database are loaded in the app's first worker. A refusal (no
+    database stack and the database are loaded in the app's first worker (the first page
+    may come sooner, from ``first_page``: :mod:`lmp_tui.prefetch`). A refusal (no
     database, an unknown user…) ends the app and is raised here, as one sentence."""
     opened: list[object] = []
 
     def connect(announce: Callable[[str], None]) -> tuple[BillingService, StaffUserView]:
-        from .services import BillingService
-        from .settings import Settings
-        from .storage.db import Database
+        from .connect import open_service
 
-        settings = Settings.load()
-        target = url or (settings.demo_url() if demo else settings.default_url())
-        db = Database.open(target, create=demo, busy_timeout_s=settings.busy_timeout_s)  # only the demo is made
+        service, me, db = open_service(url, user, demo, announce)
         opened.append(db)
-        name = user
-        if demo:
-            from .demo import ensure
-            from .demo.catalog import DEMO_BILLING_USER
-
-            ensure(db, announce)
-            name = name or DEMO_BILLING_USER
-        service = BillingService(db, name or settings.user)
-        return service, service.whoami()
+        return service, me
 
     import os
 
-    app = LmpApp(connect=connect, open_report=open_report, over_ssh=bool(os.environ.get("LMP_SSH_SESSION")))
+    app = LmpApp(connect=connect, open_report=open_report, over_ssh=bool(os.environ.get("LMP_SSH_SESSION")),
+                 first_page=first_page)
     try:
         code = app.run_guarded()
     finally:
+        if first_page is not None:
+            first_page.close()
         for db in opened:
             db.dispose()  # type: ignore[attr-defined]
     if app.startup_error is not None:

@@ -305,10 +305,15 @@ def _main(argv: list[str]) -> int:
         return int(done.code or 0)
     ssh_checks(args)
     if args.command is None:  # the interface: it paints its frame first, then loads the settings and database
+        url, user = getattr(args, "db", None), getattr(args, "user", None)
+        first_page = None
+        if args.open is None and sys.stdout.isatty():  # the list's first page, read beside Textual's start
+            from . import prefetch
+
+            first_page = prefetch.start(url, user, args.demo, _terminal_lines())
         from .app import run_app
 
-        return run_app(url=getattr(args, "db", None), user=getattr(args, "user", None), demo=args.demo,
-                       open_report=args.open)
+        return run_app(url=url, user=user, demo=args.demo, open_report=args.open, first_page=first_page)
     from .services import BillingService
     from .settings import Settings
     from .storage.db import Database
@@ -328,6 +333,13 @@ def _main(argv: list[str]) -> int:
         return func(BillingService(db, getattr(args, "user", None) or settings.user), args)
     finally:
         db.dispose()
+
+
+def _terminal_lines() -> int:
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).lines
+    except (OSError, ValueError):
+        return 24
 
 
 def _fail(message: str, code: int = 1, prefix: str = "lmp-tui: ") -> int:

@@ -22,6 +22,7 @@ from rich.text import Text
 from lmp_tui import keymap
 from lmp_tui.domain import Status
 from lmp_tui.errors import LmpError
+from lmp_tui.prefetch import CHROME_LINES, page_rows
 from lmp_tui.sorting import DEFAULT_SORT, SORT_ORDERS, sort_order
 from widgets.filter_bar import FilterBar, Filters
 from widgets.key_bar import KeyBar, bindings_for
@@ -30,16 +31,10 @@ from widgets.report_table import ReportTable
 from screens.choice_dialog import ChoiceDialog
 
 if TYPE_CHECKING:  # the services load in the app's first worker, after the first paint
+    from lmp_tui.prefetch import FirstPage
     from lmp_tui.services import BillingService, Changes, ReportPage, StaffUserView
     from lmp_tui.validation import ReportQuery
 
-#: the most rows a page holds; a page is as many rows as the list shows (and PAGE_SPARE more):
-#: what is read is what is seen (80×24 shows about 16 rows)
-PAGE_SIZE = 50
-PAGE_SPARE = 2
-#: before the list is laid out, the screen's lines that are not its rows: title, filters
-#: (with their margin), summary, the table's header, the two-line key bar
-CHROME_LINES = 7
 
 
 def export_command(fields: dict[str, Any]) -> str:
@@ -112,10 +107,26 @@ class ReportListScreen(Screen[None]):
             self.reload()
 
     def attach(self, service: BillingService, user: StaffUserView) -> None:
-        """The database is open and the user signed in (the app's first worker): read the list."""
+        """The database is open and the user signed in (the app's first worker): read the list
+        (again, if the first page came from the start's child: counted again too, and the
+        cursor kept on its report)."""
         self.service, self.user = service, user
         self.query_one("#title", Static).update(self._title())
-        self.reload()
+        if self.total_count:
+            self._generation += 1
+        self.reload(keep_id=self.query_one(ReportTable).highlighted_id)
+
+    def show_first(self, first: FirstPage) -> None:
+        """The first page, read beside the start (:mod:`lmp_tui.prefetch`) while the database
+        stack loads here; ignored when the list's query is no longer that one."""
+        if not self._page_size:
+            self._page_size = first.fields["limit"]
+        if self.service is not None or self.list_query != first.fields:
+            return
+        self.user = first.user
+        self.query_one("#title", Static).update(self._title())
+        self.on_report_list_screen_page_loaded(self.PageLoaded(
+            first.page, first.counts, self._counts_for(), first.cycles, None, False))
 
     def announce(self, text: str) -> None:
         """A line of progress while the database is being opened (e.g. the demo being made)."""
@@ -171,8 +182,7 @@ class ReportListScreen(Screen[None]):
 
     def _fit_page(self) -> int:
         table = self.query_one(ReportTable).size.height  # laid out: its rows and its header
-        shown = table - 1 if table > 1 else (self.app.size.height or 24) - CHROME_LINES
-        return max(1, min(PAGE_SIZE, shown + PAGE_SPARE))
+        return page_rows(table - 1 if table > 1 else (self.app.size.height or 24) - CHROME_LINES)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._refit)  # once the list has its new size
@@ -396,6 +406,9 @@ class ReportListScreen(Screen[None]):
         self.reload(self.query_one(ReportTable).highlighted_id)
 
     def action_export(self) -> None:
+        if self.service is None:
+            self.notify("The database is still being opened; press x again in a moment.", severity="warning")
+            return
         path = self.export_dir / f"billing-reports-{datetime.now():%Y%m%d-%H%M%S}.csv"
         self.notify(f"Exporting {self.total_count:,} report(s)…", timeout=3)
         self._export(self.list_query, path)

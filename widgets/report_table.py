@@ -190,7 +190,8 @@ class ReportTable(VirtualTable):
         keys = [c.key for c in COLUMNS]
         # the longest name seen, so that paging does not narrow the column (nor set it again)
         self._longest = longest = max([self._longest, *(cell_len(r.partner) for r in rows)])
-        rooms = [self._available() - 1 - self.SEP - sum(widths[k] + self.SEP for k in keys[:tier] if k != "partner")
+        # a row is one space, then each cell and SEP spaces (those after the last cell may go)
+        rooms = [self._available() - 1 - sum(widths[k] + self.SEP for k in keys[:tier] if k != "partner")
                  for tier in _TIERS]
         # the whole name with every figure column; else the figures a clerk scans with as much
         # of the name as is left (down to the comments' column: 80 columns); below NAME_MIN,

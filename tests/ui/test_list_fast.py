@@ -17,6 +17,8 @@ from lmp_tui.app import LmpApp
 from lmp_tui.domain import Status
 from lmp_tui.services import BillingService
 from lmp_tui.storage import models as m
+from screens.billing_report import BillingReportScreen
+from screens.report_list import ReportListScreen
 from widgets.filter_bar import FilterBar, Filters
 from widgets.key_bar import KeyBar
 from widgets.report_table import ReportTable
@@ -79,9 +81,9 @@ async def test_number_and_partner_stay_while_the_other_columns_scroll_right(make
 
 
 async def test_columns_are_not_made_again_for_each_page(make_app, ui_world, monkeypatch):
-    import screens.report_list as rl
+    import lmp_tui.prefetch as prefetch
 
-    monkeypatch.setattr(rl, "PAGE_SIZE", 3)
+    monkeypatch.setattr(prefetch, "PAGE_SIZE", 3)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -96,9 +98,9 @@ async def test_columns_are_not_made_again_for_each_page(make_app, ui_world, monk
 
 
 async def test_pgdn_and_pgup_page_through_the_database_with_the_list_focused(make_app, ui_world, monkeypatch):
-    import screens.report_list as rl
+    import lmp_tui.prefetch as prefetch
 
-    monkeypatch.setattr(rl, "PAGE_SIZE", 4)
+    monkeypatch.setattr(prefetch, "PAGE_SIZE", 4)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -299,3 +301,47 @@ async def test_the_first_key_after_a_pause_finds_at_once(make_app, ui_world, mon
         bar._typed()  # noqa: SLF001
         await settle(pilot)
         assert app.screen.filters.partner_text == "tok" and len(table_ids(app)) == 2
+
+
+class _Ready:
+    """A first page already read (what lmp_tui.prefetch's child hands over: tests/test_prefetch.py)."""
+
+    def __init__(self, first) -> None:
+        self.first, self.closed = first, False
+
+    def take(self, timeout: float):
+        return self.first
+
+    def close(self) -> None:
+        self.closed = True
+
+
+async def test_the_first_page_read_beside_the_start_shows_before_the_database_opens(sqlite_db, ui_world, tmp_path):
+    from lmp_tui.prefetch import FirstPage, first_query
+    from lmp_tui.validation import ReportQuery
+
+    service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
+    fields = first_query(24)
+    counts = service.status_counts()
+    first = FirstPage(fields, service.whoami(), counts, service.query_reports(ReportQuery(**fields), total=9),
+                      service.cycles())
+    opened = threading.Event()
+
+    def connect(announce):
+        opened.wait(10)  # the database stack still loading here
+        return service, service.whoami()
+
+    app = LmpApp(connect=connect, export_dir=tmp_path, first_page=_Ready(first))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        shows(app, "signed in as billing", "9 reports · p1/1", "Tokyo Secure K.K.")
+        assert app.service is None
+        table = app.screen.query_one(ReportTable)
+        table.move_cursor(row=table.index_of(ui_world["review"]))
+        await pilot.press("enter")  # before the database is open: the report opens once it is
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ReportListScreen)
+        opened.set()
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "connect"])
+        await settle(pilot)
+        assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == ui_world["review"]

@@ -68,9 +68,9 @@ async def test_export_reports_keeps_a_spreadsheet_from_running_partner_text(make
 
 
 async def test_paging_through_the_database_by_moving_past_the_edge(make_app, ui_world, monkeypatch):
-    import screens.report_list as rl
+    import lmp_tui.prefetch as prefetch
 
-    monkeypatch.setattr(rl, "PAGE_SIZE", 4)
+    monkeypatch.setattr(prefetch, "PAGE_SIZE", 4)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -1,0 +1,39 @@
+"""Opening the database and signing in for the interface: the same steps for the app's
+first worker and for the first page read beside the interface's start
+(:mod:`lmp_tui.prefetch`). Imports the database stack when called, not when imported."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from .services import BillingService
+    from .storage.db import Database
+    from .views import StaffUserView
+
+
+def open_service(url: str | None, user: str | None, demo: bool, announce: Callable[[str], None] | None = None,
+                 *, make_demo: bool = True) -> tuple[BillingService, StaffUserView, Database]:
+    """The service of the signed-in user, its view, and the database to dispose of. The
+    demo database is made when missing only with ``make_demo`` (one process makes it)."""
+    from .services import BillingService
+    from .settings import Settings
+    from .storage.db import Database
+
+    settings = Settings.load()
+    target = url or (settings.demo_url() if demo else settings.default_url())
+    db = Database.open(target, create=demo and make_demo, busy_timeout_s=settings.busy_timeout_s)
+    try:
+        name = user
+        if demo:
+            from .demo import ensure
+            from .demo.catalog import DEMO_BILLING_USER
+
+            if make_demo:
+                ensure(db, announce)
+            name = name or DEMO_BILLING_USER
+        service = BillingService(db, name or settings.user)
+        return service, service.whoami(), db
+    except BaseException:
+        db.dispose()
+        raise
