@@ -269,9 +269,13 @@ class ReportListScreen(Screen[None]):
             self.refresh_bindings()
             self.query_one(KeyBar).sync()  # the keys the new page allows, in the same frame
         self.call_later(self._catch_up)
+        if self._open_when_read:  # Enter typed ahead, right after a filter was chosen
+            self._open_when_read = False
+            self.action_open_report()
 
     def on_report_list_screen_failed(self, msg: Failed) -> None:
         self._loading = False
+        self._open_when_read = False
         if self._focus_list:
             self._focus_list = False
             self.query_one(ReportTable).focus()
@@ -295,7 +299,7 @@ class ReportListScreen(Screen[None]):
 
     def on_filter_bar_changed(self, msg: FilterBar.Changed) -> None:
         self.filters, self.page_offset = msg.filters, 0
-        if isinstance(self.focused, Select):  # a choice made: back to the list, with its page
+        if self._in_choice():  # a choice made: back to the list, with its page
             # (focused now, the old page would be drawn again in the focused style first)
             self._focus_list = self.service is not None
             if not self._focus_list:
@@ -303,6 +307,7 @@ class ReportListScreen(Screen[None]):
         self.reload()
 
     _focus_list = False  # the list takes the focus when the page being read comes
+    _open_when_read = False  # and its highlighted report opens then (Enter typed meanwhile)
 
     @on(Input.Submitted, "#partner")
     def _to_table(self) -> None:
@@ -328,10 +333,15 @@ class ReportListScreen(Screen[None]):
         if action == "open_report":  # Enter: only while the list has the focus
             table = self.query_one(ReportTable)
             # the screen's focus, not has_focus: that one follows a move only once its events are handled
+            if self._focus_list:  # a filter chosen, its page coming: Enter opens from that page
+                return True
             return True if self.focused is table and table.row_count else False
         return True
 
     def action_open_report(self) -> None:
+        if self._focus_list:  # typed ahead: the page of the filter just chosen is being read
+            self._open_when_read = True
+            return
         report_id = self.query_one(ReportTable).highlighted_id
         if report_id is None:
             self.notify("No report is highlighted; change the filters to find one.", severity="warning")
@@ -351,12 +361,15 @@ class ReportListScreen(Screen[None]):
     def action_pick_status(self) -> None:
         self._open_choice("#status")
 
+    def _in_choice(self) -> bool:
+        """Whether the focus is on a filter's choice (its box or its open list)."""
+        return self.focused is not None and any(isinstance(n, Select) for n in self.focused.ancestors_with_self)
+
     def _open_choice(self, selector: str) -> None:
         """Open a filter's choices with the focus in them at once, not after this frame: the
         keys typed right after ``t`` (↓ ↓ Enter, in one burst over SSH) choose, and none
         reaches the list (where Enter would open a report)."""
-        if isinstance(self.focused, Input) or (self.focused is not None and any(
-                isinstance(node, Select) for node in self.focused.ancestors_with_self)):
+        if isinstance(self.focused, Input) or self._in_choice():
             raise SkipAction()  # a letter typed in the find box, or to search the choices open
         select = self.query_one(selector, Select)
         select.action_show_overlay()

@@ -7,8 +7,12 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input, TextArea
 
+from screens.billing_report import BillingReportScreen
 from screens.input_dialog import InputDialog
+from screens.report_list import ReportListScreen
 from screens.reject_dialog import RejectDialog
+
+from widgets.report_table import ReportTable
 
 from .conftest import settle
 from .test_workflow import SIZE, open_report, table_ids
@@ -72,3 +76,28 @@ async def test_a_status_chosen_in_one_burst_with_the_key_that_opens_the_choice(m
         await settle(pilot)
         assert app.screen.query_one("#status").value == "rejected"
         assert table_ids(app) == [ui_world["rejected"]]
+        assert isinstance(app.screen.focused, ReportTable)  # back on the list: Enter opens its report
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BillingReportScreen)
+
+
+async def test_enter_right_after_a_status_is_chosen_opens_a_report_of_that_status(make_app, ui_world):
+    import time
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        read = app.service.query_reports
+
+        def slow(*args, **kwargs):  # the chosen status's page takes a moment to come
+            time.sleep(0.3)
+            return read(*args, **kwargs)
+
+        app.service.query_reports = slow
+        await pilot.press("t", "down", "down", "down", "enter")  # Rejected
+        await pilot.press("enter")  # before its page is there: not the old page's report
+        assert isinstance(app.screen, ReportListScreen)
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == ui_world["rejected"]
