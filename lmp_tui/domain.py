@@ -211,12 +211,7 @@ class Line:
     def over_provisioned_pct(self) -> Decimal | None:
         """(Provisioned − Used) / Provisioned × 100 when Used < Provisioned, else 0;
         None when Used is empty. Shown to two decimals, half-up."""
-        if self.used is None:
-            return None
-        if self.provisioned <= 0 or self.used >= self.provisioned:
-            return Decimal("0.00")
-        pct = Decimal(self.provisioned - self.used) * 100 / Decimal(self.provisioned)
-        return pct.quantize(PERCENT, rounding=money.ROUNDING)
+        return over_provisioned_pct(self.provisioned, self.used)
 
     @property
     def over_provisioned(self) -> bool:
@@ -236,6 +231,16 @@ class Line:
 
     def subtotal(self, currency: str) -> Decimal:
         return money.subtotal(self.unit_price, self.chargeable, self.channel_margin, currency)
+
+
+def over_provisioned_pct(provisioned: int, used: int | None) -> Decimal | None:
+    """A line's over-provisioned percentage (:attr:`Line.over_provisioned_pct`)."""
+    if used is None:
+        return None
+    if provisioned <= 0 or used >= provisioned:
+        return Decimal("0.00")
+    pct = Decimal(provisioned - used) * 100 / Decimal(provisioned)
+    return pct.quantize(PERCENT, rounding=money.ROUNDING)
 
 
 def period_of(cycle: str) -> tuple[date, date]:

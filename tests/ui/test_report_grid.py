@@ -417,3 +417,31 @@ async def test_what_start_up_loaded_is_kept_out_of_the_collectors_full_passes(ma
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert gc.get_freeze_count() > 10_000
+
+
+def test_every_column_is_as_wide_as_its_widest_cell():
+    """No value is cut (but Name, shortened with "…" when room is short): each column is as
+    wide as its widest text, wide characters by cells, control characters as made visible;
+    equal amounts written with more digits (3.5 and 3.50) measured by what they show."""
+    from rich.cells import cell_len
+
+    from lmp_tui.domain import EditableField, Line
+    from widgets.line_grid import FROZEN, SCROLLING, cell_texts, measure_widths
+
+    price = EditableField.UNIT_PRICE
+    lines = [
+        Line(1, 1, "Endpoint", "seats", 10, 8, 10, None, D("3.5"), D("20"), D("3.5"), D("20"), None, None, None),
+        Line(2, 1, "Ｗｉｄｅ", "\x1bunits", 100000, None, 100000, "c", D("3.50"), D("12.5"), D("3.50"), D("12.50"),
+             "CODE\x07", price, None),
+        Line(30, 1, "x" * 45, "seats", 7, 3, 9, None, D("1234567.891"), D("0"), D("1234567.891"), D("99.99"),
+             "BD-1", EditableField.CHANNEL_MARGIN, None),
+    ]
+    for currency in ("USD", "JPY"):
+        for usage_only in (False, True):
+            expected = {c.key: cell_len(c.title) for c in FROZEN + SCROLLING}
+            for ln in lines:
+                for key, text in cell_texts(ln, currency, usage_only).items():
+                    expected[key] = max(expected[key], cell_len(text))
+            assert measure_widths(lines, currency, usage_only) == expected
+    widths = measure_widths(lines, "USD", False)
+    assert widths["price"] == len("1,234,567.891 ✎") and widths["name"] == 45 and widths["units"] == len("␛units")
