@@ -207,6 +207,13 @@ class Line:
     #: the code's bound on the opened field: lowest unit price or highest channel margin
     code_bound: Decimal | None = None
 
+    def __copy__(self) -> "Line":
+        """A copy (its fields are immutable values): a Reset copies every line of a report,
+        and this is ~4× quicker than :func:`copy.copy`'s generic way."""
+        new = object.__new__(Line)
+        new.__dict__.update(self.__dict__)
+        return new
+
     @property
     def over_provisioned_pct(self) -> Decimal | None:
         """(Provisioned − Used) / Provisioned × 100 when Used < Provisioned, else 0;
