@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from lmp_tui.keymap import Command
+from widgets.repaint import repaint
 
 
 class KeyBar(Static):
@@ -45,7 +46,7 @@ class KeyBar(Static):
             items.append((self.app.get_key_display(binding), binding.description))
         if items != self._items:
             self._items = items
-            self.refresh(layout=True)
+            repaint(self)  # a key more or less: often on the same two lines, no layout
 
     def render(self) -> Text:
         # wrapped at paint time, for the width the bar has now
