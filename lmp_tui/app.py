@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 import sys
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -38,6 +40,21 @@ Connect = Callable[[Callable[[str], None]], "tuple[BillingService, StaffUserView
 
 #: the longest the change watch blocks before it looks whether the app is stopping
 WATCH_WAIT_S = 0.5
+#: a report read within this long opens painted whole, at once; after it, its screen shows
+#: meanwhile ("Loading report #…") and is filled in when the report comes
+OPEN_WAIT_S = 0.15
+#: the report screen's modules are imported this long after the list is up (in a worker)
+PRELOAD_AFTER_S = 1.0
+
+
+@dataclass
+class _Opening:
+    """A report being opened: its read (a Loaded or Failed message) and its screen, each
+    when there is one."""
+
+    report_id: int
+    result: Message | None = None
+    screen: Screen | None = None
 
 
 class LmpApp(App[int]):
@@ -68,6 +85,7 @@ class LmpApp(App[int]):
         self.over_ssh = over_ssh
         self._lmp_small = False
         self._lmp_started = False  # the size is checked once the first screen is up
+        self._opening: _Opening | None = None  # the report asked for last
 
     def on_mount(self) -> None:
         self.push_screen(ReportListScreen(self.service, self.user, self.export_dir))
@@ -115,6 +133,8 @@ class LmpApp(App[int]):
                     screen.attach(service, user)  # type: ignore[arg-type]
         if self.open_report_id is not None:
             self.open_report(self.open_report_id)
+        else:
+            self.set_timer(PRELOAD_AFTER_S, self._preload)
         self._watch_changes()
 
     # ---------------------------------------------------------------- following the database
@@ -145,9 +165,46 @@ class LmpApp(App[int]):
                 hook(msg.changes)
 
     def open_report(self, report_id: int) -> None:
-        from screens.billing_report import BillingReportScreen  # with the services: after the first paint
+        """Read the report in a worker, then show its screen with it: complete in one frame.
+        A read slower than OPEN_WAIT_S shows the screen meanwhile ("Loading report #…")."""
+        opening = self._opening = _Opening(report_id)
+        self._read_report(opening)
+        self.set_timer(OPEN_WAIT_S, partial(self._open_screen, opening))
 
-        self.push_screen(BillingReportScreen(self.service, self.user, report_id))
+    @work(thread=True, exclusive=True, group="open", description="read a report to open")
+    def _read_report(self, opening: "_Opening") -> None:
+        from screens.billing_report import read_to_open  # if not preloaded yet: here, off the interface's thread
+
+        self.call_from_thread(self._report_read, opening, read_to_open(self.service, opening.report_id))
+
+    def _report_read(self, opening: "_Opening", result: Message) -> None:
+        opening.result = result
+        if opening.screen is not None:  # a slow read: its screen is up, waiting for it
+            opening.screen.post_message(result)
+        else:
+            self._open_screen(opening)
+
+    def _open_screen(self, opening: "_Opening") -> None:
+        if opening is not self._opening or opening.screen is not None:
+            return  # another report was asked for since, or this one is open
+        from screens.billing_report import BillingReportScreen
+
+        if isinstance(opening.result, BillingReportScreen.Failed):
+            self._opening = None
+            BillingReportScreen.cannot_open(self, opening.result.error)
+            return
+        opening.screen = BillingReportScreen(self.service, self.user, opening.report_id, first=opening.result)
+        self.push_screen(opening.screen)
+
+    def _preload(self) -> None:
+        """The report screen's modules, imported in a worker while nothing happens (~50 ms
+        that the first opening would otherwise wait for)."""
+        if "screens.billing_report" not in sys.modules:
+            self._import_report_screen()
+
+    @work(thread=True, group="preload", description="import the report screen")
+    def _import_report_screen(self) -> None:
+        import screens.billing_report  # noqa: F401
 
     # ---------------------------------------------------------------- palette and help
 

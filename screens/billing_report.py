@@ -52,6 +52,14 @@ FAILED_TITLES = {"saved": "Could not save", "submitted": "Could not submit", "re
                  "refreshed": "Could not reload"}
 
 
+def read_to_open(service: BillingService, report_id: int) -> "BillingReportScreen.Loaded | BillingReportScreen.Failed":
+    """A report to open, as read in a worker (with its columns' widths), or why not."""
+    try:
+        return BillingReportScreen.Loaded(service.load_report(report_id))
+    except LmpError as err:
+        return BillingReportScreen.Failed(err, "open")
+
+
 class BillingReportScreen(Screen[None]):
     HELP_TITLE = "Billing report"
     DEFAULT_CSS = """
@@ -83,9 +91,13 @@ class BillingReportScreen(Screen[None]):
             super().__init__()
             self.line_no, self.code, self.grant, self.refusal = line_no, code, grant, refusal
 
-    def __init__(self, service: BillingService, user: StaffUserView, report_id: int) -> None:
+    def __init__(self, service: BillingService, user: StaffUserView, report_id: int, *,
+                 first: Loaded | None = None) -> None:
+        """``first``: the report as read (:func:`read_to_open`), shown with the screen's first
+        frame; without it, the app posts it when read (the screen says "Loading…" meanwhile)."""
         super().__init__()
         self.service, self.user, self.report_id = service, user, report_id
+        self._first = first
         self.draft: Draft | None = None
         self.conflict = False  # someone else saved since the draft was read
         self._writing = False  # our own save, submit or reject is under way
@@ -106,7 +118,13 @@ class BillingReportScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._load()
+        if self._first is not None:
+            self.on_billing_report_screen_loaded(self._first)  # before the first frame
+            self._first = None
+
+    @staticmethod
+    def cannot_open(app: Any, error: LmpError) -> None:
+        app.notify(str(error), title="Cannot open the report", severity="error", timeout=10)
 
     # ---------------------------------------------------------------- state
 
@@ -307,7 +325,7 @@ class BillingReportScreen(Screen[None]):
     def on_billing_report_screen_failed(self, msg: Failed) -> None:
         self._written()
         if msg.what == "open" or (msg.what not in FAILED_TITLES and self.draft is None):
-            self.notify(str(msg.error), title="Cannot open the report", severity="error", timeout=10)
+            self.cannot_open(self.app, msg.error)
             self.app.pop_screen()
             return
         if isinstance(msg.error, Conflict):
