@@ -356,12 +356,12 @@ async def test_the_history_tab_is_filled_when_shown_and_a_click_on_its_name_show
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        table = screen.query_one(HistoryTable)
-        assert table.row_count == 0 and not table.display  # not filled while the lines show
+        assert not screen.query(HistoryTable)  # made (and filled) only when shown
         tabs = screen.query_one(TabLine)
         assert "Lines" in str(tabs.render()) and "History" in str(tabs.render())
         await pilot.click(TabLine, offset=(1 + len(" Lines  ") + 2, 0))  # on "History"
         await settle(pilot)
+        table = screen.query_one(HistoryTable)
         assert tabs.active == "history-table" and table.display and table.row_count > 0
         assert app.focused is table
         await pilot.press("h")
