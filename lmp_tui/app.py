@@ -63,6 +63,13 @@ class LmpApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = bindings_for(keymap.APP)
 
+    class ReportRead(Message):
+        """A report asked for by :meth:`open_report` was read (or refused)."""
+
+        def __init__(self, opening: "_Opening", result: Message) -> None:
+            super().__init__()
+            self.opening, self.result = opening, result
+
     class ReportsChanged(Message):
         """Reports changed in the database, whoever changed them: one message per batch."""
 
@@ -175,9 +182,10 @@ class LmpApp(App[int]):
     def _read_report(self, opening: "_Opening") -> None:
         from screens.billing_report import read_to_open  # if not preloaded yet: here, off the interface's thread
 
-        self.call_from_thread(self._report_read, opening, read_to_open(self.service, opening.report_id))
+        self.post_message(self.ReportRead(opening, read_to_open(self.service, opening.report_id)))
 
-    def _report_read(self, opening: "_Opening", result: Message) -> None:
+    def on_lmp_app_report_read(self, msg: "LmpApp.ReportRead") -> None:
+        opening, result = msg.opening, msg.result
         opening.result = result
         if opening.screen is not None:  # a slow read: its screen is up, waiting for it
             opening.screen.post_message(result)
