@@ -202,6 +202,7 @@ class LmpApp(App[int]):
             BillingReportScreen.cannot_open(self, opening.result.error)
             return
         opening.screen = BillingReportScreen(self.service, self.user, opening.report_id, first=opening.result)
+        self._opening = None  # nothing of the report kept here once its screen has it (or waits for it)
         self.push_screen(opening.screen)
 
     def _preload(self) -> None:
