@@ -102,7 +102,10 @@ def widen(widths: dict[str, int], lines: Iterable[Line], currency: str, usage_on
             widths[key] = n
 
     def texts(values: set[object]) -> int:  # partners' and staff's text: by cells, made visible
-        return max(cell_len(display_text(v)) for v in values)
+        # plain ASCII (control characters are made visible as non-ASCII signs) is a cell a
+        # character: measured without filling rich's cache of widths with every name
+        shown = (display_text(v) for v in values)
+        return max(len(t) if t.isascii() else cell_len(t) for t in shown)
 
     def numbers(values: set[object]) -> int:
         return max(len(str(v)) for v in values)
