@@ -353,6 +353,7 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
 
     import os
 
+    _one_malloc_arena()
     app = LmpApp(connect=connect, open_report=open_report, over_ssh=bool(os.environ.get("LMP_SSH_SESSION")))
     try:
         code = app.run_guarded()
@@ -362,3 +363,18 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
     if app.startup_error is not None:
         raise app.startup_error
     return code
+
+
+def _one_malloc_arena() -> None:
+    """Before the interface starts its threads (terminal input, workers): with glibc, each
+    thread that allocates gets a malloc arena of its own, memory the process keeps; one
+    arena for all is ~1 MiB less at its peak with a large report open (the interpreter's
+    lock lets one thread run at a time anyway). Elsewhere, nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-8, 1)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
