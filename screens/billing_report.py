@@ -36,7 +36,8 @@ from screens.submit_dialog import SubmitDecision, SubmitDialog
 from widgets.history_table import HistoryTable
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.line_detail import LineDetail
-from widgets.line_grid import LineGrid, measure_widths
+from widgets.line_cells import measure_widths
+from widgets.line_grid import LineGrid
 from widgets.plain_text import plain
 from widgets.report_header import ReportHeader
 from widgets.tab_line import TabLine

@@ -376,17 +376,17 @@ async def test_column_widths_are_measured_off_the_interface_thread(make_app, ui_
     import copy
     import threading
 
-    import widgets.line_grid as line_grid
+    import widgets.line_cells as line_cells
 
     measured: list[tuple[bool, int]] = []  # (on the interface's thread, how many lines)
-    original = line_grid.widen
+    original = line_cells.widen
 
     def counting(widths, lines, *args):  # noqa: ANN001, ANN002, ANN202
         lines = list(lines)
         measured.append((threading.current_thread() is threading.main_thread(), len(lines)))
         return original(widths, lines, *args)
 
-    monkeypatch.setattr(line_grid, "widen", counting)
+    monkeypatch.setattr(line_cells, "widen", counting)
     app = make_app(open_report=big_report(ui_world))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_big(pilot, app)
@@ -426,7 +426,7 @@ def test_every_column_is_as_wide_as_its_widest_cell():
     from rich.cells import cell_len
 
     from lmp_tui.domain import EditableField, Line
-    from widgets.line_grid import FROZEN, SCROLLING, cell_texts, measure_widths
+    from widgets.line_cells import FROZEN, SCROLLING, cell_texts, measure_widths
 
     price = EditableField.UNIT_PRICE
     lines = [
