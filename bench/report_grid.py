@@ -3,7 +3,7 @@ at 80×24, a small demo database with one big report added).
 
     uv run python bench/report_grid.py [--repeat 5]
 
-Measures, median of the repeats:
+Measures, median of the repeats (and their spread, min–max):
 - open → first rows: from asking for the report to its grid painted with rows;
 - Reset: ``z`` (Reset Unit Prices and Channel Margins, every line carrying a code) until
   the grid is painted again;
@@ -147,8 +147,10 @@ def main() -> None:
     rounds = [asyncio.run(one_round(service, big_id, small_id)) for _ in range(args.repeat)]
     print(f"a {BIG_LINES:,}-line report at {SIZE[0]}×{SIZE[1]}, median of {args.repeat} "
           f"(python {sys.version.split()[0]})")
+    print(f"{'':34s} {'median':>8s}    {'min–max':>15s}")
     for key in rounds[0]:
-        print(f"{key:34s} {statistics.median(r[key] for r in rounds) * 1000:8.1f} ms")
+        values = [r[key] * 1000 for r in rounds]
+        print(f"{key:34s} {statistics.median(values):8.1f} ms {min(values):7.1f}–{max(values):<7.1f}")
     db.dispose()
 
 

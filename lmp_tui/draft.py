@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Mapping
 
 from .commands import Context, ResetPricing, SetPO, apply
@@ -94,5 +95,9 @@ def trial_copy(report: Report, edit: Any) -> Report:
 def _at_price_list(line: Line) -> bool:
     """Nothing a reset would change: it writes the same values, digit for digit, on such a line."""
     return (line.promo_code is None and line.editable_field is None and line.code_bound is None
-            and line.unit_price.as_tuple() == line.list_unit_price.as_tuple()
-            and line.channel_margin.as_tuple() == line.list_channel_margin.as_tuple())
+            and _same_digits(line.unit_price, line.list_unit_price)
+            and _same_digits(line.channel_margin, line.list_channel_margin))
+
+
+def _same_digits(a: Decimal, b: Decimal) -> bool:
+    return a is b or a.as_tuple() == b.as_tuple()  # the same object: as read, or after a reset

@@ -39,7 +39,13 @@ def minor_digits(currency: str) -> int:
 
 def quantum(currency: str) -> Decimal:
     """The smallest amount of ``currency``: Decimal('0.01') for USD, Decimal('1') for JPY."""
-    return Decimal(1).scaleb(-minor_digits(currency))
+    q = _QUANTA.get(currency)
+    if q is None:
+        q = _QUANTA[currency] = Decimal(1).scaleb(-minor_digits(currency))
+    return q
+
+
+_QUANTA: dict[str, Decimal] = {}  # a report's total rounds each of its lines: looked up once per currency
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:

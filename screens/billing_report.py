@@ -19,26 +19,25 @@ from textual.containers import Vertical
 from textual.widgets import ContentSwitcher
 
 from lmp_tui import keymap
-from lmp_tui.domain import WHY_READ_ONLY, Action, EditableField, Report, Status
+from lmp_tui.domain import WHY_READ_ONLY, Action, Report, Status
 from lmp_tui.policy import offered
 from lmp_tui.pricing import CodeGrant
 from lmp_tui.draft import Draft
 from lmp_tui.errors import CodeRefused, Conflict, InvalidInput, LmpError
 from lmp_tui.merge import FieldKey, Merge, Side
 from lmp_tui.services import BillingService, Changes, ReportStamp, StaffUserView
-from lmp_tui.commands import ApplyCode, RemoveCode, ResetPricing, SetChannelMargin, SetPO, SetUnitPrice
+from lmp_tui.commands import ApplyCode
 from lmp_tui.validation import parse
-from screens.code_dialog import CodeDialog
-from screens.comment_dialog import CommentDialog
 from screens.confirm_dialog import ConfirmDialog
-from screens.input_dialog import InputDialog
 from screens.merge_dialog import MergeDialog
+from screens.report_edits import ReportEdits
 from screens.reject_dialog import RejectDialog
 from screens.submit_dialog import SubmitDecision, SubmitDialog
 from widgets.history_table import HistoryTable
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.line_detail import LineDetail
-from widgets.line_grid import LineGrid, measure_widths
+from widgets.line_cells import measure_widths
+from widgets.line_grid import LineGrid
 from widgets.plain_text import plain
 from widgets.report_header import ReportHeader
 from widgets.tab_line import TabLine
@@ -52,7 +51,15 @@ FAILED_TITLES = {"saved": "Could not save", "submitted": "Could not submit", "re
                  "refreshed": "Could not reload"}
 
 
-class BillingReportScreen(Screen[None]):
+def read_to_open(service: BillingService, report_id: int) -> "BillingReportScreen.Loaded | BillingReportScreen.Failed":
+    """A report to open, as read in a worker (with its columns' widths), or why not."""
+    try:
+        return BillingReportScreen.Loaded(service.load_report(report_id))
+    except LmpError as err:
+        return BillingReportScreen.Failed(err, "open")
+
+
+class BillingReportScreen(ReportEdits, Screen[None]):
     HELP_TITLE = "Billing report"
     DEFAULT_CSS = """
     BillingReportScreen #panes { height: 1fr; }
@@ -83,9 +90,13 @@ class BillingReportScreen(Screen[None]):
             super().__init__()
             self.line_no, self.code, self.grant, self.refusal = line_no, code, grant, refusal
 
-    def __init__(self, service: BillingService, user: StaffUserView, report_id: int) -> None:
+    def __init__(self, service: BillingService, user: StaffUserView, report_id: int, *,
+                 first: Loaded | None = None) -> None:
+        """``first``: the report as read (:func:`read_to_open`), shown with the screen's first
+        frame; without it, the app posts it when read (the screen says "Loading…" meanwhile)."""
         super().__init__()
         self.service, self.user, self.report_id = service, user, report_id
+        self._first = first
         self.draft: Draft | None = None
         self.conflict = False  # someone else saved since the draft was read
         self._writing = False  # our own save, submit or reject is under way
@@ -102,11 +113,17 @@ class BillingReportScreen(Screen[None]):
             with Vertical(id="lines"):
                 yield LineGrid(id="grid", on_move=self._show_detail)  # the pane in the rows' frame
                 yield LineDetail(id="detail")
-            yield HistoryTable(id="history-table")
+            # the history table is made when first shown (~5 ms of every opening otherwise)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._load()
+        if self._first is not None:
+            self.on_billing_report_screen_loaded(self._first)  # before the first frame
+            self._first = None
+
+    @staticmethod
+    def cannot_open(app: Any, error: LmpError) -> None:
+        app.notify(str(error), title="Cannot open the report", severity="error", timeout=10)
 
     # ---------------------------------------------------------------- state
 
@@ -150,15 +167,18 @@ class BillingReportScreen(Screen[None]):
         self._history_of = self.draft.saved
         self.query_one(HistoryTable).show(self.draft.saved)
 
-    def _show_pane(self, pane: str) -> None:
-        self.query_one(ContentSwitcher).current = pane
+    async def _show_pane(self, pane: str) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        if pane == "history-table" and not self.query(HistoryTable):
+            await switcher.mount(HistoryTable(id="history-table"))
+        switcher.current = pane
         self.query_one(TabLine).active = pane
         self._show_history()
         (self.query_one(HistoryTable) if pane == "history-table" else self.query_one(LineGrid)).focus()
 
     @on(TabLine.Chosen, "#tabs")
-    def _tab_chosen(self, event: TabLine.Chosen) -> None:
-        self._show_pane(event.pane)
+    async def _tab_chosen(self, event: TabLine.Chosen) -> None:
+        await self._show_pane(event.pane)
 
     def _show_detail(self) -> None:
         if self.draft is None or not self.query(LineDetail):
@@ -307,7 +327,7 @@ class BillingReportScreen(Screen[None]):
     def on_billing_report_screen_failed(self, msg: Failed) -> None:
         self._written()
         if msg.what == "open" or (msg.what not in FAILED_TITLES and self.draft is None):
-            self.notify(str(msg.error), title="Cannot open the report", severity="error", timeout=10)
+            self.cannot_open(self.app, msg.error)
             self.app.pop_screen()
             return
         if isinstance(msg.error, Conflict):
@@ -367,117 +387,12 @@ class BillingReportScreen(Screen[None]):
         self._show()
         return True
 
-    def action_edit_po(self) -> None:
-        current = self.draft.working.po_number if self.draft else ""
-
-        def check(value: str) -> str | None:
-            try:
-                parse(SetPO, po_number=value)
-            except InvalidInput as err:
-                return str(err)
-            return None
-
-        def done(value: str | None) -> None:
-            if value is not None:
-                self._apply(parse(SetPO, po_number=value))
-
-        self.app.push_screen(InputDialog("Edit PO Number", "The partner's purchase order number (1–35 characters):",
-                                         current or "", check=check, max_length=35), done)
-
-    def action_specify_code(self) -> None:
-        line_no = self.query_one(LineGrid).line_no
-        if line_no is not None:
-            self._ask_code(line_no, "", None)
-
-    def action_remove_code(self) -> None:
-        assert self.draft is not None
-        line_no = self.query_one(LineGrid).line_no
-        if line_no is None:
-            return
-        code = self.draft.working.line(line_no).promo_code
-        if self._apply(parse(RemoveCode, line_no=line_no)):
-            self.notify(f"Code {code} removed from line {line_no}; its unit price and channel margin are back from "
-                        "the price list (not saved yet).", timeout=4)
-
-    def action_show_comment(self) -> None:
-        if self.draft is None:
-            return
-        line_no = self.query_one(LineGrid).line_no
-        if line_no is None:
-            return
-        line = self.draft.working.line(line_no)
-        if not line.partner_comment:
-            self.notify(f"Line {line_no} ({line.name}) has no partner comment.", timeout=4)
-            return
-        self.app.push_screen(CommentDialog(f"Partner comment — line {line_no} {line.name}", line.partner_comment))
-
-    def _ask_code(self, line_no: int, value: str, error: str | None) -> None:
-        assert self.draft is not None
-        report = self.draft.working
-        line = report.line(line_no)
-
-        def check(text: str) -> str | None:
-            try:
-                parse(ApplyCode, line_no=line_no, code=text)
-            except InvalidInput as err:
-                return str(err)
-            return None
-
-        def done(code: str | None) -> None:
-            if code is not None:
-                self._verify(line_no, code)
-
-        self.app.push_screen(CodeDialog(
-            f"Specify Promotional Code — line {line_no}",
-            f"{report.code_kind.label} for {line.name} (region {report.region_name}); it opens the "
-            f"{report.code_opens.label}:", value, currency=report.currency,
-            load=lambda: self.service.codes_for_line(self.report_id, line_no), check=check, error=error), done)
-
-    def action_edit_value(self) -> None:
-        assert self.draft is not None
-        line_no = self.query_one(LineGrid).line_no
-        if line_no is None:
-            return
-        report = self.draft.working
-        line = report.line(line_no)
-        if line.editable_field is None:
-            self.notify(f"Line {line_no} has no promotional code: press c to specify a {report.code_kind.label}; "
-                        f"it opens the {report.code_opens.label}.", severity="warning", timeout=8)
-            return
-        is_price = line.editable_field is EditableField.UNIT_PRICE
-        model = SetUnitPrice if is_price else SetChannelMargin
-
-        def make(text: str) -> Any:
-            return parse(model, line_no=line_no, value=text)
-
-        def check(text: str) -> str | None:
-            try:
-                return self.draft.check(make(text)) if self.draft else None
-            except InvalidInput as err:
-                return str(err)
-
-        def done(text: str | None) -> None:
-            if text is not None:
-                self._apply(make(text))
-
-        unit = report.currency if is_price else "%"
-        bound = ""
-        if line.code_bound is not None:
-            bound = f" (code {line.promo_code}: {'at least' if is_price else 'at most'} {line.code_bound} {unit})"
-        self.app.push_screen(InputDialog(
-            f"{line.editable_field.label} — line {line_no}", f"{line.name}, in {unit}{bound}:",
-            str(line.unit_price if is_price else line.channel_margin), check=check), done)
-
-    def action_reset_pricing(self) -> None:
-        self._apply(ResetPricing())
-        self.notify("Unit prices and channel margins are back to the price list (not saved yet).", timeout=4)
-
-    def action_next_discrepancy(self) -> None:
+    async def action_next_discrepancy(self) -> None:
         if self.draft is None:
             return
         grid = self.query_one(LineGrid)
         if self.query_one(ContentSwitcher).current != "lines":
-            self._show_pane("lines")
+            await self._show_pane("lines")
         lines = self.draft.working.lines
         start = grid.cursor_row
         for step in range(1, len(lines) + 1):
@@ -488,8 +403,8 @@ class BillingReportScreen(Screen[None]):
                 return
         self.notify("No line has a discrepancy or a partner comment.", timeout=4)
 
-    def action_toggle_history(self) -> None:
-        self._show_pane("history-table" if self.query_one(ContentSwitcher).current == "lines" else "lines")
+    async def action_toggle_history(self) -> None:
+        await self._show_pane("history-table" if self.query_one(ContentSwitcher).current == "lines" else "lines")
 
     def action_save_draft(self) -> None:
         if self.draft and self.unsaved:

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from lmp_tui.keymap import Command
+from widgets.repaint import repaint
 
 
 class KeyBar(Static):
@@ -45,20 +46,19 @@ class KeyBar(Static):
 
     def on_resize(self) -> None:
         self._fit(self._items)
+        repaint(self)  # at another width the keys may need more or fewer lines
 
     def _width(self) -> int:
         return max(20, (self.content_size.width or self.app.size.width - 2) or 78)
 
-    def _fit(self, items: list[tuple[str, str]]) -> bool:
-        """The lines these keys need; True when the bar must grow (a layout of the screen)."""
+    def _fit(self, items: list[tuple[str, str]]) -> None:
+        """Keep the most lines these keys need at this width (a new width starts again)."""
         width = self._width()
         need = self._wrap(items, width).plain.count("\n") + 1
         if width != self._at_width:
             self._at_width, self._lines = width, need
-            return True
-        grow = need > self._lines
-        self._lines = max(self._lines, need)
-        return grow
+        else:
+            self._lines = max(self._lines, need)
 
     def _changed(self, screen: Screen) -> None:
         seen: set[str] = set()
@@ -70,8 +70,8 @@ class KeyBar(Static):
             items.append((self.app.get_key_display(binding), binding.description))
         if items != self._items:
             self._items = items
-            # as many lines as before: a repaint of the bar, not a layout of the whole screen
-            self.refresh(layout=self._fit(items))
+            self._fit(items)  # as many lines as the most it needed: a choice's fewer keys keep them
+            repaint(self)  # the same height: a repaint of the bar, no layout of the screen
 
     def render(self) -> Text:
         # wrapped at paint time, for the width the bar has now

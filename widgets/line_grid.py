@@ -12,12 +12,12 @@ scroll them), # and Name stay in place. Chargeable carries a discrepancy as a ma
 style (``!``, bold reverse in the warning colour) and a partner comment as ``†``; the field
 a code opened is marked ``✎``: readable in 16 colours and without colour. While the partner
 prepares the report (usage only) the price, margin, code and subtotal columns are absent.
-Every cell is plain text (names, units and codes come from partners and staff)."""
+Every cell is plain text (names, units and codes come from partners and staff); the cells'
+text and the columns' widths are computed in :mod:`widgets.line_cells`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -29,71 +29,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from lmp_tui.domain import EditableField, Line, Report
-from lmp_tui.money import grouped
-from lmp_tui.safetext import display_text
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str
-    right: bool = True  # numbers line up on the right
-    money: bool = False  # absent while the partner prepares the report (usage only)
-
-
-#: stay in place when the grid scrolls right
-FROZEN = (Column("no", "#"), Column("name", "Name", right=False))
-#: the first five fit at 80 columns with # and Name; the others follow to the right
-SCROLLING = (
-    Column("prov", "Prov."), Column("used", "Used"), Column("over", "Over %"), Column("charge", "Chargeable"),
-    Column("subtotal", "Subtotal", money=True), Column("units", "Units", right=False),
-    Column("price", "Unit Price", money=True), Column("margin", "Margin %", money=True),
-    Column("code", "Code", right=False, money=True),
-)
-NAME_MIN, NAME_MAX = 10, 40
-MARK = 2  # the marks after a number: " ✎", or " !" and "†" after Chargeable (one cell each)
-
-
-@dataclass(frozen=True)
-class RowCells:
-    """One line as the grid shows it: each column's text (plain, visible) and its flags."""
-
-    texts: dict[str, str]
-    discrepancy: bool
-
-
-def cell_texts(ln: Line, currency: str, usage_only: bool) -> dict[str, str]:
-    """Every cell of a line as text; control characters made visible (data from partners)."""
-    marks = ("!" if ln.discrepancy else " ") + ("†" if ln.partner_comment else " ")
-    out = {
-        "no": str(ln.line_no), "name": display_text(ln.name), "prov": str(ln.provisioned),
-        "used": "" if ln.used is None else str(ln.used),
-        "over": "" if ln.over_provisioned_pct is None else str(ln.over_provisioned_pct),
-        "charge": f"{ln.chargeable} {marks}", "units": display_text(ln.units),
-    }
-    if not usage_only:
-        price_mark = " ✎" if ln.editable_field is EditableField.UNIT_PRICE else "  "
-        margin_mark = " ✎" if ln.editable_field is EditableField.CHANNEL_MARGIN else "  "
-        out.update(subtotal=grouped(ln.subtotal(currency)), price=f"{grouped(ln.unit_price)}{price_mark}",
-                   margin=f"{ln.channel_margin}{margin_mark}", code=display_text(ln.promo_code or ""))
-    return out
-
-
-def measure_widths(lines: Sequence[Line], currency: str, usage_only: bool) -> dict[str, int]:
-    """Each column's width: its title or its widest value. A pure function of immutable
-    lines: a worker thread may call it (2,000 lines take 20–40 ms)."""
-    widths = {c.key: cell_len(c.title) for c in FROZEN + SCROLLING}
-    widen(widths, lines, currency, usage_only)
-    return widths
-
-
-def widen(widths: dict[str, int], lines: Iterable[Line], currency: str, usage_only: bool) -> None:
-    for ln in lines:
-        for key, text in cell_texts(ln, currency, usage_only).items():
-            n = cell_len(text) if key in ("name", "units", "code") else len(text)
-            if n > widths[key]:
-                widths[key] = n
+from lmp_tui.domain import Line, Report
+from widgets import line_cells
+from widgets.line_cells import FROZEN, NAME_MAX, NAME_MIN, SCROLLING, Column, RowCells, cell_texts, measure_widths
 
 
 #: more changed lines than this are measured in a worker (those on screen at once)
@@ -252,7 +190,9 @@ class LineGrid(ScrollView, can_focus=True):
             super().__init__()
             self.lines, self.widths = lines, widths
 
-    @work(thread=True, exclusive=True, group="line-grid-widths")
+    # a description of its own: Textual's default is the repr of the arguments, 2,000 lines
+    # twice (~30 ms on the interface's thread, in the middle of a Reset)
+    @work(thread=True, exclusive=True, group="line-grid-widths", description="measure the columns")
     def _measure_later(self, lines: list[Line], todo: list[Line], currency: str, usage_only: bool) -> None:
         self.post_message(self.Measured(lines, measure_widths(todo, currency, usage_only)))
 
@@ -299,7 +239,7 @@ class LineGrid(ScrollView, can_focus=True):
     def _grow(self, lines: list[Line]) -> None:
         """Widen the columns an edited value no longer fits."""
         self._widths = dict(self._widths)  # a new dict: the old one tells what grew
-        widen(self._widths, lines, self._currency, self._usage_only)
+        line_cells.widen(self._widths, lines, self._currency, self._usage_only)
 
     # ---------------------------------------------------------------- layout
 

@@ -10,6 +10,7 @@ from textual.widgets import Static
 from lmp_tui.domain import AUTO_SUBMITTED_FLAG, WHY_READ_ONLY, Report
 from lmp_tui.money import format_money
 from widgets.plain_text import plain
+from widgets.repaint import repaint
 
 
 class ReportHeader(Static):
@@ -45,4 +46,5 @@ class ReportHeader(Static):
         if why:
             t.append("\n")
             add(f"No action is offered: {why}", "italic")
-        self.update(t)
+        self.update(t, layout=False)
+        repaint(self)  # the unsaved count or the total changed: the same height, no layout

@@ -43,7 +43,7 @@ class TabLine(Static):
     def active(self, pane: str) -> None:
         if pane != self._active:
             self._active = pane
-            self.update(self._text())  # one line, same size: no layout
+            self.update(self._text(), layout=False)  # one line, same size: no layout
 
     def _text(self) -> Text:
         text, self._spans = Text(end=""), []

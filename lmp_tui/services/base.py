@@ -14,6 +14,7 @@ from ..domain import Action, Report
 from ..errors import Conflict, NotAllowed, NotFound
 from ..storage.convert import report_from_row, write_back
 from ..storage.db import Database
+from ..storage.read import read_report
 from ..storage.models import BillingReport, HistoryRow, StaffUser
 from ..validation import MAX_ID
 from ..views import StaffUserView
@@ -39,11 +40,21 @@ class Acting:
             stmt = select(BillingReport).where(BillingReport.id == report_id)
             row = self.session.execute(stmt).unique().scalar_one_or_none()
         if row is None or row.distributor_id != self.user.distributor_id:
-            raise NotFound(
-                f"Report #{report_id} was not found among {self.user.distributor.name}'s reports; "
-                "check the number (the report list shows them)."
-            )
+            raise self._not_found(report_id)
         return row
+
+    def read(self, report_id: int, *, with_history: bool = True) -> Report:
+        """The report for reading only (no ORM rows: :mod:`lmp_tui.storage.read`)."""
+        report = None
+        if _possible(report_id):
+            report = read_report(self.session, report_id, self.user.distributor_id, with_history=with_history)
+        if report is None:
+            raise self._not_found(report_id)
+        return report
+
+    def _not_found(self, report_id: object) -> NotFound:
+        return NotFound(f"Report #{report_id} was not found among {self.user.distributor.name}'s reports; "
+                        "check the number (the report list shows them).")
 
     def lock(self, report_id: int, expected_version: int | None) -> tuple[BillingReport, Report]:
         """Take the report's row lock, check the version the user saw, and bump it.

@@ -117,14 +117,14 @@ class QueriesMixin(ServiceBase):
         """Check a code for a line without changing anything; the refusal names the check."""
         cmd = parse(ApplyCode, line_no=line_no, code=code)
         with self._reading() as ctx:
-            report = report_from_row(ctx.load(report_id), with_history=False)
+            report = ctx.read(report_id, with_history=False)
             admit(ctx, report, cmd)
             return verify(ctx, report, cmd)
 
     def load_report(self, report_id: int) -> Report:
         """One report with its lines and history."""
         with self._reading() as ctx:
-            return report_from_row(ctx.load(report_id))
+            return ctx.read(report_id)
 
     def report_stamp(self, report_id: int) -> ReportStamp:
         """A report's version and its latest history entry: two indexed reads, no lines."""

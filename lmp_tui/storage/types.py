@@ -46,15 +46,32 @@ class ExactDecimal(TypeDecorator[Decimal]):
         return value
 
     def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        if dialect.name == "sqlite":
-            return _trim(Decimal(int(value)) / _FACTOR)  # type: ignore[call-overload]
-        assert isinstance(value, Decimal)
-        return _trim(value)
+        return exact_from_db(value, dialect.name)
 
     def compare_against_backend(self, dialect: Dialect, conn_type: object) -> bool | None:  # pragma: no cover
         return None
+
+
+class RawExactDecimal(TypeDecorator[object]):
+    """An :class:`ExactDecimal` column's value as the driver gives it (SQLite: the integer
+    count of 1/10,000ths; PostgreSQL: the NUMERIC), for readers of many rows that convert
+    each distinct value once (:func:`exact_from_db`) instead of once per row."""
+
+    impl = Numeric(PRECISION, SCALE)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[object]:
+        return ExactDecimal().load_dialect_impl(dialect)
+
+
+def exact_from_db(value: object, dialect_name: str) -> Decimal | None:
+    """What an :class:`ExactDecimal` column reads as, from the driver's value."""
+    if value is None:
+        return None
+    if dialect_name == "sqlite":
+        return _trim(Decimal(int(value)) / _FACTOR)  # type: ignore[call-overload]
+    assert isinstance(value, Decimal)
+    return _trim(value)
 
 
 def _trim(value: Decimal) -> Decimal:

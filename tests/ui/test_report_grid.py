@@ -356,12 +356,12 @@ async def test_the_history_tab_is_filled_when_shown_and_a_click_on_its_name_show
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        table = screen.query_one(HistoryTable)
-        assert table.row_count == 0 and not table.display  # not filled while the lines show
+        assert not screen.query(HistoryTable)  # made (and filled) only when shown
         tabs = screen.query_one(TabLine)
         assert "Lines" in str(tabs.render()) and "History" in str(tabs.render())
         await pilot.click(TabLine, offset=(1 + len(" Lines  ") + 2, 0))  # on "History"
         await settle(pilot)
+        table = screen.query_one(HistoryTable)
         assert tabs.active == "history-table" and table.display and table.row_count > 0
         assert app.focused is table
         await pilot.press("h")
@@ -376,17 +376,17 @@ async def test_column_widths_are_measured_off_the_interface_thread(make_app, ui_
     import copy
     import threading
 
-    import widgets.line_grid as line_grid
+    import widgets.line_cells as line_cells
 
     measured: list[tuple[bool, int]] = []  # (on the interface's thread, how many lines)
-    original = line_grid.widen
+    original = line_cells.widen
 
     def counting(widths, lines, *args):  # noqa: ANN001, ANN002, ANN202
         lines = list(lines)
         measured.append((threading.current_thread() is threading.main_thread(), len(lines)))
         return original(widths, lines, *args)
 
-    monkeypatch.setattr(line_grid, "widen", counting)
+    monkeypatch.setattr(line_cells, "widen", counting)
     app = make_app(open_report=big_report(ui_world))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_big(pilot, app)
@@ -417,3 +417,31 @@ async def test_what_start_up_loaded_is_kept_out_of_the_collectors_full_passes(ma
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert gc.get_freeze_count() > 10_000
+
+
+def test_every_column_is_as_wide_as_its_widest_cell():
+    """No value is cut (but Name, shortened with "…" when room is short): each column is as
+    wide as its widest text, wide characters by cells, control characters as made visible;
+    equal amounts written with more digits (3.5 and 3.50) measured by what they show."""
+    from rich.cells import cell_len
+
+    from lmp_tui.domain import EditableField, Line
+    from widgets.line_cells import FROZEN, SCROLLING, cell_texts, measure_widths
+
+    price = EditableField.UNIT_PRICE
+    lines = [
+        Line(1, 1, "Endpoint", "seats", 10, 8, 10, None, D("3.5"), D("20"), D("3.5"), D("20"), None, None, None),
+        Line(2, 1, "Ｗｉｄｅ", "\x1bunits", 100000, None, 100000, "c", D("3.50"), D("12.5"), D("3.50"), D("12.50"),
+             "CODE\x07", price, None),
+        Line(30, 1, "x" * 45, "seats", 7, 3, 9, None, D("1234567.891"), D("0"), D("1234567.891"), D("99.99"),
+             "BD-1", EditableField.CHANNEL_MARGIN, None),
+    ]
+    for currency in ("USD", "JPY"):
+        for usage_only in (False, True):
+            expected = {c.key: cell_len(c.title) for c in FROZEN + SCROLLING}
+            for ln in lines:
+                for key, text in cell_texts(ln, currency, usage_only).items():
+                    expected[key] = max(expected[key], cell_len(text))
+            assert measure_widths(lines, currency, usage_only) == expected
+    widths = measure_widths(lines, "USD", False)
+    assert widths["price"] == len("1,234,567.891 ✎") and widths["name"] == 45 and widths["units"] == len("␛units")
