@@ -1,11 +1,10 @@
 """The line grid's columns and cells: each line's text as the grid shows it
 (:func:`cell_texts`), and each column's width, its widest text (:func:`measure_widths`, a pure
-function of immutable lines that a worker may call). No Textual here: the grid
-(:mod:`widgets.line_grid`) paints these."""
+function of immutable lines that a worker may call). Nothing here paints: the grid
+(:mod:`widgets.line_grid`) does."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from rich.cells import cell_len
@@ -14,14 +13,7 @@ from lmp_tui import money
 from lmp_tui.domain import EditableField, Line, over_provisioned_pct
 from lmp_tui.money import grouped
 from lmp_tui.safetext import display_text
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str
-    right: bool = True  # numbers line up on the right
-    money: bool = False  # absent while the partner prepares the report (usage only)
+from widgets.virtual_table import Column
 
 
 #: stay in place when the grid scrolls right
@@ -35,14 +27,6 @@ SCROLLING = (
 )
 NAME_MIN, NAME_MAX = 10, 40
 MARK = 2  # the marks after a number: " ✎", or " !" and "†" after Chargeable (one cell each)
-
-
-@dataclass(frozen=True)
-class RowCells:
-    """One line as the grid shows it: each column's text (plain, visible) and its flags."""
-
-    texts: dict[str, str]
-    discrepancy: bool
 
 
 def cell_texts(ln: Line, currency: str, usage_only: bool) -> dict[str, str]:

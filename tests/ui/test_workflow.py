@@ -264,7 +264,7 @@ async def test_msp_preparing_shows_only_usage(make_app, ui_world):
         cells = grid.cells(0)
         assert cells["prov"] == "10" and cells["used"] == "6"
         # no price, margin, code or subtotal while the partner prepares: not in the grid, header or detail
-        assert [c.key for c in grid.columns] == ["no", "name", "prov", "used", "over", "charge", "units"]
+        assert [c.key for c in grid.columns()] == ["no", "name", "prov", "used", "over", "charge", "units"]
         assert not {"price", "margin", "code", "subtotal"} & set(cells)
         rows = shows(app, "Provisioned 10 · Used 6")
         screen_text = "\n".join(rows)
