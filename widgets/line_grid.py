@@ -35,32 +35,9 @@ SYNC_MEASURE = 64
 
 class LineGrid(VirtualTable):
     DEFAULT_CSS = """
-    LineGrid {
-        height: 1fr;
-        background: $surface;
-        color: $foreground;
-        &:focus { background-tint: $foreground 5%; }
-        & > .line-grid--header { text-style: bold; background: $panel; color: $foreground; }
-        &:ansi > .line-grid--header { background: ansi_bright_blue; color: ansi_default; }
-        & > .line-grid--odd-row { }
-        & > .line-grid--even-row { background: $surface-lighten-1 50%; }
-        &:dark > .line-grid--even-row { background: $surface-darken-1 40%; }
-        & > .line-grid--cursor {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-            text-style: $block-cursor-blurred-text-style;
-        }
-        &:focus > .line-grid--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
-        & > .line-grid--discrepancy { color: $warning; text-style: bold reverse; }
-    }
+    LineGrid > .line-grid--discrepancy { color: $warning; text-style: bold reverse; }
     """
-    COMPONENT_CLASSES = {"line-grid--header", "line-grid--odd-row", "line-grid--even-row", "line-grid--cursor",
-                         "line-grid--discrepancy"}
-    _part = "line-grid"
+    COMPONENT_CLASSES = VirtualTable.COMPONENT_CLASSES | {"line-grid--discrepancy"}
 
     class Highlighted(Message):
         """The cursor moved to another line."""

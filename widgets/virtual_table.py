@@ -202,18 +202,15 @@ class VirtualTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y == 0:
-            style = self.get_component_rich_style(f"{self._part}--header")
+            style = self.get_component_rich_style("virtual-table--header")
             return self._strip(-1, {c.key: c.title for c in self.columns()}, style, width)
         row = int(self.scroll_offset.y) + y - 1
         if row >= self.row_count or y > self._visible_rows():  # none, or under the scrollbar
             return Strip.blank(width, self.rich_style)
-        style = self.get_component_rich_style(f"{self._part}--{'odd' if row % 2 else 'even'}-row")
+        style = self.get_component_rich_style("virtual-table--odd-row" if row % 2 else "virtual-table--even-row")
         if row == self._cursor:
-            style += self.get_component_rich_style(f"{self._part}--cursor")
+            style += self.get_component_rich_style("virtual-table--cursor")
         return self._strip(row, self._row(row), style, width)
-
-    #: the prefix of the component classes (a subclass may have its own, with its own CSS)
-    _part: ClassVar[str] = "virtual-table"
 
     def _strip(self, row: int, texts: dict[str, str], style: Style, width: int) -> Strip:
         widths = self.paint_widths()
