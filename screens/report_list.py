@@ -299,11 +299,11 @@ class ReportListScreen(Screen[None]):
 
     def on_filter_bar_changed(self, msg: FilterBar.Changed) -> None:
         self.filters, self.page_offset = msg.filters, 0
-        if self._in_choice():  # a choice made: back to the list, with its page
-            # (focused now, the old page would be drawn again in the focused style first)
+        if self._in_choice():  # a choice made: back to the list at once (the keys typed next go
+            # to it, not to the choice), and again when its page comes (the choice box takes
+            # the focus back a moment after a choice, now and then after this)
             self._focus_list = self.service is not None
-            if not self._focus_list:
-                self.query_one(ReportTable).focus()
+            self.set_focus(self.query_one(ReportTable))
         self.reload()
 
     _focus_list = False  # the list takes the focus when the page being read comes
