@@ -63,15 +63,21 @@ class KeyBar(Static):
     def _changed(self, screen: Screen) -> None:
         seen: set[str] = set()
         items: list[tuple[str, str]] = []
+        possible: list[tuple[str, str]] = []  # with the keys that apply later (^s Save after an edit)
         for _ns, binding, enabled, _tip in screen.active_bindings.values():
-            if not binding.show or not enabled or binding.action in seen or not binding.description:
+            if not binding.show or binding.action in seen or not binding.description:
                 continue
             seen.add(binding.action)
-            items.append((self.app.get_key_display(binding), binding.description))
+            possible.append((self.app.get_key_display(binding), binding.description))
+            if enabled:
+                items.append(possible[-1])
         if items != self._items:
             self._items = items
-            self._fit(items)  # as many lines as the most it needed: a choice's fewer keys keep them
-            repaint(self)  # the same height: a repaint of the bar, no layout of the screen
+            # room for every key that may apply here: the first edit (^s Save) or the next
+            # page's key does not make the bar grow and the screen move, and a choice's
+            # fewer keys keep the lines; the same height: a repaint, no layout of the screen
+            self._fit(possible)
+            repaint(self)
 
     def render(self) -> Text:
         # wrapped at paint time, for the width the bar has now
