@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import gc
 import sys
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -23,6 +21,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from screens.confirm_dialog import ConfirmDialog
+from screens.report_opening import PRELOAD_AFTER_S, ReportOpening
 from screens.help_screen import HelpScreen
 from screens.report_list import ReportListScreen
 from screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
@@ -44,35 +43,13 @@ FIRST_PAGE_WAIT_S = 10.0
 
 #: the longest the change watch blocks before it looks whether the app is stopping
 WATCH_WAIT_S = 0.5
-#: a report read within this long opens painted whole, at once; after it, its screen shows
-#: meanwhile ("Loading report #…") and is filled in when the report comes
-OPEN_WAIT_S = 0.15
-#: the report screen's modules are imported this long after the list is up (in a worker)
-PRELOAD_AFTER_S = 1.0
 
 
-@dataclass
-class _Opening:
-    """A report being opened: its read (a Loaded or Failed message) and its screen, each
-    when there is one."""
-
-    report_id: int
-    result: Message | None = None
-    screen: Screen | None = None
-
-
-class LmpApp(App[int]):
+class LmpApp(ReportOpening, App[int]):
     CSS_PATH = "lmp.tcss"
     TITLE = "lmp-tui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = bindings_for(keymap.APP)
-
-    class ReportRead(Message):
-        """A report asked for by :meth:`open_report` was read (or refused)."""
-
-        def __init__(self, opening: "_Opening", result: Message) -> None:
-            super().__init__()
-            self.opening, self.result = opening, result
 
     class ReportsChanged(Message):
         """Reports changed in the database, whoever changed them: one message per batch."""
@@ -97,7 +74,6 @@ class LmpApp(App[int]):
         self.over_ssh = over_ssh
         self._lmp_small = False
         self._lmp_started = False  # the size is checked once the first screen is up
-        self._opening: _Opening | None = None  # the report asked for last
 
     def on_mount(self) -> None:
         self.push_screen(ReportListScreen(self.service, self.user, self.export_dir))
@@ -197,54 +173,6 @@ class LmpApp(App[int]):
             hook = getattr(screen, "reports_changed", None)
             if hook is not None:
                 hook(msg.changes)
-
-    def open_report(self, report_id: int) -> None:
-        """Read the report in a worker, then show its screen with it: complete in one frame.
-        A read slower than OPEN_WAIT_S shows the screen meanwhile ("Loading report #…")."""
-        if self.service is None:  # the list came before the database stack: the report opens once it is up
-            self.open_report_id = report_id
-            self._announce(f"Opening report #{report_id} as soon as the database is open…")
-            return
-        opening = self._opening = _Opening(report_id)
-        self._read_report(opening)
-        self.set_timer(OPEN_WAIT_S, partial(self._open_screen, opening))
-
-    @work(thread=True, exclusive=True, group="open", description="read a report to open")
-    def _read_report(self, opening: "_Opening") -> None:
-        from screens.billing_report import read_to_open  # if not preloaded yet: here, off the interface's thread
-
-        self.post_message(self.ReportRead(opening, read_to_open(self.service, opening.report_id)))
-
-    def on_lmp_app_report_read(self, msg: "LmpApp.ReportRead") -> None:
-        opening, result = msg.opening, msg.result
-        opening.result = result
-        if opening.screen is not None:  # a slow read: its screen is up, waiting for it
-            opening.screen.post_message(result)
-        else:
-            self._open_screen(opening)
-
-    def _open_screen(self, opening: "_Opening") -> None:
-        if opening is not self._opening or opening.screen is not None:
-            return  # another report was asked for since, or this one is open
-        from screens.billing_report import BillingReportScreen
-
-        if isinstance(opening.result, BillingReportScreen.Failed):
-            self._opening = None
-            BillingReportScreen.cannot_open(self, opening.result.error)
-            return
-        opening.screen = BillingReportScreen(self.service, self.user, opening.report_id, first=opening.result)
-        self._opening = None  # nothing of the report kept here once its screen has it (or waits for it)
-        self.push_screen(opening.screen)
-
-    def _preload(self) -> None:
-        """The report screen's modules, imported in a worker while nothing happens (~50 ms
-        that the first opening would otherwise wait for)."""
-        if "screens.billing_report" not in sys.modules:
-            self._import_report_screen()
-
-    @work(thread=True, group="preload", description="import the report screen")
-    def _import_report_screen(self) -> None:
-        import screens.billing_report  # noqa: F401
 
     # ---------------------------------------------------------------- palette and help
 

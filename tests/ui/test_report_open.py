@@ -36,7 +36,7 @@ async def test_a_report_read_quickly_shows_its_rows_in_its_first_frame(make_app,
 
     monkeypatch.setattr(LineGrid, "render_line", grid_line)
     monkeypatch.setattr(ReportHeader, "render_lines", header_lines)
-    monkeypatch.setattr("lmp_tui.app.OPEN_WAIT_S", 5.0)  # "quickly" whatever else loads the machine
+    monkeypatch.setattr("screens.report_opening.OPEN_WAIT_S", 5.0)  # "quickly" whatever else loads the machine
     rid = big_report(ui_world)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
