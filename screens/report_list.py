@@ -5,7 +5,6 @@ the cursor on the same report, filters, sort and find text as they were."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ from widgets.filter_bar import FilterBar, Filters
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.plain_text import plain
 from widgets.report_table import ReportTable
+from screens.report_export import ReportExport
 from screens.choice_dialog import ChoiceDialog
 
 if TYPE_CHECKING:  # the services load in the app's first worker, after the first paint
@@ -37,22 +37,7 @@ if TYPE_CHECKING:  # the services load in the app's first worker, after the firs
 
 
 
-def export_command(fields: dict[str, Any]) -> str:
-    """The command line that writes the same query as CSV on standard output."""
-    import shlex
-
-    args = ["reports", "--format", "csv"]
-    if fields.get("cycle"):
-        args += ["--cycle", str(fields["cycle"])]
-    if fields.get("status") is not None:
-        args += ["--status", getattr(fields["status"], "value", str(fields["status"]))]
-    if fields.get("partner_text"):
-        args += ["--partner", str(fields["partner_text"])]
-    args += ["--sort", str(fields.get("sort"))] + (["--desc"] if fields.get("descending") else [])
-    return " ".join(shlex.quote(a) for a in args)
-
-
-class ReportListScreen(Screen[None]):
+class ReportListScreen(ReportExport, Screen[None]):
     HELP_TITLE = "Report list"
     AUTO_FOCUS = "#reports"
     BINDINGS = bindings_for(keymap.REPORT_LIST)
@@ -417,30 +402,3 @@ class ReportListScreen(Screen[None]):
         self._cycles_known = False
         self._generation += 1
         self.reload(self.query_one(ReportTable).highlighted_id)
-
-    def action_export(self) -> None:
-        if self.service is None:
-            self.notify("The database is still being opened; press x again in a moment.", severity="warning")
-            return
-        path = self.export_dir / f"billing-reports-{datetime.now():%Y%m%d-%H%M%S}.csv"
-        self.notify(f"Exporting {self.total_count:,} report(s)…", timeout=3)
-        self._export(self.list_query, path)
-
-    @work(thread=True, group="export")
-    def _export(self, fields: dict[str, Any], path: Path) -> None:
-        from lmp_tui.validation import ReportQuery
-
-        assert self.service is not None
-        query = ReportQuery(**fields)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("w", newline="", encoding="utf-8") as out:
-                n = self.service.export_csv(out, query)
-        except (OSError, LmpError) as err:
-            self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error", timeout=10)
-            return
-        said = f"Exported {n:,} report(s) to {path}"
-        if getattr(self.app, "over_ssh", False):  # that file is on the server: say how to get a copy
-            said += (" on the lmp-tui server. For a copy on your own computer, run there: ssh -p PORT HOST "
-                     f"{export_command(fields)} > reports.csv")
-        self.app.call_from_thread(self.notify, said, title="Export Reports", timeout=20)

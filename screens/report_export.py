@@ -1,0 +1,61 @@
+"""Export Reports, for the report list (:class:`screens.report_list.ReportListScreen` mixes
+this in): the list's query written as CSV in a worker, the path told; over SSH, how to get
+the same CSV on one's own computer instead."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual import work
+
+from lmp_tui.errors import LmpError
+
+
+def export_command(fields: dict[str, Any]) -> str:
+    """The command line that writes the same query as CSV on standard output."""
+    import shlex
+
+    args = ["reports", "--format", "csv"]
+    if fields.get("cycle"):
+        args += ["--cycle", str(fields["cycle"])]
+    if fields.get("status") is not None:
+        args += ["--status", getattr(fields["status"], "value", str(fields["status"]))]
+    if fields.get("partner_text"):
+        args += ["--partner", str(fields["partner_text"])]
+    args += ["--sort", str(fields.get("sort"))] + (["--desc"] if fields.get("descending") else [])
+    return " ".join(shlex.quote(a) for a in args)
+
+
+
+
+class ReportExport:
+    """Needs of the screen: ``service``, ``export_dir``, ``list_query``, ``total_count``."""
+
+    def action_export(self) -> None:
+        if self.service is None:
+            self.notify("The database is still being opened; press x again in a moment.", severity="warning")
+            return
+        path = self.export_dir / f"billing-reports-{datetime.now():%Y%m%d-%H%M%S}.csv"
+        self.notify(f"Exporting {self.total_count:,} report(s)…", timeout=3)
+        self._export(self.list_query, path)
+
+    @work(thread=True, group="export")
+    def _export(self, fields: dict[str, Any], path: Path) -> None:
+        from lmp_tui.validation import ReportQuery
+
+        assert self.service is not None
+        query = ReportQuery(**fields)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w", newline="", encoding="utf-8") as out:
+                n = self.service.export_csv(out, query)
+        except (OSError, LmpError) as err:
+            self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error", timeout=10)
+            return
+        said = f"Exported {n:,} report(s) to {path}"
+        if getattr(self.app, "over_ssh", False):  # that file is on the server: say how to get a copy
+            said += (" on the lmp-tui server. For a copy on your own computer, run there: ssh -p PORT HOST "
+                     f"{export_command(fields)} > reports.csv")
+        self.app.call_from_thread(self.notify, said, title="Export Reports", timeout=20)
