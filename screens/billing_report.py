@@ -24,13 +24,12 @@ from lmp_tui.policy import offered
 from lmp_tui.pricing import CodeGrant
 from lmp_tui.draft import Draft
 from lmp_tui.errors import CodeRefused, Conflict, InvalidInput, LmpError
-from lmp_tui.merge import FieldKey, Merge, Side
-from lmp_tui.services import BillingService, Changes, ReportStamp, StaffUserView
+from lmp_tui.services import BillingService, ReportStamp, StaffUserView
 from lmp_tui.commands import ApplyCode
 from lmp_tui.validation import parse
 from screens.confirm_dialog import ConfirmDialog
-from screens.merge_dialog import MergeDialog
 from screens.report_edits import ReportEdits
+from screens.report_live import ReportLive
 from screens.reject_dialog import RejectDialog
 from screens.submit_dialog import SubmitDecision, SubmitDialog
 from widgets.history_table import HistoryTable
@@ -59,7 +58,7 @@ def read_to_open(service: BillingService, report_id: int) -> "BillingReportScree
         return BillingReportScreen.Failed(err, "open")
 
 
-class BillingReportScreen(ReportEdits, Screen[None]):
+class BillingReportScreen(ReportEdits, ReportLive, Screen[None]):
     HELP_TITLE = "Billing report"
     DEFAULT_CSS = """
     BillingReportScreen #panes { height: 1fr; }
@@ -254,75 +253,6 @@ class BillingReportScreen(ReportEdits, Screen[None]):
             if self._recheck:
                 self._recheck = False
                 self._check_stamp()
-
-    # ---------------------------------------------------------------- someone else changed it
-
-    def reports_changed(self, changes: Changes) -> None:
-        """Reports changed (the app's change watch): is this one newer than the draft's?"""
-        if self.draft is None or not changes.touches(self.report_id):
-            return
-        if self._writing:  # our own write may be what changed: look once it is done
-            self._recheck = True
-            return
-        seen = dict(changes.versions).get(self.report_id)
-        if seen is not None and seen <= self.draft.saved.version:
-            return  # PostgreSQL said which version: not newer than ours
-        self._check_stamp()
-
-    def on_billing_report_screen_stamped(self, msg: Stamped) -> None:
-        stamp = msg.stamp
-        if self.draft is None or self._writing:
-            self._recheck = self._writing
-            return
-        if stamp.version <= self.draft.saved.version or stamp.version <= self._told_version:
-            return
-        self._told_version = stamp.version
-        title = "Changed in another of your sessions" if stamp.actor == self.user.name else "Changed by someone else"
-        if not self.unsaved:
-            self.notify(f"{stamp.said}. The report was reloaded: it shows the change.", title=title, timeout=10)
-            self._load("refreshed")
-            return
-        self.conflict = True
-        self.notify(f"{stamp.said}. Your {self.unsaved} unsaved change(s) are kept: press Ctrl+L to reload; "
-                    "they are merged with theirs field by field, and you choose where you both changed "
-                    "the same field.", title=title, severity="warning", timeout=20)
-        self._show()
-
-    def _merge(self, fresh: Report) -> None:
-        """Ctrl+L with unsaved changes: merge them with the fresh copy, field by field."""
-        assert self.draft is not None
-        if fresh.version == self.draft.saved.version:
-            self.conflict = False
-            self.notify("Nobody else changed the report; your changes are as they were.", timeout=4)
-            self._show()
-            return
-        merge = self.draft.merge(fresh)
-        if not merge.clashes:
-            self._rebase(merge, {})
-            return
-
-        def decided(choices: dict[FieldKey, Side] | None) -> None:
-            if choices is None:
-                self.notify("Not reloaded: your changes are as they were (a save will be refused until you "
-                            "reload).", severity="warning", timeout=8)
-                return
-            self._rebase(merge, choices)
-
-        self.app.clear_notifications()  # the notices that led here would cover the dialog
-        self.app.push_screen(MergeDialog(merge), decided)
-
-    def _rebase(self, merge: Merge, choices: dict[FieldKey, Side]) -> None:
-        assert self.draft is not None
-        dropped = self.draft.rebase(merge, choices)
-        for reason in dropped:
-            self.notify(f"One of your changes no longer applies and was dropped: {reason}",
-                        severity="warning", timeout=10)
-        theirs = len(merge.took_theirs) + sum(1 for side in choices.values() if side == "theirs")
-        self.conflict = False
-        self._told_version = max(self._told_version, self.draft.saved.version)
-        self.notify(f"Report reloaded (version {self.draft.saved.version}): {theirs} change(s) of theirs shown, "
-                    f"{self.unsaved} of yours applied on top, not saved yet.", title="Reloaded", timeout=8)
-        self._show()
 
     def on_billing_report_screen_failed(self, msg: Failed) -> None:
         self._written()
