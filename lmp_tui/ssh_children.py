@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import asyncssh
 
@@ -81,13 +81,17 @@ class PtyChild:
             await self._hang_up(reset=False)
             os.close(master)
 
-    async def _readable(self) -> None:
+    async def _ready(self, add: Callable[..., Any], remove: Callable[[int], Any]) -> None:
+        """Until the pseudo-terminal is readable (the loop's add_reader) or writable (add_writer)."""
         ready = self.loop.create_future()
-        self.loop.add_reader(self.master, lambda: ready.done() or ready.set_result(None))
+        add(self.master, lambda: ready.done() or ready.set_result(None))
         try:
             await ready
         finally:
-            self.loop.remove_reader(self.master)
+            remove(self.master)
+
+    async def _readable(self) -> None:
+        await self._ready(self.loop.add_reader, self.loop.remove_reader)
 
     async def _out(self) -> None:
         while True:
@@ -125,12 +129,7 @@ class PtyChild:
                 n = os.write(self.master, data)
                 data = data[n:]
             except BlockingIOError:
-                ready = self.loop.create_future()
-                self.loop.add_writer(self.master, lambda: ready.done() or ready.set_result(None))
-                try:
-                    await ready
-                finally:
-                    self.loop.remove_writer(self.master)
+                await self._ready(self.loop.add_writer, self.loop.remove_writer)
 
     async def _idle(self) -> None:
         while True:
