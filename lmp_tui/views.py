@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+from . import money
 from .domain import Action, CodeKind, ReviewReason, Role, Status
 from .policy import may
 
@@ -64,6 +66,19 @@ class ReportRow:
     total: Decimal
     currency: str
     version: int
+
+    @classmethod
+    def from_values(cls, r: Any) -> ReportRow:
+        """A row from the list query's columns, in their order (the total rounded to its
+        currency by :func:`lmp_tui.money.round_money`)."""
+        (id_, partner, company_id, region, cycle, status, reason, auto, po, lines, discrepancies, comments,
+         total, currency, version) = r
+        return cls(
+            id=id_, partner=partner, company_id=company_id, region=region, cycle=cycle, status=status,
+            review_reason=reason, auto_submitted=auto, po_number=po, line_count=lines,
+            discrepancy_count=discrepancies, comment_count=comments,
+            total=money.round_money(total, currency), currency=currency, version=version,
+        )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from typing import IO, Any, Iterator
 
 from sqlalchemy import Select, case, func, or_, select
 
-from .. import money
 from ..commands import ApplyCode
 from ..domain import Report, Status
 from ..pricing import CodeGrant
@@ -52,17 +51,55 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-class QueriesMixin(ServiceBase):
-    def _filtered(self, distributor_id: int, q: ReportQuery, stmt: Select[Any]) -> Select[Any]:
-        stmt = stmt.where(BillingReport.distributor_id == distributor_id)
-        if q.cycle:
-            stmt = stmt.where(BillingReport.cycle == q.cycle)
-        if q.status:
-            stmt = stmt.where(BillingReport.status == q.status)
-        if q.partner_text:  # accents and case ignored: the stored key against the typed text's key
-            stmt = stmt.where(BillingReport.partner_key.like(_like(search_key(q.partner_text)), escape="\\"))
-        return stmt
+def _filtered(distributor_id: int, q: ReportQuery, stmt: Select[Any]) -> Select[Any]:
+    stmt = stmt.where(BillingReport.distributor_id == distributor_id)
+    if q.cycle:
+        stmt = stmt.where(BillingReport.cycle == q.cycle)
+    if q.status:
+        stmt = stmt.where(BillingReport.status == q.status)
+    if q.partner_text:  # accents and case ignored: the stored key against the typed text's key
+        stmt = stmt.where(BillingReport.partner_key.like(_like(search_key(q.partner_text)), escape="\\"))
+    return stmt
 
+
+def count_statement(distributor_id: int, q: ReportQuery) -> Select[Any]:
+    """How many reports match the query."""
+    return _filtered(distributor_id, q, select(func.count()).select_from(BillingReport))
+
+
+def page_statement(distributor_id: int, q: ReportQuery) -> Select[Any]:
+    """One page of the list: the :meth:`ReportRow.from_values` columns of the query's rows."""
+    keys = [*_SORT[q.sort], BillingReport.id]
+    order = [k.desc() if q.descending and k is not _PREPARING_LAST else k for k in keys]
+    # the page's ids come from the reports table alone (an index range for the usual
+    # sorts); only those rows are then joined to their partner and region
+    ids = select(BillingReport.id)
+    if q.sort == "total":  # the currency is the region's
+        ids = (ids.join(Partner, Partner.id == BillingReport.partner_id)
+               .join(Region, Region.id == Partner.region_id))
+    page_ids = _filtered(distributor_id, q, ids).order_by(*order).offset(q.offset).limit(q.limit).subquery()
+    return (
+        select(*_ROW_COLUMNS)
+        .join(page_ids, page_ids.c.id == BillingReport.id)
+        .join(Partner, Partner.id == BillingReport.partner_id)
+        .join(Region, Region.id == Partner.region_id)
+        .order_by(*order)
+    )
+
+
+def status_count_statement(distributor_id: int, q: ReportQuery) -> Select[Any]:
+    """(status, count) of the reports that match the query's cycle and partner filters."""
+    return _filtered(distributor_id, q, select(BillingReport.status, func.count()).select_from(BillingReport)
+                     ).group_by(BillingReport.status)
+
+
+def cycles_statement(distributor_id: int) -> Select[Any]:
+    """The distributor's report cycles, newest first."""
+    return (select(BillingReport.cycle).where(BillingReport.distributor_id == distributor_id)
+            .distinct().order_by(BillingReport.cycle.desc()))
+
+
+class QueriesMixin(ServiceBase):
     def query_reports(self, query: ReportQuery | None = None, *, total: int | None = None,
                       **filters: Any) -> ReportPage:
         """One page of the report list, filtered, sorted and counted in the database. A
@@ -70,28 +107,9 @@ class QueriesMixin(ServiceBase):
         of the same filters) saves the count."""
         q = query or parse(ReportQuery, **filters)
         with self._reading() as ctx:
-            count = total if total is not None else ctx.session.scalar(
-                self._filtered(ctx.user.distributor_id, q, select(func.count()).select_from(BillingReport))
-            ) or 0
-            keys = [*_SORT[q.sort], BillingReport.id]
-            order = [k.desc() if q.descending and k is not _PREPARING_LAST else k for k in keys]
-            # the page's ids come from the reports table alone (an index range for the usual
-            # sorts); only those rows are then joined to their partner and region
-            ids = select(BillingReport.id)
-            if q.sort == "total":  # the currency is the region's
-                ids = (ids.join(Partner, Partner.id == BillingReport.partner_id)
-                       .join(Region, Region.id == Partner.region_id))
-            page_ids = (
-                self._filtered(ctx.user.distributor_id, q, ids).order_by(*order).offset(q.offset).limit(q.limit)
-            ).subquery()
-            stmt = (
-                select(*_ROW_COLUMNS)
-                .join(page_ids, page_ids.c.id == BillingReport.id)
-                .join(Partner, Partner.id == BillingReport.partner_id)
-                .join(Region, Region.id == Partner.region_id)
-                .order_by(*order)
-            )
-            rows = [_row(r) for r in ctx.session.execute(stmt)]
+            distributor_id = ctx.user.distributor_id
+            count = total if total is not None else ctx.session.scalar(count_statement(distributor_id, q)) or 0
+            rows = [ReportRow.from_values(r) for r in ctx.session.execute(page_statement(distributor_id, q))]
         return ReportPage(rows, count, q.offset)
 
     def status_counts(self, cycle: str | None = None, partner_text: str | None = None) -> dict[Status, int]:
@@ -99,19 +117,13 @@ class QueriesMixin(ServiceBase):
         read of the index on distributor, status, cycle and partner key: migration 0006)."""
         q = parse(ReportQuery, cycle=cycle, partner_text=partner_text)
         with self._reading() as ctx:
-            stmt = self._filtered(
-                ctx.user.distributor_id, q,
-                select(BillingReport.status, func.count()).select_from(BillingReport),
-            ).group_by(BillingReport.status)
-            found = dict(ctx.session.execute(stmt).all())
+            found = dict(ctx.session.execute(status_count_statement(ctx.user.distributor_id, q)).all())
         return {s: int(found.get(s, 0)) for s in Status}
 
     def cycles(self) -> list[str]:
         """The report cycles that exist, newest first."""
         with self._reading() as ctx:
-            stmt = (select(BillingReport.cycle).where(BillingReport.distributor_id == ctx.user.distributor_id)
-                    .distinct().order_by(BillingReport.cycle.desc()))
-            return list(ctx.session.scalars(stmt))
+            return list(ctx.session.scalars(cycles_statement(ctx.user.distributor_id)))
 
     def verify_code(self, report_id: int, line_no: int, code: str) -> CodeGrant:
         """Check a code for a line without changing anything; the refusal names the check."""
@@ -231,13 +243,3 @@ _ROW_COLUMNS = (
     BillingReport.total, Region.currency, BillingReport.version,
 )
 
-
-def _row(r: Any) -> ReportRow:
-    (id_, partner, company_id, region, cycle, status, reason, auto, po, lines, discrepancies, comments,
-     total, currency, version) = r
-    return ReportRow(
-        id=id_, partner=partner, company_id=company_id, region=region, cycle=cycle, status=status,
-        review_reason=reason, auto_submitted=auto, po_number=po, line_count=lines,
-        discrepancy_count=discrepancies, comment_count=comments,
-        total=money.round_money(total, currency), currency=currency, version=version,
-    )

@@ -14,9 +14,9 @@ from sqlalchemy import BigInteger, DateTime, Numeric
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-SCALE = 4
-PRECISION = 18
-_FACTOR = Decimal(10) ** SCALE
+from .exact import _FACTOR, PRECISION, SCALE, exact_from_db
+
+__all__ = ["ExactDecimal", "RawExactDecimal", "UTCDateTime", "exact_from_db", "PRECISION", "SCALE"]
 #: NUMERIC(18,4) holds less than 10^14; SQLite, as 1/10,000ths in 64 bits, would hold more:
 #: both refuse from here, so that a value either database takes, the other takes too
 _LIMIT = Decimal(10) ** (PRECISION - SCALE)
@@ -62,25 +62,6 @@ class RawExactDecimal(TypeDecorator[object]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[object]:
         return ExactDecimal().load_dialect_impl(dialect)
-
-
-def exact_from_db(value: object, dialect_name: str) -> Decimal | None:
-    """What an :class:`ExactDecimal` column reads as, from the driver's value."""
-    if value is None:
-        return None
-    if dialect_name == "sqlite":
-        return _trim(Decimal(int(value)) / _FACTOR)  # type: ignore[call-overload]
-    assert isinstance(value, Decimal)
-    return _trim(value)
-
-
-def _trim(value: Decimal) -> Decimal:
-    """Drop trailing zeros beyond two decimals: 12.5000 → 12.50, 3.1250 → 3.125, 7 → 7.00."""
-    q = value.quantize(Decimal("0.0001"))
-    for places in (Decimal("0.01"), Decimal("0.001")):
-        if q == q.quantize(places):
-            return q.quantize(places)
-    return q
 
 
 class UTCDateTime(TypeDecorator[datetime]):

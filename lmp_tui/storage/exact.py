@@ -1,0 +1,33 @@
+"""How an exact decimal column is stored, without SQLAlchemy (the column types of
+:mod:`lmp_tui.storage.types` use it, and so does :mod:`lmp_tui.quickread`, which reads the
+first page before SQLAlchemy is loaded).
+
+PostgreSQL has an exact NUMERIC. SQLite has none, so there a decimal is stored as an
+integer count of 1/10,000ths: exact, sortable and indexable."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+SCALE = 4
+PRECISION = 18
+_FACTOR = Decimal(10) ** SCALE
+
+
+def exact_from_db(value: object, dialect_name: str) -> Decimal | None:
+    """What an exact decimal column reads as, from the driver's value."""
+    if value is None:
+        return None
+    if dialect_name == "sqlite":
+        return _trim(Decimal(int(value)) / _FACTOR)  # type: ignore[call-overload]
+    assert isinstance(value, Decimal)
+    return _trim(value)
+
+
+def _trim(value: Decimal) -> Decimal:
+    """Drop trailing zeros beyond two decimals: 12.5000 → 12.50, 3.1250 → 3.125, 7 → 7.00."""
+    q = value.quantize(Decimal("0.0001"))
+    for places in (Decimal("0.01"), Decimal("0.001")):
+        if q == q.quantize(places):
+            return q.quantize(places)
+    return q
