@@ -61,9 +61,18 @@ class FirstPage:
 class Prefetch:
     """A child reading the first page; :meth:`take` waits for it (off the event loop)."""
 
-    def __init__(self, pid: int, fd: int) -> None:
+    def __init__(self, pid: int, fd: int, args: tuple[str | None, str | None, bool], height: int) -> None:
         self.pid, self.fd = pid, fd
+        self.args, self.height = args, height
         self._done = False
+
+    def remember(self, service: Any) -> bool:
+        """Keep the recipe that lets the next start read its first page without the database
+        stack (:mod:`lmp_tui.quickread`), unless the kept one is current; whether it wrote."""
+        from . import quickread
+        from .services.first_page import keep
+
+        return keep(service, quickread.recipe_path(*self.args), first_query(self.height), PAGE_SIZE)
 
     def take(self, timeout: float) -> FirstPage | None:
         """The first page, or None when the child failed or took longer than ``timeout``."""
@@ -119,7 +128,33 @@ def start(url: str | None, user: str | None, demo: bool, height: int) -> Prefetc
         os.close(read_end)
         _child(write_end, url, user, demo, fields)
     os.close(write_end)
-    return Prefetch(pid, read_end)
+    return Prefetch(pid, read_end, (url, user, demo), height)
+
+
+def _quick(url: str | None, user: str | None, demo: bool, fields: dict[str, Any]) -> FirstPage | None:
+    """The first page by a kept recipe, without the database stack (:mod:`lmp_tui.quickread`)."""
+    try:
+        from . import quickread
+
+        recipe = quickread.load(quickread.recipe_path(url, user, demo))
+        got = quickread.read_first_page(recipe, fields) if recipe is not None else None
+        return FirstPage(fields, *got) if got is not None else None
+    except Exception:  # noqa: BLE001 - a stale or damaged recipe: the long way round
+        return None
+
+
+def _long_way(url: str | None, user: str | None, demo: bool, fields: dict[str, Any]) -> FirstPage:
+    from .connect import open_service
+    from .validation import ReportQuery
+
+    service, me, db = open_service(url, user, demo, make_demo=False)
+    try:
+        counts = service.status_counts()
+        page = service.query_reports(ReportQuery(**fields), total=sum(counts.values()))
+        cycles = service.cycles()
+    finally:
+        db.dispose()
+    return FirstPage(fields, me, counts, page, cycles)
 
 
 def _child(fd: int, url: str | None, user: str | None, demo: bool, fields: dict[str, Any]) -> NoReturn:
@@ -129,17 +164,8 @@ def _child(fd: int, url: str | None, user: str | None, demo: bool, fields: dict[
         for std in (0, 1, 2):  # never the terminal: the interface owns it
             os.dup2(quiet, std)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        from .connect import open_service
-        from .validation import ReportQuery
-
-        service, me, db = open_service(url, user, demo, make_demo=False)
-        try:
-            counts = service.status_counts()
-            page = service.query_reports(ReportQuery(**fields), total=sum(counts.values()))
-            cycles = service.cycles()
-        finally:
-            db.dispose()
-        data = pickle.dumps(FirstPage(fields, me, counts, page, cycles), protocol=pickle.HIGHEST_PROTOCOL)
+        first = _quick(url, user, demo, fields) or _long_way(url, user, demo, fields)
+        data = pickle.dumps(first, protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
