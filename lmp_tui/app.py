@@ -79,16 +79,20 @@ class LmpApp(ReportOpening, App[int]):
         self._lmp_started = False  # the size is checked once the first screen is up
 
     def on_mount(self) -> None:
-        self.push_screen(ReportListScreen(self.service, self.user, self.export_dir))
+        first, child = None, self._first_page if self.service is None else None
+        if child is not None and child.finished():  # read beside the start, and there: in the first frame
+            first, child = child.take(timeout=FIRST_PAGE_WAIT_S), None
+        self.push_screen(ReportListScreen(self.service, self.user, self.export_dir, first=first))
         self._lmp_started = True
         self.call_after_refresh(self._check_size)
-        if self.service is None:
-            if self._first_page is not None:  # its page first, then the database stack (one interpreter)
-                self._take_first_page()
-            else:
-                self._connect()  # the frame is painted first; the database stack loads in the worker
-        else:
+        if self.service is not None:
             self._connected()
+        elif child is not None:  # its page first, then the database stack (one interpreter)
+            self._take_first_page()
+        elif first is not None:
+            self.call_after_refresh(self._connect)
+        else:
+            self._connect()  # the frame is painted first; the database stack loads in the worker
 
     @work(thread=True, group="connect", exit_on_error=True)
     def _connect(self) -> None:

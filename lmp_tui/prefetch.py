@@ -64,7 +64,7 @@ class Prefetch:
     def __init__(self, pid: int, fd: int, args: tuple[str | None, str | None, bool], height: int) -> None:
         self.pid, self.fd = pid, fd
         self.args, self.height = args, height
-        self._done = False
+        self._done = self._reaped = False
 
     def remember(self, service: Any) -> bool:
         """Keep the recipe that lets the next start read its first page without the database
@@ -73,6 +73,21 @@ class Prefetch:
         from .services.first_page import keep
 
         return keep(service, quickread.recipe_path(*self.args), first_query(self.height), PAGE_SIZE)
+
+    def finished(self) -> bool:
+        """Whether the child has ended (its whole answer is then in the pipe: :meth:`take`
+        returns at once). A page larger than the pipe's buffer keeps it from ending until
+        it is read, so False only means "not yet known"."""
+        if self._done:
+            return False
+        try:
+            pid, _ = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        if pid == 0:
+            return False
+        self._reaped = True
+        return True
 
     def take(self, timeout: float) -> FirstPage | None:
         """The first page, or None when the child failed or took longer than ``timeout``."""
@@ -100,14 +115,15 @@ class Prefetch:
         if self._done:
             return
         self._done = True
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
+        if not self._reaped:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
         try:
             os.close(self.fd)
         except OSError:

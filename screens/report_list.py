@@ -55,9 +55,11 @@ class ReportListScreen(ReportExport, Screen[None]):
             super().__init__()
             self.error = error
 
-    def __init__(self, service: BillingService | None, user: StaffUserView | None, export_dir: Path) -> None:
+    def __init__(self, service: BillingService | None, user: StaffUserView | None, export_dir: Path,
+                 first: FirstPage | None = None) -> None:
         super().__init__()
         self.service, self.user, self.export_dir = service, user, export_dir
+        self._first = first  # read beside the start: shown in the first frame
         self.filters = Filters()
         self.sort, self.descending, self.page_offset = DEFAULT_SORT, sort_order(DEFAULT_SORT).descending, 0
         self.total_count = 0
@@ -90,6 +92,9 @@ class ReportListScreen(ReportExport, Screen[None]):
         self._away = False
         if self.service is not None:
             self.reload()
+        elif self._first is not None:
+            self.show_first(self._first)
+            self._first = None
 
     def attach(self, service: BillingService, user: StaffUserView) -> None:
         """The database is open and the user signed in (the app's first worker): read the list

@@ -11,6 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from textual.widgets import Input
 
 from lmp_tui.app import LmpApp
@@ -306,8 +308,11 @@ async def test_the_first_key_after_a_pause_finds_at_once(make_app, ui_world, mon
 class _Ready:
     """A first page already read (what lmp_tui.prefetch's child hands over: tests/test_prefetch.py)."""
 
-    def __init__(self, first) -> None:
-        self.first, self.closed = first, False
+    def __init__(self, first, finished: bool = False) -> None:
+        self.first, self.closed, self._finished = first, False, finished
+
+    def finished(self) -> bool:
+        return self._finished
 
     def take(self, timeout: float):
         return self.first
@@ -316,7 +321,11 @@ class _Ready:
         self.closed = True
 
 
-async def test_the_first_page_read_beside_the_start_shows_before_the_database_opens(sqlite_db, ui_world, tmp_path):
+# a child done by the time the interface mounts is read there (the page in the first frame:
+# tests/test_quickread.py shows it in a terminal), else by a worker
+@pytest.mark.parametrize("finished", [False, True], ids=["child-still-reading", "child-done-at-start"])
+async def test_the_first_page_read_beside_the_start_shows_before_the_database_opens(sqlite_db, ui_world, tmp_path,
+                                                                                   finished):
     from lmp_tui.prefetch import FirstPage, first_query
     from lmp_tui.validation import ReportQuery
 
@@ -331,7 +340,7 @@ async def test_the_first_page_read_beside_the_start_shows_before_the_database_op
         opened.wait(10)  # the database stack still loading here
         return service, service.whoami()
 
-    app = LmpApp(connect=connect, export_dir=tmp_path, first_page=_Ready(first))
+    app = LmpApp(connect=connect, export_dir=tmp_path, first_page=_Ready(first, finished))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
         shows(app, "signed in as billing", "9 reports · p1/1", "Tokyo Secure K.K.")
