@@ -153,7 +153,9 @@ def _quick(url: str | None, user: str | None, demo: bool, fields: dict[str, Any]
         from . import quickread
 
         recipe = quickread.load(quickread.recipe_path(url, user, demo))
-        got = quickread.read_first_page(recipe, fields) if recipe is not None else None
+        if recipe is None or (user is not None and recipe.get("user") != user):
+            return None
+        got = quickread.read_first_page(recipe, fields)
         return FirstPage(fields, *got) if got is not None else None
     except Exception:  # noqa: BLE001 - a stale or damaged recipe: the long way round
         return None
