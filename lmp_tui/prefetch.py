@@ -27,6 +27,7 @@ from .sorting import DEFAULT_SORT, sort_order
 
 if TYPE_CHECKING:
     from .domain import Status
+    from .quickread import EarlyReader
     from .views import ReportPage, StaffUserView
 
 #: the most rows a page of the list holds; a page is as many rows as the list shows, and
@@ -56,6 +57,17 @@ class FirstPage:
     counts: dict[Status, int]
     page: ReportPage
     cycles: list[str]
+    #: the recipe it was read by (:mod:`lmp_tui.quickread`), None when read the long way
+    recipe: dict[str, Any] | None = None
+
+    def reader(self) -> EarlyReader | None:
+        """What reads the first page of another status by the same recipe while the
+        interface's database stack loads (None when the page came the long way)."""
+        if self.recipe is None:
+            return None
+        from .quickread import EarlyReader
+
+        return EarlyReader(self.recipe, self.counts)
 
 
 class Prefetch:
@@ -156,7 +168,7 @@ def _quick(url: str | None, user: str | None, demo: bool, fields: dict[str, Any]
         if recipe is None or (user is not None and recipe.get("user") != user):
             return None
         got = quickread.read_first_page(recipe, fields)
-        return FirstPage(fields, *got) if got is not None else None
+        return FirstPage(fields, *got, recipe=recipe) if got is not None else None
     except Exception:  # noqa: BLE001 - a stale or damaged recipe: the long way round
         return None
 

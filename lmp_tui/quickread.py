@@ -103,16 +103,11 @@ def read_first_page(recipe: dict[str, Any], fields: dict[str, Any]) -> tuple[Sta
                                                                            ReportPage, list[str]] | None:
     """The user, counts per status, first page and cycles, or None when the recipe does
     not apply (another query, schema or user) — errors are the caller's to swallow."""
-    import sqlite3
-    from urllib.parse import quote
-
     if recipe.get("fields") != {**fields, "limit": recipe.get("page_size")}:
         return None
     steps = recipe["steps"]
-    db = sqlite3.connect(f"file:{quote(recipe['sqlite_path'])}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S,
-                         isolation_level=None)
+    db = _open(recipe)
     try:
-        db.execute("PRAGMA query_only = ON")
         db.execute("BEGIN")  # one snapshot for all four reads
         schema = db.execute("SELECT version_num FROM alembic_version").fetchall()
         if schema != [(recipe["schema"],)]:
@@ -132,6 +127,56 @@ def read_first_page(recipe: dict[str, Any], fields: dict[str, Any]) -> tuple[Sta
     rows = [ReportRow.from_values(r) for r in ran["page"][: fields["limit"]]]
     page = ReportPage(rows, sum(counts.values()), fields["offset"])
     return StaffUserView(name, role, distributor, enabled), counts, page, [c for (c,) in ran["cycles"]]
+
+
+class EarlyReader:
+    """The first page of the list for any status, by the recipe the first page came by,
+    while the interface's own database stack still loads: a status filter chosen in the
+    first second after the start is not kept waiting for it. Anything else (another cycle,
+    a partner, a sort, the next page) waits for the services as before."""
+
+    def __init__(self, recipe: dict[str, Any], counts: dict[Status, int]) -> None:
+        self.recipe, self.counts = recipe, counts
+
+    def answers(self, fields: dict[str, Any]) -> bool:
+        """Whether ``fields`` is the first query with any status (nothing is read)."""
+        return ({**fields, "status": None, "limit": self.recipe["page_size"]} == self.recipe["fields"]
+                and fields["limit"] <= self.recipe["page_size"])
+
+    def status_page(self, fields: dict[str, Any]) -> ReportPage | None:
+        """The page of ``fields`` (the first query with any status), or None if it is
+        another query."""
+        recipe, status = self.recipe, fields.get("status")
+        if not self.answers(fields):
+            return None
+        step = recipe["steps"]["page"]
+        if status is not None:
+            step = dict(recipe["steps"]["page_by_status"])
+            params = list(step["params"])
+            params[step["status_at"]] = Status(status).value
+            step["params"] = params
+        db = _open(recipe)
+        try:
+            rows = _run(db, step)
+        finally:
+            db.close()
+        total = self.counts.get(Status(status), 0) if status is not None else sum(self.counts.values())
+        return ReportPage([ReportRow.from_values(r) for r in rows[: fields["limit"]]], total, 0)
+
+
+def _open(recipe: dict[str, Any]) -> Any:
+    """The recipe's SQLite file, never created, refusing writes."""
+    import sqlite3
+    from urllib.parse import quote
+
+    db = sqlite3.connect(f"file:{quote(recipe['sqlite_path'])}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S,
+                         isolation_level=None)
+    try:
+        db.execute("PRAGMA query_only = ON")
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def _run(db: Any, step: dict[str, Any]) -> list[tuple[Any, ...]]:

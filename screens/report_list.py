@@ -27,17 +27,19 @@ from widgets.filter_bar import FilterBar, Filters
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.plain_text import plain
 from widgets.report_table import ReportTable
+from screens.list_start import ListStart
 from screens.report_export import ReportExport
 from screens.choice_dialog import ChoiceDialog
 
 if TYPE_CHECKING:  # the services load in the app's first worker, after the first paint
     from lmp_tui.prefetch import FirstPage
+    from lmp_tui.quickread import EarlyReader
     from lmp_tui.services import BillingService, Changes, ReportPage, StaffUserView
     from lmp_tui.validation import ReportQuery
 
 
 
-class ReportListScreen(ReportExport, Screen[None]):
+class ReportListScreen(ListStart, ReportExport, Screen[None]):
     HELP_TITLE = "Report list"
     AUTO_FOCUS = "#reports"
     BINDINGS = bindings_for(keymap.REPORT_LIST)
@@ -60,6 +62,8 @@ class ReportListScreen(ReportExport, Screen[None]):
         super().__init__()
         self.service, self.user, self.export_dir = service, user, export_dir
         self._first = first  # read beside the start: shown in the first frame
+        #: reads a status filter's page by the first page's recipe until the services are up
+        self._early: EarlyReader | None = None
         self.filters = Filters()
         self.sort, self.descending, self.page_offset = DEFAULT_SORT, sort_order(DEFAULT_SORT).descending, 0
         self.total_count = 0
@@ -95,33 +99,6 @@ class ReportListScreen(ReportExport, Screen[None]):
         elif self._first is not None:
             self.show_first(self._first)
             self._first = None
-
-    def attach(self, service: BillingService, user: StaffUserView) -> None:
-        """The database is open and the user signed in (the app's first worker): read the list
-        (again, if the first page came from the start's child: counted again too, and the
-        cursor kept on its report)."""
-        self.service, self.user = service, user
-        self.query_one("#title", Static).update(self._title())
-        if self.total_count:
-            self._generation += 1
-        self.reload(keep_id=self.query_one(ReportTable).highlighted_id)
-
-    def show_first(self, first: FirstPage) -> None:
-        """The first page, read beside the start (:mod:`lmp_tui.prefetch`) while the database
-        stack loads here; ignored when the list's query is no longer that one."""
-        if not self._page_size:
-            self._page_size = first.fields["limit"]
-        if self.service is not None or self.list_query != first.fields:
-            return
-        self.user = first.user
-        self.query_one("#title", Static).update(self._title())
-        self.on_report_list_screen_page_loaded(self.PageLoaded(
-            first.page, first.counts, self._counts_for(), first.cycles, None, False))
-
-    def announce(self, text: str) -> None:
-        """A line of progress while the database is being opened (e.g. the demo being made)."""
-        self._summary_text = text
-        self.query_one("#summary", Static).update(plain(text), layout=False)
 
     def on_screen_suspend(self) -> None:
         # a report opened over the list (a dialog over it changes nothing: no reload after it)
@@ -202,6 +179,9 @@ class ReportListScreen(ReportExport, Screen[None]):
 
     def reload(self, keep_id: int | None = None, at_end: bool = False) -> None:
         if self.service is None:  # still connecting: the first page is read when it is done
+            if self._early is not None and self._early.answers(self.list_query):
+                self._loading = True  # a status chosen meanwhile: read by the first page's recipe
+                self._load_early(self.list_query, keep_id)
             return
         if self.page_offset % self.page_size:  # a resize changed the page's size
             self.page_offset -= self.page_offset % self.page_size
@@ -292,7 +272,8 @@ class ReportListScreen(ReportExport, Screen[None]):
         if self._in_choice():  # a choice made: back to the list at once (the keys typed next go
             # to it, not to the choice), and again when its page comes (the choice box takes
             # the focus back a moment after a choice, now and then after this)
-            self._focus_list = self.service is not None
+            self._focus_list = self.service is not None or (
+                self._early is not None and self._early.answers(self.list_query))
             self.set_focus(self.query_one(ReportTable))
         self.reload()
 

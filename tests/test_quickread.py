@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import update
 
 from lmp_tui import prefetch, quickread
+from lmp_tui.domain import Status
 from lmp_tui.services import BillingService
 from lmp_tui.services.first_page import keep, recipe
 from lmp_tui.storage import models as m
@@ -63,6 +64,24 @@ def test_the_recipe_reads_what_the_services_read(kept, height):
     assert (user, counts, page.rows, page.total_count, cycles) == (want[0], want[1], want[2].rows,
                                                                    want[2].total_count, want[3])
     assert len(page.rows) == min(9, prefetch.page_rows(height - prefetch.CHROME_LINES))
+
+
+@pytest.mark.parametrize("height", [24, 60])
+def test_a_status_s_page_is_read_by_the_recipe_while_the_services_load(kept, height):
+    db, _, path = kept
+    user, counts, _, _ = quickread.read_first_page(quickread.load(path), prefetch.first_query(height))
+    early = quickread.EarlyReader(quickread.load(path), counts)
+    service = BillingService(db, "billing")
+    for status in [None, *Status]:
+        fields = {**prefetch.first_query(height), "status": status}
+        page = early.status_page(fields)
+        want = service.query_reports(ReportQuery(**fields))
+        assert (page.rows, page.total_count) == (want.rows, want.total_count), status
+    assert any(early.status_page({**prefetch.first_query(height), "status": s}).rows for s in Status)
+    # another cycle, partner, sort or page: not by the recipe (the services read those)
+    for other in ({"cycle": "2026-10"}, {"partner_text": "acme"}, {"sort": "partner"}, {"offset": 19}):
+        fields = {**prefetch.first_query(height), **other}
+        assert not early.answers(fields) and early.status_page(fields) is None
 
 
 def test_the_starting_child_reads_by_the_recipe(kept):

@@ -19,6 +19,7 @@ from .. import quickread
 from ..storage.db import HEAD_REVISION
 from ..storage.models import Distributor, StaffUser
 from ..storage.types import ExactDecimal
+from ..domain import Status
 from ..validation import ReportQuery
 from ..views import StaffUserView
 from .base import ServiceBase
@@ -80,6 +81,9 @@ def recipe(service: ServiceBase, fields: dict[str, Any], page_size: int) -> dict
         "user": user_statement(me.name),
         "counts": status_count_statement(distributor_id, ReportQuery(cycle=q.cycle, partner_text=q.partner_text)),
         "page": page_statement(distributor_id, q),
+        # the same page of one status (a status filter chosen while the interface's database
+        # stack still loads): the status is one parameter, set by the reader
+        "page_by_status": page_statement(distributor_id, q.model_copy(update={"status": Status.UNDER_REVIEW})),
         "cycles": cycles_statement(distributor_id),
     }
     steps: dict[str, Any] = {}
@@ -102,6 +106,11 @@ def recipe(service: ServiceBase, fields: dict[str, Any], page_size: int) -> dict
             if not all(p is None or type(p) in (int, str) for p in params):
                 return None
             steps[name] = {"sql": sql, "params": params, "kinds": kinds}
+            if name == "page_by_status":
+                at = [i for i, p in enumerate(params) if p == Status.UNDER_REVIEW.value]
+                if len(at) != 1:
+                    return None
+                steps[name]["status_at"] = at[0]
         conn.rollback()
     return {"user": me.name, "distributor_id": distributor_id, "schema": HEAD_REVISION, "fields": fields,
             "page_size": page_size, "sqlite_path": str(Path(engine.url.database).resolve()), "steps": steps}

@@ -354,3 +354,40 @@ async def test_the_first_page_read_beside_the_start_shows_before_the_database_op
         await app.workers.wait_for_complete([w for w in app.workers if w.group == "connect"])
         await settle(pilot)
         assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == ui_world["review"]
+
+
+async def test_a_status_chosen_before_the_database_opens_shows_at_once(sqlite_db, ui_world, tmp_path, monkeypatch):
+    """The first page came by its recipe (lmp_tui.quickread): a status chosen while the
+    database stack still loads shows its page then, read by that recipe, and Enter typed
+    right after the choice opens a report of that page once the database is open."""
+    from lmp_tui import prefetch, quickread
+    from lmp_tui.services.first_page import keep
+
+    monkeypatch.setenv("LMP_DATA_DIR", str(tmp_path / "data"))
+    url = sqlite_db.engine.url.render_as_string(hide_password=False)
+    service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
+    assert keep(service, quickread.recipe_path(url, "billing", False), prefetch.first_query(24), prefetch.PAGE_SIZE)
+    first = prefetch._quick(url, "billing", False, prefetch.first_query(24))  # noqa: SLF001 - the child's read
+    assert first is not None and first.recipe is not None
+    opened = threading.Event()
+
+    def connect(announce):
+        opened.wait(10)  # the database stack still loading here
+        return service, service.whoami()
+
+    app = LmpApp(connect=connect, export_dir=tmp_path, first_page=_Ready(first, True))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        shows(app, "9 reports · p1/1")
+        await pilot.press("t", "down", "down", "enter", "enter")  # Under review, then open its first report
+        await pilot.pause(0.3)
+        assert app.service is None and isinstance(app.screen, ReportListScreen)
+        table = app.screen.query_one(ReportTable)
+        under_review = service.status_counts()[Status.UNDER_REVIEW]
+        assert len(table.row_ids) == under_review >= 2
+        assert {table.cell(rid, "status").split(" (")[0] for rid in table.row_ids} == {"Review"}
+        shows(app, f"Opening report #{table.row_ids[0]} as soon as the database is open")
+        opened.set()
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "connect"])
+        await settle(pilot)
+        assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == table.row_ids[0]
