@@ -197,7 +197,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def _refresh_row(self, row: int) -> None:
         y = row - int(self.scroll_offset.y) + 1
         if 1 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+            self.refresh(Region(0, y, self.scrollable_content_region.width, 1))  # not the scrollbar beside it
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

@@ -322,7 +322,8 @@ async def test_a_cursor_move_repaints_two_rows_and_the_detail_rows_that_changed_
         grid.move_cursor(row=2)
         # at once, not a message later: the detail goes out in the same frame as the rows
         assert detail.rows_text[0].startswith("Line 3 · ")
-        width = grid.size.width
+        width = grid.scrollable_content_region.width  # the rows, not the scrollbar beside them
+        assert width < grid.size.width
         assert [r for w, r in refreshed if w == "LineGrid"] == [((0, 2, width, 1),), ((0, 3, width, 1),)]
         rows = [r for w, r in refreshed if w == "LineDetail"]
         assert rows and all(len(r) == 1 and r[0][3] == 1 for r in rows)  # single rows, never the whole pane
