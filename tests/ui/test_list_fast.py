@@ -196,21 +196,32 @@ async def test_a_report_being_prepared_shows_no_total_in_the_list(make_app, ui_w
         assert len(prep) == 2 and not any(c in r for r in prep for c in ("USD", "EUR"))
 
 
-async def test_the_frame_is_painted_before_the_database_opens(sqlite_db, ui_world, tmp_path):
+def _still_connecting(service, first, tmp_path, finished: bool = False):
+    """The app, with the first page read beside its start if any, its own database stack
+    "loading" until the event it returns is set (:func:`_database_opens`)."""
     opened = threading.Event()
 
     def connect(announce):
-        opened.wait(10)  # the database is slow to open: the frame is up meanwhile
-        service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
+        opened.wait(10)
         return service, service.whoami()
 
-    app = LmpApp(connect=connect, export_dir=tmp_path)
+    page = None if first is None else _Ready(first, finished)
+    return LmpApp(connect=connect, export_dir=tmp_path, first_page=page), opened
+
+
+async def _database_opens(app, pilot, opened: threading.Event) -> None:
+    opened.set()
+    await app.workers.wait_for_complete([w for w in app.workers if w.group == "connect"])
+    await settle(pilot)
+
+
+async def test_the_frame_is_painted_before_the_database_opens(sqlite_db, ui_world, tmp_path):
+    service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
+    app, opened = _still_connecting(service, None, tmp_path)  # the database is slow to open
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         shows(app, "Billing reports · connecting…", "All statuses", "Loading…")
-        opened.set()
-        await app.workers.wait_for_complete([w for w in app.workers if w.group == "connect"])
-        await settle(pilot)
+        await _database_opens(app, pilot, opened)
         shows(app, "signed in as billing", "9 reports · p1/1", "Tokyo Secure K.K.")
 
 
@@ -334,13 +345,7 @@ async def test_the_first_page_read_beside_the_start_shows_before_the_database_op
     counts = service.status_counts()
     first = FirstPage(fields, service.whoami(), counts, service.query_reports(ReportQuery(**fields), total=9),
                       service.cycles())
-    opened = threading.Event()
-
-    def connect(announce):
-        opened.wait(10)  # the database stack still loading here
-        return service, service.whoami()
-
-    app = LmpApp(connect=connect, export_dir=tmp_path, first_page=_Ready(first, finished))
+    app, opened = _still_connecting(service, first, tmp_path, finished)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
         shows(app, "signed in as billing", "9 reports · p1/1", "Tokyo Secure K.K.")
@@ -350,9 +355,7 @@ async def test_the_first_page_read_beside_the_start_shows_before_the_database_op
         await pilot.press("enter")  # before the database is open: the report opens once it is
         await pilot.pause(0.2)
         assert isinstance(app.screen, ReportListScreen)
-        opened.set()
-        await app.workers.wait_for_complete([w for w in app.workers if w.group == "connect"])
-        await settle(pilot)
+        await _database_opens(app, pilot, opened)
         assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == ui_world["review"]
 
 
@@ -369,13 +372,7 @@ async def test_a_status_chosen_before_the_database_opens_shows_at_once(sqlite_db
     assert keep(service, quickread.recipe_path(url, "billing", False), prefetch.first_query(24), prefetch.PAGE_SIZE)
     first = prefetch._quick(url, "billing", False, prefetch.first_query(24))  # noqa: SLF001 - the child's read
     assert first is not None and first.recipe is not None
-    opened = threading.Event()
-
-    def connect(announce):
-        opened.wait(10)  # the database stack still loading here
-        return service, service.whoami()
-
-    app = LmpApp(connect=connect, export_dir=tmp_path, first_page=_Ready(first, True))
+    app, opened = _still_connecting(service, first, tmp_path, finished=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
         shows(app, "9 reports · p1/1")
@@ -387,7 +384,5 @@ async def test_a_status_chosen_before_the_database_opens_shows_at_once(sqlite_db
         assert len(table.row_ids) == under_review >= 2
         assert {table.cell(rid, "status").split(" (")[0] for rid in table.row_ids} == {"Review"}
         shows(app, f"Opening report #{table.row_ids[0]} as soon as the database is open")
-        opened.set()
-        await app.workers.wait_for_complete([w for w in app.workers if w.group == "connect"])
-        await settle(pilot)
+        await _database_opens(app, pilot, opened)
         assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == table.row_ids[0]
