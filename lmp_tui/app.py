@@ -41,6 +41,9 @@ Connect = Callable[[Callable[[str], None]], "tuple[BillingService, StaffUserView
 #: the longest the first page read beside the start is waited for (then the list reads it itself)
 FIRST_PAGE_WAIT_S = 10.0
 
+#: the longest the garbage collector stays off after the start (lmp_tui.cli turns it off)
+START_COLLECTOR_S = 5.0
+
 #: how long after signing in the first page's recipe is checked (and written when stale)
 REMEMBER_AFTER_S = 2.0
 
@@ -85,6 +88,7 @@ class LmpApp(ReportOpening, App[int]):
         self.push_screen(ReportListScreen(self.service, self.user, self.export_dir, first=first))
         self._lmp_started = True
         self.call_after_refresh(self._check_size)
+        self.set_timer(START_COLLECTOR_S, gc.enable)  # even if signing in takes long
         if self.service is not None:
             self._connected()
         elif child is not None:  # its page first, then the database stack (one interpreter)
@@ -143,6 +147,7 @@ class LmpApp(ReportOpening, App[int]):
         # objects) lives as long as the app: out of the collector's full passes, which otherwise
         # scan it all and froze the interface for ~110 ms in the middle of a Reset or an opening.
         gc.freeze()
+        gc.enable()  # off since the start (lmp_tui.cli)
         if service is not None:
             self.service, self.user = service, user
             for screen in self.screen_stack:
