@@ -41,6 +41,9 @@ Connect = Callable[[Callable[[str], None]], "tuple[BillingService, StaffUserView
 #: the longest the first page read beside the start is waited for (then the list reads it itself)
 FIRST_PAGE_WAIT_S = 10.0
 
+#: how long a key keeps the start's imports waiting (lmp_tui.polite_import)
+KEY_BUSY_S = 0.15
+
 #: the longest the garbage collector stays off after the start (lmp_tui.cli turns it off)
 START_COLLECTOR_S = 5.0
 
@@ -106,8 +109,11 @@ class LmpApp(ReportOpening, App[int]):
         def announce(text: str) -> None:
             self.call_from_thread(self._announce, text)
 
+        from .polite_import import PoliteImports
+
         try:
-            service, user = self._connect_with(announce)
+            with PoliteImports(lambda: self._keys_until):  # the keys typed meanwhile go first
+                service, user = self._connect_with(announce)
         except LmpError as err:
             self.call_from_thread(self._start_failed, err)
             return
@@ -137,6 +143,16 @@ class LmpApp(ReportOpening, App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, ReportListScreen):
                 screen.announce(text)
+
+    #: until when the interface counts as busy with the last key (PoliteImports waits)
+    _keys_until = 0.0
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            import time
+
+            self._keys_until = time.monotonic() + KEY_BUSY_S
+        await super().on_event(event)
 
     def _start_failed(self, err: LmpError) -> None:
         self.startup_error = err
