@@ -125,8 +125,8 @@ class Term:
             else:
                 self._read(0.05)
             if time.perf_counter() > deadline:
-                tail = self.out[since:][-1500:].decode(errors="replace")
-                raise TimeoutError(f"no {marker!r} within {TIMEOUT_S} s; the output ended with {tail!r}")
+                raise TimeoutError(f"no {marker!r} within {TIMEOUT_S} s; what was painted since the key, "
+                                   f"row by row:\n{readable(self.out[since:])}")
 
     def quiet(self) -> float:
         while self._read(QUIET_S):
@@ -165,6 +165,15 @@ class Term:
             pass
         os.waitpid(self.pid, 0)
         os.close(self.fd)
+
+
+def readable(data: bytes, most: int = 40) -> str:
+    """Terminal output as the text painted on each row (the last ``most`` writes), for a
+    timeout's message: "row 3: …" for every cursor move, styles left out."""
+    text = data.decode(errors="replace")
+    text = re.sub(r"\x1b\[(\d+);\d+H", lambda m: f"\nrow {m.group(1)}: ", text)
+    text = re.sub(r"\x1b\[[0-9;?<>=$]*[A-Za-z~]|\x1b[=>]|\r", "", text)
+    return "\n".join(line for line in text.split("\n")[-most:] if line.strip())
 
 
 def environment(root: Path, data_dir: str | None = None) -> dict[str, str]:
