@@ -82,8 +82,12 @@ def save(path: Path, recipe: dict[str, Any]) -> None:
 
 
 def load(path: Path) -> dict[str, Any] | None:
-    """The recipe kept at ``path`` if the present code made it, else None."""
+    """The recipe kept at ``path`` if the present code made it, else None. A file that is not
+    the user's own, or that others may write, is not read."""
     try:
+        st = path.stat()
+        if st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return None
         recipe = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None

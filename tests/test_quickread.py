@@ -152,6 +152,10 @@ def test_the_recipe_is_kept_once_and_only_its_owner_reads_it(kept):
     db, _, path = kept
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    path.chmod(0o620)  # others may write it: not trusted
+    assert quickread.load(path) is None
+    path.chmod(0o600)
+    assert quickread.load(path) is not None
     assert not keep(BillingService(db, "billing"), path, prefetch.first_query(24), prefetch.PAGE_SIZE)
     assert not keep(BillingService(db, "billing"), path, prefetch.first_query(40), prefetch.PAGE_SIZE)  # one for all heights
 
