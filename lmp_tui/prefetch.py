@@ -2,12 +2,14 @@
 
 Textual's import and first paint and the database stack's import (SQLAlchemy, pydantic, the
 services: about as long again) are both work for the interpreter, which runs one thread at
-a time. Forked before Textual loads, a child does the second on another core: it opens the
-database and signs in exactly as the interface will (:func:`lmp_tui.connect.open_service`),
-reads the first page, the counts per status and the cycles, hands them over through a pipe
-as plain values (:mod:`lmp_tui.views`) and exits. The interface shows them as soon as they
-come, and reads the page again once its own database stack is up (what it shows is never
-older than the start).
+a time. Forked before Textual loads, a child reads the first page, the counts per status and
+the cycles: from the second start on by the statements an earlier start kept, without the
+database stack (:mod:`lmp_tui.quickread`, ~60 ms: the page is there for the first frame),
+else on another core by opening the database and signing in exactly as the interface will
+(:func:`lmp_tui.connect.open_service`). It hands them over through a pipe as plain values
+(:mod:`lmp_tui.views`) and exits. The interface shows them as soon as they come, and reads
+the page again once its own database stack is up (what it shows is never older than the
+start).
 
 The child only ever saves time: whatever goes wrong in it (no database, an unknown user, a
 slow disk) is left to the interface's own start, which says it properly. It never writes
