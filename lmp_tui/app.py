@@ -25,6 +25,7 @@ from screens.report_opening import PRELOAD_AFTER_S, ReportOpening
 from screens.help_screen import HelpScreen
 from screens.report_list import ReportListScreen
 from screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from widgets.in_turn import InTurn
 from widgets.key_bar import bindings_for
 
 from . import keymap
@@ -153,6 +154,10 @@ class LmpApp(ReportOpening, App[int]):
 
             self._keys_until = time.monotonic() + KEY_BUSY_S
         await super().on_event(event)
+
+    def on_in_turn(self, msg: InTurn) -> None:
+        """A callback that came up behind the keys typed before it (widgets/in_turn.py)."""
+        msg.callback()
 
     def _start_failed(self, err: LmpError) -> None:
         self.startup_error = err

@@ -46,12 +46,25 @@ class ListStart:
         self._early = first.reader()
         self.query_one("#title", Static).update(self._title())
         self.on_report_list_screen_page_loaded(self.PageLoaded(
-            first.page, first.counts, self._counts_for(), first.cycles, None, False))
+            first.page, first.counts, self._counts_for(), first.cycles, None, False, fields=first.fields))
 
     def announce(self, text: str) -> None:
         """A line of progress while the database is being opened (e.g. the demo being made)."""
+        if not self._announced:
+            self._before_announced = self._summary_text
+        self._announced = True
         self._summary_text = text
         self.query_one("#summary", Static).update(plain(text), layout=False)
+
+    _announced = False
+    _before_announced = ""
+
+    def unannounce(self) -> None:
+        """The summary line as it was before the lines of progress."""
+        if self._announced:
+            self._announced = False
+            self.announce(self._before_announced)
+            self._announced = False
 
     @work(thread=True, exclusive=True, group="report-list")
     def _load_early(self, fields: dict[str, Any], keep_id: int | None) -> None:
@@ -67,4 +80,4 @@ class ListStart:
         if page is None:
             self.app.call_from_thread(setattr, self, "_loading", False)
             return
-        self.post_message(self.PageLoaded(page, None, None, None, keep_id, False))
+        self.post_message(self.PageLoaded(page, None, None, None, keep_id, False, fields=fields))

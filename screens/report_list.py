@@ -24,6 +24,7 @@ from lmp_tui.errors import LmpError
 from lmp_tui.prefetch import CHROME_LINES, page_rows
 from lmp_tui.sorting import DEFAULT_SORT, SORT_ORDERS, sort_order
 from widgets.filter_bar import FilterBar, Filters
+from widgets.in_turn import in_turn
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.plain_text import plain
 from widgets.report_table import ReportTable
@@ -47,10 +48,11 @@ class ReportListScreen(ListStart, ReportExport, Screen[None]):
 
     class PageLoaded(Message):
         def __init__(self, page: ReportPage, counts: dict[Status, int], counts_key: tuple[Any, ...],
-                     cycles: list[str] | None, keep_id: int | None, at_end: bool, quiet: bool = False) -> None:
+                     cycles: list[str] | None, keep_id: int | None, at_end: bool, quiet: bool = False,
+                     fields: dict[str, Any] | None = None) -> None:
             super().__init__()
             self.page, self.counts, self.cycles, self.keep_id, self.at_end = page, counts, cycles, keep_id, at_end
-            self.counts_key, self.quiet = counts_key, quiet
+            self.counts_key, self.quiet, self.fields = counts_key, quiet, fields
 
     class Failed(Message):
         def __init__(self, error: str) -> None:
@@ -64,6 +66,8 @@ class ReportListScreen(ListStart, ReportExport, Screen[None]):
         self._first = first  # read beside the start: shown in the first frame
         #: reads a status filter's page by the first page's recipe until the services are up
         self._early: EarlyReader | None = None
+        #: the query of the page shown (None: no page yet); Enter waits while it is not the list's
+        self._shown_query: dict[str, Any] | None = None
         self.filters = Filters()
         self.sort, self.descending, self.page_offset = DEFAULT_SORT, sort_order(DEFAULT_SORT).descending, 0
         self.total_count = 0
@@ -213,7 +217,7 @@ class ReportListScreen(ListStart, ReportExport, Screen[None]):
             self.post_message(self.Failed(str(err)))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.PageLoaded(page, counts, counts_key, cycles, keep_id, at_end, quiet))
+            self.post_message(self.PageLoaded(page, counts, counts_key, cycles, keep_id, at_end, quiet, fields))
 
     def on_report_list_screen_page_loaded(self, msg: PageLoaded) -> None:
         self._loading = False
@@ -223,6 +227,8 @@ class ReportListScreen(ListStart, ReportExport, Screen[None]):
             return
         if msg.quiet:
             msg.keep_id = table.highlighted_id  # the cursor may have moved while it was read
+        if msg.fields is not None:
+            self._shown_query = msg.fields
         with self.app.batch_update():  # one layout and one paint for the whole change
             if msg.cycles is not None:
                 self.query_one(FilterBar).set_cycles(msg.cycles)
@@ -233,13 +239,14 @@ class ReportListScreen(ListStart, ReportExport, Screen[None]):
             table.show_page(msg.page.rows, msg.keep_id, msg.at_end)
             if self._focus_list:
                 self._focus_list = False
-                self.set_focus(table)  # now, not after this frame: the key bar shows the list's keys in it
+                if not self._choice_open():  # (a choice opened since keeps the focus)
+                    self.set_focus(table)  # now, not after this frame: the key bar shows the list's keys in it
             self.total_count = msg.page.total_count
             self._summary(msg.page, self._counts or {})
             self.refresh_bindings()
             self.query_one(KeyBar).sync()  # the keys the new page allows, in the same frame
         self.call_later(self._catch_up)
-        if self._open_when_read:  # Enter typed ahead, right after a filter was chosen
+        if self._open_when_read and not self._page_due():  # Enter typed ahead of this page
             self._open_when_read = False
             self.action_open_report()
 
@@ -262,13 +269,15 @@ class ReportListScreen(ListStart, ReportExport, Screen[None]):
         summary = (f"{page.total_count:,} {'report' if page.total_count == 1 else 'reports'} · p{current}/{pages} · {sort}"
                    f"{'↓' if self.descending else '↑'} │ {counts_text}")
         if summary != self._summary_text:  # unchanged: nothing to repaint
-            self._summary_text = summary
+            self._summary_text, self._announced = summary, False
             self.query_one("#summary", Static).update(plain(summary), layout=False)
 
     # ---------------------------------------------------------------- events
 
     def on_filter_bar_changed(self, msg: FilterBar.Changed) -> None:
         self.filters, self.page_offset = msg.filters, 0
+        if self.app.open_report_id is not None:  # type: ignore[attr-defined]
+            self._call_off_opening()  # asked for from the list as it was: it has changed
         if self._in_choice():  # a choice made: back to the list at once (the keys typed next go
             # to it, not to the choice), and again when its page comes (the choice box takes
             # the focus back a moment after a choice, now and then after this)
@@ -285,8 +294,27 @@ class ReportListScreen(ListStart, ReportExport, Screen[None]):
         self.query_one(ReportTable).focus()
 
     def action_leave_find(self) -> None:
-        """Escape in the find box: back to the list (the text stays, and so does the filter)."""
+        """Escape in the find box: back to the list (the text stays, and so does the filter);
+        on the list, it calls off a report still to open (Enter typed while it was read)."""
+        if self.focused is not self.query_one("#partner", Input) and self._opening_due():
+            self._call_off_opening()
+            return
         self.query_one(ReportTable).focus()
+
+    def _page_due(self) -> bool:
+        """Whether the page shown is not (yet) the one of the list's query."""
+        return self._shown_query != self.list_query
+
+    def _opening_due(self) -> bool:
+        return self._open_when_read or self.app.open_report_id is not None  # type: ignore[attr-defined]
+
+    def _call_off_opening(self) -> None:
+        """The report Enter asked for is not opened after all (Escape, or the list changed)."""
+        self._open_when_read = False
+        called_off = self.app.call_off_opening()  # type: ignore[attr-defined]
+        if called_off is not None:
+            self.unannounce()
+            self.notify(f"Report #{called_off} will not be opened.", timeout=4)
 
     def on_report_table_selected(self, event: ReportTable.Selected) -> None:
         event.stop()
@@ -299,20 +327,27 @@ class ReportListScreen(ListStart, ReportExport, Screen[None]):
             return None if self.page_offset + self.page_size >= self.total_count else True
         if action == "prev_page":
             return None if self.page_offset == 0 else True
-        if action == "leave_find":  # Escape: only while typing in the find box
-            return True if self.focused is self.query_one("#partner", Input) else None
+        if action == "leave_find":  # Escape: while typing in the find box, or to call off an opening
+            return True if self.focused is self.query_one("#partner", Input) or self._opening_due() else None
         if action == "open_report":  # Enter: only while the list has the focus
             table = self.query_one(ReportTable)
             # the screen's focus, not has_focus: that one follows a move only once its events are handled
             if self._focus_list:  # a filter chosen, its page coming: Enter opens from that page
                 return True
+            if self.focused is table and self._page_due():  # the page of this query not read yet
+                return True
             return True if self.focused is table and table.row_count else False
         return True
 
     def action_open_report(self) -> None:
-        if self._focus_list:  # typed ahead: the page of the filter just chosen is being read
+        if self._focus_list or self._page_due():  # typed ahead: the page of the query is being read
             self._open_when_read = True
             return
+        # Enter runs as it arrives (a priority key); the moves typed before it (↓ ↓ ⏎ in one
+        # burst) are still on their way: the report is the one highlighted after them
+        in_turn(self.query_one(ReportTable), self._open_highlighted)
+
+    def _open_highlighted(self) -> None:
         report_id = self.query_one(ReportTable).highlighted_id
         if report_id is None:
             self.notify("No report is highlighted; change the filters to find one.", severity="warning")
@@ -332,6 +367,10 @@ class ReportListScreen(ListStart, ReportExport, Screen[None]):
     def action_pick_status(self) -> None:
         self._open_choice("#status")
 
+    def _choice_open(self) -> bool:
+        """Whether a filter's choices are open (not just its box focused)."""
+        return any(select.expanded for select in self.query(Select))
+
     def _in_choice(self) -> bool:
         """Whether the focus is on a filter's choice (its box or its open list)."""
         return self.focused is not None and any(isinstance(n, Select) for n in self.focused.ancestors_with_self)
@@ -340,8 +379,9 @@ class ReportListScreen(ListStart, ReportExport, Screen[None]):
         """Open a filter's choices with the focus in them at once, not after this frame: the
         keys typed right after ``t`` (↓ ↓ Enter, in one burst over SSH) choose, and none
         reaches the list (where Enter would open a report)."""
-        if isinstance(self.focused, Input) or self._in_choice():
+        if isinstance(self.focused, Input) or self._choice_open():
             raise SkipAction()  # a letter typed in the find box, or to search the choices open
+        self._focus_list = self._open_when_read = False  # this choice comes first
         select = self.query_one(selector, Select)
         select.action_show_overlay()
         self.set_focus(select.query_one(SelectOverlay), scroll_visible=False)

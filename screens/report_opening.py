@@ -81,6 +81,11 @@ class ReportOpening:
         self._opening = None  # nothing of the report kept here once its screen has it (or waits for it)
         self.push_screen(opening.screen)
 
+    def call_off_opening(self) -> int | None:
+        """Forget the report asked for before the database was open; its number, if any."""
+        report_id, self.open_report_id = self.open_report_id, None
+        return report_id
+
     def _preload(self) -> None:
         """The report screen's modules, imported in a worker while nothing happens (~50 ms
         that the first opening would otherwise wait for)."""

@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Select
+from textual.widgets._select import SelectOverlay
 
 from lmp_tui.domain import Status
 from widgets.plain_input import PlainInput
@@ -85,10 +86,14 @@ class FilterBar(Horizontal):
         self._counts = dict(counts)
         select = self.query_one("#status", Select)
         current = select.value
+        overlay = select.query_one(SelectOverlay)
+        highlighted = overlay.highlighted if select.expanded else None  # the clerk is choosing
         with self.prevent(Select.Changed):
             select.set_options(self._status_options())
             if isinstance(current, str):
                 select.value = current
+        if highlighted is not None:  # new counts, same choices: the highlight stays where it was
+            overlay.highlighted = highlighted
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()

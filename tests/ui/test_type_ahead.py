@@ -101,3 +101,78 @@ async def test_enter_right_after_a_status_is_chosen_opens_a_report_of_that_statu
         await pilot.pause(0.6)
         await settle(pilot)
         assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == ui_world["rejected"]
+
+
+def keys(app, *names: str) -> None:
+    """Named keys queued at once (one burst)."""
+    for name in names:
+        app.post_message(events.Key(name, name if len(name) == 1 else None))
+
+
+async def test_enter_after_moves_in_one_burst_opens_the_report_moved_to(make_app, ui_world):
+    """↓ ↓ ⏎ in one SSH packet: Enter is handled as it arrives, the moves in the list's own
+    queue; the report opened is the one the moves led to, not the one before them."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        third = table_ids(app)[2]
+        keys(app, "down", "down", "enter")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == third
+
+
+async def test_a_choice_opened_while_the_last_choice_s_page_is_read_keeps_the_focus(make_app, ui_world):
+    """A status chosen, then the cycle's choices opened before that status's page came: the
+    page does not take the focus from them, and Enter chooses a cycle (no report opens)."""
+    import threading
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        read, held = app.service.query_reports, threading.Event()
+
+        def held_read(*args, **kwargs):
+            held.wait(5)
+            return read(*args, **kwargs)
+
+        app.service.query_reports = held_read
+        await pilot.press("t", "down", "down", "enter")  # Under review: its page held
+        await pilot.press("y")  # the cycles, before that page is there
+        held.set()
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.screen.query_one("#cycle").expanded  # still choosing a cycle
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportListScreen)
+        assert app.screen.filters.cycle is not None and app.screen.filters.status is not None
+
+
+async def test_status_counts_that_change_while_its_choices_are_open_keep_the_highlight(make_app, ui_world):
+    from lmp_tui.domain import Status
+    from widgets.filter_bar import FilterBar
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "down", "down")  # on Under review
+        overlay = app.screen.query_one("#status").query_one("SelectOverlay")
+        before = overlay.highlighted
+        app.screen.query_one(FilterBar).set_counts({s: 7 for s in Status})  # the first page's counts came
+        await settle(pilot)
+        assert overlay.highlighted == before == 2
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#status").value == "under-review"
+
+
+async def test_t_and_y_open_their_choices_from_a_filter_s_box_too(make_app, ui_world):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "escape")  # the choices closed: the status box keeps the focus
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen.query_one("#cycle").expanded
