@@ -413,3 +413,67 @@ async def test_the_collector_is_back_on_once_started(sqlite_db, ui_world, tmp_pa
             opened.set()
     finally:
         gc.enable()
+
+
+async def test_enter_before_the_first_page_opens_its_first_report_once_read(sqlite_db, ui_world, tmp_path):
+    service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
+    app, opened = _still_connecting(service, None, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shows(app, "Loading…")
+        await pilot.press("enter")  # nothing to open yet: it waits for the page
+        await _database_opens(app, pilot, opened)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        first = app.screen_stack[-2].query_one(ReportTable).row_ids[0]  # the list's, under the report
+        assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == first
+
+
+async def test_a_find_typed_before_the_database_opens_then_enter_opens_a_report_found(sqlite_db, ui_world, tmp_path):
+    """The first page came beside the start; "/berl ⏎ ⏎" before the database is open: the
+    report opened is Berlin's (read once the database is open), not the one highlighted in
+    the first page."""
+    from lmp_tui.prefetch import FirstPage, first_query
+    from lmp_tui.validation import ReportQuery
+
+    service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
+    fields = first_query(24)
+    first = FirstPage(fields, service.whoami(), service.status_counts(),
+                      service.query_reports(ReportQuery(**fields), total=9), service.cycles())
+    app, opened = _still_connecting(service, first, tmp_path, finished=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("slash", "b", "e", "r", "l")
+        await pilot.pause(0.3)  # the find is read once the database is open
+        await pilot.press("enter", "enter")  # back to the list, and open
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ReportListScreen)
+        await _database_opens(app, pilot, opened)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(app.screen, BillingReportScreen)
+        assert app.screen.report_id == app.screen_stack[-2].query_one(ReportTable).row_ids[0]
+        assert "Berlin Cyber GmbH" in str(app.screen.query_one("#header").render())
+
+
+async def test_escape_calls_off_a_report_still_to_open(sqlite_db, ui_world, tmp_path):
+    from lmp_tui.prefetch import FirstPage, first_query
+    from lmp_tui.validation import ReportQuery
+
+    service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
+    fields = first_query(24)
+    first = FirstPage(fields, service.whoami(), service.status_counts(),
+                      service.query_reports(ReportQuery(**fields), total=9), service.cycles())
+    app, opened = _still_connecting(service, first, tmp_path, finished=True)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause(0.2)  # (no settle: it would wait for the database to open)
+        shows(app, "as soon as the database is open")
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        shows(app, "9 reports · p1/1", "will not be opened")
+        await _database_opens(app, pilot, opened)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(app.screen, ReportListScreen)
