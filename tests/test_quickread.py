@@ -148,6 +148,16 @@ def test_another_schema_revision_or_code_or_first_query_is_not_used(kept):
     assert quickread.load(path) is None
 
 
+def test_a_recipe_that_no_longer_reads_is_made_again(kept):
+    db, _, path = kept
+    made = json.loads(path.read_text())
+    made["steps"]["page"]["sql"] = "SELECT nonsense FROM nowhere"
+    path.write_text(json.dumps(made))
+    assert quickread.load(path) is not None  # current by its stamp, but it fails when run
+    assert keep(BillingService(db, "billing"), path, prefetch.first_query(24), prefetch.PAGE_SIZE)
+    assert quickread.read_first_page(quickread.load(path), prefetch.first_query(24)) is not None
+
+
 def test_the_recipe_is_kept_once_and_only_its_owner_reads_it(kept):
     db, _, path = kept
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -31,13 +31,22 @@ def keep(service: ServiceBase, path: Path, fields: dict[str, Any], page_size: in
     me, distributor_id = _signed_in(service)
     made_for = {"user": me.name, "distributor_id": distributor_id, "schema": HEAD_REVISION,
                 "fields": {**fields, "limit": page_size}, "page_size": page_size}
-    if quickread.is_current(path, made_for):
+    if quickread.is_current(path, made_for) and _still_reads(path, fields):
         return False
     made = recipe(service, fields, page_size)
     if made is None:
         return False
     quickread.save(path, made)
     return True
+
+
+def _still_reads(path: Path, fields: dict[str, Any]) -> bool:
+    """Whether the kept recipe still reads the first page (a damaged one is written anew)."""
+    recipe = quickread.load(path)
+    try:
+        return recipe is not None and quickread.read_first_page(recipe, fields) is not None
+    except Exception:  # noqa: BLE001 - whatever the damage, the recipe is made again
+        return False
 
 
 def _signed_in(service: ServiceBase) -> tuple[StaffUserView, int]:
