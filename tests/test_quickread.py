@@ -6,18 +6,8 @@ cannot."""
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import pty
-import select
-import signal
 import stat
-import struct
-import sys
-import termios
-import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -31,7 +21,6 @@ from lmp_tui.validation import ReportQuery
 
 from .factory import World
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -183,69 +172,3 @@ def test_no_recipe_for_postgresql(db, world, service):
     made = recipe(service(), prefetch.first_query(24), prefetch.PAGE_SIZE)
     assert (made is None) == (db.engine.dialect.name == "postgresql")
 
-
-# ---------------------------------------------------------------- two starts in a terminal
-
-
-def _start_in_a_pty(url: str, data_dir: Path):
-    """The interface at 80×24 in a pseudo-terminal: (pid, fd)."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the interface
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LMP_")}
-        env.update(TERM="xterm-256color", LMP_DATA_DIR=str(data_dir))
-        os.chdir(ROOT)
-        os.execve(sys.executable, [sys.executable, "-m", "lmp_tui.cli", "--db", url, "--user", "billing"], env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    return pid, fd
-
-
-def _read_until(fd: int, out: bytearray, pattern: bytes, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while pattern not in out:
-        left = deadline - time.monotonic()
-        assert left > 0, f"{pattern!r} never came; the terminal got:\n{bytes(out[-1500:])!r}"
-        if select.select([fd], [], [], left)[0]:
-            try:
-                out += os.read(fd, 65536)
-            except OSError:
-                break
-
-
-def _stop(pid: int, fd: int, out: bytearray) -> None:
-    os.write(fd, b"\x11")  # Ctrl+Q
-    deadline = time.monotonic() + 20
-    while os.waitpid(pid, os.WNOHANG)[0] == 0:
-        if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            break
-        if select.select([fd], [], [], 0.2)[0]:
-            try:
-                out += os.read(fd, 65536)
-            except OSError:
-                pass
-    os.close(fd)
-
-
-def test_the_second_start_paints_its_first_page_at_once(sqlite_db, tmp_path):
-    """The first start keeps the recipe once it is signed in; the second one's first frame
-    already holds the page: "Loading…" is never painted."""
-    World.build(sqlite_db)
-    url = sqlite_db.engine.url.render_as_string(hide_password=False)
-    data = tmp_path / "data"
-    summary = "9 reports · p1/1".encode()
-    pid, fd = _start_in_a_pty(url, data)
-    first = bytearray()
-    _read_until(fd, first, summary)
-    deadline = time.monotonic() + 20
-    while not list((data / "cache").glob("first-page-*.json")):
-        assert time.monotonic() < deadline, "the first start kept no recipe"
-        _read_until(fd, first, b"", timeout=0.2)
-        time.sleep(0.2)
-    _stop(pid, fd, first)
-    pid, fd = _start_in_a_pty(url, data)
-    second = bytearray()
-    _read_until(fd, second, summary)
-    _stop(pid, fd, second)
-    assert "Loading…".encode() not in second[: second.index(summary)]
-    assert "signed in as billing".encode() in second
