@@ -168,7 +168,7 @@ class LmpApp(ReportOpening, App[int]):
         # objects) lives as long as the app: out of the collector's full passes, which otherwise
         # scan it all and froze the interface for ~110 ms in the middle of a Reset or an opening.
         gc.freeze()
-        gc.enable()  # off since the start (lmp_tui.cli)
+        gc.enable()  # off since the start (lmp_tui.cli_interface)
         if service is not None:
             self.service, self.user = service, user
             for screen in self.screen_stack:

@@ -24,10 +24,10 @@ from lmp_tui.errors import LmpError
 from lmp_tui.prefetch import CHROME_LINES, page_rows
 from lmp_tui.sorting import DEFAULT_SORT, SORT_ORDERS, sort_order
 from widgets.filter_bar import FilterBar, Filters
-from widgets.in_turn import in_turn
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.plain_text import plain
 from widgets.report_table import ReportTable
+from screens.list_opening import ListOpening
 from screens.list_start import ListStart
 from screens.report_export import ReportExport
 from screens.choice_dialog import ChoiceDialog
@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # the services load in the app's first worker, after the firs
 
 
 
-class ReportListScreen(ListStart, ReportExport, Screen[None]):
+class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
     HELP_TITLE = "Report list"
     AUTO_FOCUS = "#reports"
     BINDINGS = bindings_for(keymap.REPORT_LIST)
@@ -301,21 +301,6 @@ class ReportListScreen(ListStart, ReportExport, Screen[None]):
             return
         self.query_one(ReportTable).focus()
 
-    def _page_due(self) -> bool:
-        """Whether the page shown is not (yet) the one of the list's query."""
-        return self._shown_query != self.list_query
-
-    def _opening_due(self) -> bool:
-        return self._open_when_read or self.app.open_report_id is not None  # type: ignore[attr-defined]
-
-    def _call_off_opening(self) -> None:
-        """The report Enter asked for is not opened after all (Escape, or the list changed)."""
-        self._open_when_read = False
-        called_off = self.app.call_off_opening()  # type: ignore[attr-defined]
-        if called_off is not None:
-            self.unannounce()
-            self.notify(f"Report #{called_off} will not be opened.", timeout=4)
-
     def on_report_table_selected(self, event: ReportTable.Selected) -> None:
         event.stop()
         self.action_open_report()
@@ -338,21 +323,6 @@ class ReportListScreen(ListStart, ReportExport, Screen[None]):
                 return True
             return True if self.focused is table and table.row_count else False
         return True
-
-    def action_open_report(self) -> None:
-        if self._focus_list or self._page_due():  # typed ahead: the page of the query is being read
-            self._open_when_read = True
-            return
-        # Enter runs as it arrives (a priority key); the moves typed before it (↓ ↓ ⏎ in one
-        # burst) are still on their way: the report is the one highlighted after them
-        in_turn(self.query_one(ReportTable), self._open_highlighted)
-
-    def _open_highlighted(self) -> None:
-        report_id = self.query_one(ReportTable).highlighted_id
-        if report_id is None:
-            self.notify("No report is highlighted; change the filters to find one.", severity="warning")
-            return
-        self.app.open_report(report_id)  # type: ignore[attr-defined]
 
     def action_find_partner(self) -> None:
         partner = self.query_one("#partner", Input)

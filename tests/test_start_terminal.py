@@ -106,7 +106,7 @@ def test_keys_typed_before_the_interface_takes_the_terminal_are_kept(sqlite_db, 
 def test_the_early_key_mode_is_set_and_put_back(monkeypatch):
     """Keys typed before Textual starts: no echo, no line holding, Enter kept as Enter,
     Ctrl+Q not flow control; the mode found is put back afterwards."""
-    from lmp_tui.cli import _keep_early_keys
+    from lmp_tui.cli_interface import _keep_early_keys
 
     master, slave = pty.openpty()
     try:

@@ -390,7 +390,7 @@ async def test_a_status_chosen_before_the_database_opens_shows_at_once(sqlite_db
 
 @pytest.mark.parametrize("signs_in", [True, False], ids=["signed-in", "still-connecting"])
 async def test_the_collector_is_back_on_once_started(sqlite_db, ui_world, tmp_path, monkeypatch, signs_in):
-    """The command line turns the garbage collector off for the start (lmp_tui.cli); the app
+    """The command line turns the garbage collector off for the start (lmp_tui.cli_interface); the app
     turns it on again once signed in, or after START_COLLECTOR_S however long that takes:
     a long session never runs without it."""
     import gc
