@@ -45,7 +45,7 @@ FIRST_PAGE_WAIT_S = 10.0
 #: how long a key keeps the start's imports waiting (lmp_tui.polite_import)
 KEY_BUSY_S = 0.15
 
-#: the longest the garbage collector stays off after the start (lmp_tui.cli turns it off)
+#: the longest the garbage collector stays off after the start (lmp_tui.cli_interface turns it off)
 START_COLLECTOR_S = 5.0
 
 #: how long after signing in the first page's recipe is checked (and written when stale)

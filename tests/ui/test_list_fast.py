@@ -238,7 +238,7 @@ async def test_a_refusal_while_connecting_ends_the_app_with_it(tmp_path):
 
 
 def test_the_interface_imports_no_database_stack_before_its_first_paint():
-    code = ("import sys, lmp_tui.cli, lmp_tui.app, screens.report_list, lmp_tui.quickread;"
+    code = ("import sys, lmp_tui.cli, lmp_tui.cli_interface, lmp_tui.app, screens.report_list, lmp_tui.quickread;"
             "print(sorted(m for m in ('sqlalchemy', 'alembic', 'pydantic', 'lmp_tui.services') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
