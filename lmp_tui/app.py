@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -150,8 +151,6 @@ class LmpApp(ReportOpening, App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
-            import time
-
             self._keys_until = time.monotonic() + KEY_BUSY_S
         await super().on_event(event)
 

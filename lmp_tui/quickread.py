@@ -96,11 +96,10 @@ def load(path: Path) -> dict[str, Any] | None:
     return recipe
 
 
-def is_current(path: Path, made_for: dict[str, Any]) -> bool:
-    """Whether the kept recipe is the present code's and was made for the same (user,
-    distributor, schema, first query: ``made_for``, the recipe's own keys)."""
-    recipe = load(path)
-    return recipe is not None and all(recipe.get(k) == v for k, v in made_for.items())
+def made_for(recipe: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether a recipe (the present code's: :func:`load`) was made for the same user,
+    distributor, schema and first query (``wanted``: the recipe's own keys)."""
+    return all(recipe.get(k) == v for k, v in wanted.items())
 
 
 def read_first_page(recipe: dict[str, Any], fields: dict[str, Any]) -> tuple[StaffUserView, dict[Status, int],

@@ -62,9 +62,12 @@ class ListStart:
     def unannounce(self) -> None:
         """The summary line as it was before the lines of progress."""
         if self._announced:
-            self._announced = False
-            self.announce(self._before_announced)
-            self._announced = False
+            self._announced, self._summary_text = False, self._before_announced
+            self.query_one("#summary", Static).update(plain(self._summary_text), layout=False)
+
+    def _early_answers(self) -> bool:
+        """Whether the list's query can be read before the services are up (a status)."""
+        return self._early is not None and self._early.answers(self.list_query)
 
     @work(thread=True, exclusive=True, group="report-list")
     def _load_early(self, fields: dict[str, Any], keep_id: int | None) -> None:

@@ -183,7 +183,7 @@ class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
 
     def reload(self, keep_id: int | None = None, at_end: bool = False) -> None:
         if self.service is None:  # still connecting: the first page is read when it is done
-            if self._early is not None and self._early.answers(self.list_query):
+            if self._early_answers():
                 self._loading = True  # a status chosen meanwhile: read by the first page's recipe
                 self._load_early(self.list_query, keep_id)
             return
@@ -281,8 +281,7 @@ class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
         if self._in_choice():  # a choice made: back to the list at once (the keys typed next go
             # to it, not to the choice), and again when its page comes (the choice box takes
             # the focus back a moment after a choice, now and then after this)
-            self._focus_list = self.service is not None or (
-                self._early is not None and self._early.answers(self.list_query))
+            self._focus_list = self.service is not None or self._early_answers()
             self.set_focus(self.query_one(ReportTable))
         self.reload()
 

@@ -21,37 +21,37 @@ from ..storage.models import Distributor, StaffUser
 from ..storage.types import ExactDecimal
 from ..domain import Status
 from ..validation import ReportQuery
-from ..views import StaffUserView
 from .base import ServiceBase
 from .queries import cycles_statement, page_statement, status_count_statement
 
 
 def keep(service: ServiceBase, path: Path, fields: dict[str, Any], page_size: int) -> bool:
     """Write the recipe to ``path`` unless the one there is current; whether it wrote."""
-    me, distributor_id = _signed_in(service)
-    made_for = {"user": me.name, "distributor_id": distributor_id, "schema": HEAD_REVISION,
+    name, distributor_id = _signed_in(service)
+    made_for = {"user": name, "distributor_id": distributor_id, "schema": HEAD_REVISION,
                 "fields": {**fields, "limit": page_size}, "page_size": page_size}
-    if quickread.is_current(path, made_for) and _still_reads(path, fields):
+    kept = quickread.load(path)
+    if kept is not None and quickread.made_for(kept, made_for) and _still_reads(kept, fields):
         return False
-    made = recipe(service, fields, page_size)
+    made = _recipe(service, name, distributor_id, fields, page_size)
     if made is None:
         return False
     quickread.save(path, made)
     return True
 
 
-def _still_reads(path: Path, fields: dict[str, Any]) -> bool:
+def _still_reads(kept: dict[str, Any], fields: dict[str, Any]) -> bool:
     """Whether the kept recipe still reads the first page (a damaged one is written anew)."""
-    recipe = quickread.load(path)
     try:
-        return recipe is not None and quickread.read_first_page(recipe, fields) is not None
+        return quickread.read_first_page(kept, fields) is not None
     except Exception:  # noqa: BLE001 - whatever the damage, the recipe is made again
         return False
 
 
-def _signed_in(service: ServiceBase) -> tuple[StaffUserView, int]:
+def _signed_in(service: ServiceBase) -> tuple[str, int]:
+    """The signed-in user's name and distributor (one read)."""
     with service._reading() as ctx:  # noqa: SLF001 - the services' own sign-in
-        return service.whoami(), ctx.user.distributor_id
+        return ctx.user.name, ctx.user.distributor_id
 
 
 def _kind(t: TypeEngine[Any]) -> str | None:
@@ -79,15 +79,19 @@ def recipe(service: ServiceBase, fields: dict[str, Any], page_size: int) -> dict
     """The recipe for the first page of ``fields`` (its ``limit`` replaced by ``page_size``,
     the most rows a first page shows), or None where there is none (not SQLite, a type
     without a kind)."""
+    return _recipe(service, *_signed_in(service), fields, page_size)
+
+
+def _recipe(service: ServiceBase, user_name: str, distributor_id: int, fields: dict[str, Any],
+            page_size: int) -> dict[str, Any] | None:
     engine = service.db.engine
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
         return None
-    me, distributor_id = _signed_in(service)
     fields = {**fields, "limit": page_size}
     q = ReportQuery(**fields)
     statements = {
-        "user": user_statement(me.name),
+        "user": user_statement(user_name),
         "counts": status_count_statement(distributor_id, ReportQuery(cycle=q.cycle, partner_text=q.partner_text)),
         "page": page_statement(distributor_id, q),
         # the same page of one status (a status filter chosen while the interface's database
@@ -121,5 +125,5 @@ def recipe(service: ServiceBase, fields: dict[str, Any], page_size: int) -> dict
                     return None
                 steps[name]["status_at"] = at[0]
         conn.rollback()
-    return {"user": me.name, "distributor_id": distributor_id, "schema": HEAD_REVISION, "fields": fields,
+    return {"user": user_name, "distributor_id": distributor_id, "schema": HEAD_REVISION, "fields": fields,
             "page_size": page_size, "sqlite_path": str(Path(engine.url.database).resolve()), "steps": steps}
