@@ -303,6 +303,12 @@ class Import(_AdminCommand):
         return self
 
 
+def import_action(what: str) -> AdminAction:
+    """What the policy calls importing a ``what`` file (``Import.ACTION``): the command line
+    asks the policy with it before it reads the file, and the service asks again."""
+    return Import.ACTION
+
+
 class InitialiseRequest(InputModel):
     """A first start: the distributor and its first admin."""
 

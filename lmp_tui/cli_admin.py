@@ -10,7 +10,7 @@ from typing import Any, Callable
 from typing import TYPE_CHECKING
 
 from .console import FORMATS, dump, out
-from .domain import Role
+from .domain import AdminAction, Role
 from .errors import ImportProblems, InvalidInput
 
 if TYPE_CHECKING:  # the database stack is imported when a command runs, not to build the parser
@@ -93,10 +93,17 @@ def _user_done(user: Any, what: str) -> int:
     return 0
 
 
-def _add_key(svc: BillingService, args: argparse.Namespace) -> int:
-    from .imports import read_text
+#: the most `users add-key` reads: a public key is one line of a few hundred bytes
+KEY_LIMIT_BYTES = 16_384
 
-    return _key_done(svc.add_key(args.name, read_text(args.file, "public key", limit=16_384)), args.name, "added to")
+
+def _add_key(svc: BillingService, args: argparse.Namespace) -> int:
+    from .imports import InputLimit, read_text
+
+    svc.require(AdminAction.ADD_KEY)  # before a byte of the key is read
+    limit = InputLimit(KEY_LIMIT_BYTES, "give the user's public key, the file ending in .pub (one line). Nothing "
+                       "was changed.")
+    return _key_done(svc.add_key(args.name, read_text(args.file, "public key", limit)), args.name, "added to")
 
 
 def _key_done(key: Any, name: str, what: str) -> int:
@@ -138,15 +145,19 @@ def _import(svc: BillingService, args: argparse.Namespace) -> int:
     import re
     from pathlib import Path
 
-    from .imports import by_line, read_rows
+    from .admin import import_action
+    from .imports import by_line, import_limit, read_rows
+    from .settings import Settings
 
+    svc.require(import_action(args.kind))  # before the file is opened or a byte of it read
     cycle = args.cycle and parse_cycle(args.cycle)
     named = re.search(r"(?<![0-9])(20[0-9]{2})-?(0[1-9]|1[0-2])(?![0-9])", Path(args.file).name)
     if cycle and named and f"{named[1]}-{named[2]}" != cycle:
         raise InvalidInput(f"The file name {Path(args.file).name} says {named[1]}-{named[2]}, but --cycle is {cycle}; "
                            "give the cycle the file is for (or rename the file if --cycle is right).")
     bar = _ImportBar()
-    rows, problems = read_rows(Path(args.file), args.kind, progress=bar)
+    rows, problems = read_rows(Path(args.file), args.kind, progress=bar,
+                               limit=import_limit(Settings.load().max_input_mb))
     if rows:  # the database's checks of the good rows, listed with the file's problems in one round
         try:
             result = svc.import_rows(args.kind, "standard input" if args.file == "-" else args.file, rows, cycle=cycle, dry_run=args.dry_run or bool(problems),

@@ -10,12 +10,14 @@ import difflib
 import io
 import re
 from pathlib import Path
-from typing import Callable
+from dataclasses import dataclass
+from typing import BinaryIO, Callable
 
 from pydantic import ValidationError
 
 from .admin import ROW_MODELS, Numbered
 from .errors import MAX_PROBLEMS, ImportProblems, InvalidInput, LmpError
+from .settings import DEFAULT_MAX_INPUT_MB
 
 #: files with more rows than this show a progress bar
 PROGRESS_FROM = 2000
@@ -35,33 +37,67 @@ def _location(err: dict, model_fields: tuple[str, ...]) -> tuple[str, str]:
 
 
 STDIN = "-"
+_CHUNK = 65536
 
 
-def read_bytes(path: str, what: str, limit: int | None = None) -> tuple[str, bytes]:
+@dataclass(frozen=True)
+class InputLimit:
+    """The most a command reads of its file or standard input, and what the refusal says
+    to do instead (e.g. the setting that raises it)."""
+
+    size: int
+    advice: str
+
+    def refusal(self, name: str, what: str) -> str:
+        return f"{name} is larger than {_size_text(self.size)}, the most a {what} may be; {self.advice}"
+
+
+def _size_text(size: int) -> str:
+    return f"{size // 2**20:,} MB" if size >= 2**20 else f"{size // 1024:,} KB" if size >= 1024 else f"{size} bytes"
+
+
+def import_limit(megabytes: int = DEFAULT_MAX_INPUT_MB) -> InputLimit:
+    """The most an import reads (``LMP_MAX_INPUT_MB``, :mod:`lmp_tui.settings`)."""
+    return InputLimit(megabytes * 2**20, f"split it into smaller files, or raise LMP_MAX_INPUT_MB (now {megabytes}; "
+                      "over SSH, on the server). Nothing was imported.")
+
+
+def read_bytes(path: str, what: str, limit: InputLimit) -> tuple[str, bytes]:
     """A file's name (for messages) and its bytes; ``-`` is standard input (how a file
-    reaches a command run over SSH). A file that cannot be read is one sentence."""
+    reaches a command run over SSH). Read a piece at a time, never more than the limit
+    (and one piece): a larger one is refused before the rest is read. A file that cannot
+    be read is one sentence."""
     import sys
 
     if path == STDIN:
-        raw = sys.stdin.buffer.read() if sys.stdin is not None else b""
         name = "standard input"
-    else:
-        name = path
-        try:
-            raw = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InvalidInput(f"There is no file {name}; check the path.") from None
-        except IsADirectoryError:
-            raise InvalidInput(f"{name} is a folder, not a file; give the {what}'s path.") from None
-        except OSError as err:
-            raise InvalidInput(f"Cannot read {name} ({err.strerror or 'refused'}); check the path and its "
-                               "permissions.") from None
-    if limit is not None and len(raw) > limit:
-        raise InvalidInput(f"{name} is too large for a {what} ({len(raw):,} bytes; at most {limit:,}).")
-    return name, raw
+        stream = sys.stdin.buffer if sys.stdin is not None else None
+        return name, _read_capped(stream, name, what, limit) if stream is not None else b""
+    name = path
+    try:
+        with open(path, "rb") as stream:
+            return name, _read_capped(stream, name, what, limit)
+    except FileNotFoundError:
+        raise InvalidInput(f"There is no file {name}; check the path.") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{name} is a folder, not a file; give the {what}'s path.") from None
+    except OSError as err:
+        raise InvalidInput(f"Cannot read {name} ({err.strerror or 'refused'}); check the path and its "
+                           "permissions.") from None
 
 
-def read_text(path: str, what: str, limit: int | None = None) -> str:
+def _read_capped(stream: BinaryIO, name: str, what: str, limit: InputLimit) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := stream.read(min(_CHUNK, limit.size + 1 - size)):
+        size += len(chunk)
+        if size > limit.size:
+            raise InvalidInput(limit.refusal(name, what))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def read_text(path: str, what: str, limit: InputLimit) -> str:
     name, raw = read_bytes(path, what, limit)
     try:
         return raw.decode("utf-8-sig")
@@ -69,22 +105,25 @@ def read_text(path: str, what: str, limit: int | None = None) -> str:
         raise InvalidInput(f"{name} is not UTF-8 text; give the {what} as text.") from None
 
 
-def read_file(path: Path, kind: str, progress: Progress | None = None) -> tuple[Numbered, ...]:
+def read_file(path: Path, kind: str, progress: Progress | None = None, limit: InputLimit | None = None
+              ) -> tuple[Numbered, ...]:
     """The file's rows, each validated, with the line each starts on; or ImportProblems."""
-    rows, problems = read_rows(path, kind, progress)
+    rows, problems = read_rows(path, kind, progress, limit)
     if problems:
         raise ImportProblems(problems)
     return rows
 
 
-def read_rows(path: Path, kind: str, progress: Progress | None = None) -> tuple[tuple[Numbered, ...], list[str]]:
+def read_rows(path: Path, kind: str, progress: Progress | None = None, limit: InputLimit | None = None
+              ) -> tuple[tuple[Numbered, ...], list[str]]:
     """The rows that passed, and the problems of those that did not (so that the database's
     checks of the good rows can be listed with them, in one round). A file that cannot be
-    read, or whose header is wrong, raises ImportProblems at once."""
+    read, or whose header is wrong, raises ImportProblems at once; a file over ``limit``
+    (default :func:`import_limit`) is refused before the rest of it is read."""
     model = ROW_MODELS[kind]
     fields = tuple(model.model_fields)
     required = [f for f in fields if f not in model.OPTIONAL]
-    name, raw = read_bytes(str(path), "CSV file")
+    name, raw = read_bytes(str(path), "CSV file", limit or import_limit())
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -3,7 +3,8 @@
 ``LMP_DATABASE_URL`` — any SQLAlchemy URL (default: SQLite in the user data directory);
 ``LMP_USER`` — the staff user (default: the login name); ``LMP_DATA_DIR`` — where the
 default and demo databases live; ``LMP_BUSY_TIMEOUT_S`` — how long a SQLite writer waits
-for another one (default 15 s). A value that is not valid text is refused with a sentence.
+for another one (default 15 s); ``LMP_MAX_INPUT_MB`` — the most an import reads of its file or
+standard input (default 64). A value that is not valid text is refused with a sentence.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from .safetext import find_unsafe
 APP_NAME = "lmp-tui"
 DEMO_FILE = "demo.sqlite3"
 DEFAULT_FILE = "lmp.sqlite3"
+#: the most an import reads, in MB (LMP_MAX_INPUT_MB)
+DEFAULT_MAX_INPUT_MB = 64
 
 
 def _login_name() -> str:
@@ -37,6 +40,7 @@ class Settings(BaseSettings):
     user: str = Field(default_factory=_login_name)
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
     busy_timeout_s: float = Field(default=15.0, gt=0, le=600)
+    max_input_mb: int = Field(default=DEFAULT_MAX_INPUT_MB, ge=1, le=4096)
 
     @field_validator("database_url", "user", "data_dir", mode="before")
     @classmethod

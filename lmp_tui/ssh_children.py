@@ -41,8 +41,22 @@ class Session:
     last_input: float = field(default_factory=time.monotonic)
 
 
+#: the largest terminal a session gets, in columns and in rows: a client that asks for more
+#: (when it starts or when its window changes) gets this much; a screen of 20000 × 20000
+#: would cost the interface gigabytes, and a size over 65535 does not fit a terminal at all
+MAX_TERMINAL = 1000
+#: how long a child that has ended may still pass on what it wrote before it ended
+_OUTPUT_GRACE_S = 2.0
+
+
+def clamp_size(cols: int, rows: int) -> tuple[int, int]:
+    """The terminal size a client asked for, within 1 … :data:`MAX_TERMINAL` each way."""
+    return min(max(cols, 1), MAX_TERMINAL), min(max(rows, 1), MAX_TERMINAL)
+
+
 def _set_size(fd: int, rows: int, cols: int) -> None:
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", max(rows, 1), max(cols, 1), 0, 0))
+    cols, rows = clamp_size(cols, rows)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 
 def _controlling_terminal() -> None:  # runs in the child, after setsid
@@ -68,13 +82,19 @@ class PtyChild:
             os.close(slave)
         os.set_blocking(master, False)
         self.master, self.child = master, child
-        tasks = [asyncio.ensure_future(c) for c in (self._out(), self._in(), self._idle(), self.process.wait_closed())]
+        out, idle, closed, exited = (asyncio.ensure_future(c) for c in (
+            self._out(), self._idle(), self.process.wait_closed(), child.wait()))
+        tasks = [out, asyncio.ensure_future(self._in()), idle, closed, exited]
         try:
-            done, _ = await asyncio.wait({tasks[0], tasks[3], tasks[2]}, return_when=asyncio.FIRST_COMPLETED)
-            if tasks[0] not in done:  # the client left or idled out: hang up on the child
-                self.session.ended = "idle timeout" if tasks[2] in done else "client left"
-                await self._hang_up(reset=tasks[2] in done)
-            return await child.wait()
+            # only the child's end is a normal end; its output stopping is not (the client
+            # may have stopped taking it), so the child goes on until it exits or is hung up on
+            done, _ = await asyncio.wait({exited, closed, idle}, return_when=asyncio.FIRST_COMPLETED)
+            if exited not in done:  # the client left or idled out: hang up on the child
+                self.session.ended = "idle timeout" if idle in done else "client left"
+                await self._hang_up(reset=idle in done)
+            elif not closed.done():  # what it wrote last reaches the client
+                await asyncio.wait({out, closed}, timeout=_OUTPUT_GRACE_S, return_when=asyncio.FIRST_COMPLETED)
+            return await exited
         finally:
             for task in tasks:
                 task.cancel()

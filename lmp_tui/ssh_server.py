@@ -36,6 +36,7 @@ import asyncssh
 
 from .errors import InvalidInput
 from .ssh_children import PtyChild, Session, pipe_child
+from .ssh_hostkey import load_host_key
 from .services import owner_of_key
 from .sshkeys import fingerprint_of
 from .storage.db import Database
@@ -78,24 +79,7 @@ class Registry:
             self.open.remove(session)
 
 
-# --------------------------------------------------------------------------- the host key
-
-
-def load_host_key(path: Path) -> tuple[asyncssh.SSHKey, bool]:
-    """The server's host key, made on first start (Ed25519, readable by the owner only)."""
-    if path.exists():
-        try:
-            return asyncssh.read_private_key(str(path)), False
-        except (asyncssh.KeyImportError, OSError) as err:
-            raise RuntimeError(f"The host key {path} cannot be read ({err}); give another with --host-key, or "
-                               "move this one away to have a new one made.") from None
-    key = asyncssh.generate_private_key("ssh-ed25519")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(key.export_private_key())
-    path.with_name(path.name + ".pub").write_bytes(key.export_public_key())
-    return key, True
+# --------------------------------------------------------------------------- the host key (lmp_tui.ssh_hostkey)
 
 
 def host_fingerprint(key: asyncssh.SSHKey) -> str:
@@ -298,7 +282,7 @@ def serve(db: Database, url: str, data_dir: Path, *, listen: str, host_key_path:
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
     host, port = parse_listen(listen)
     key_path = host_key_path or data_dir / HOST_KEY_FILE
-    key, made = load_host_key(key_path)
+    key, made = load_host_key(key_path, make=host_key_path is None)
     server = LmpSshServer(db, url, data_dir, limits, busy_timeout_s=busy_timeout_s)
 
     async def main() -> None:

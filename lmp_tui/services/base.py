@@ -10,8 +10,9 @@ from typing import Any, Callable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..domain import Action, Report
+from ..domain import Action, AdminAction, Report
 from ..errors import Conflict, NotAllowed, NotFound
+from ..policy import authorise
 from ..storage.convert import report_from_row, write_back
 from ..storage.db import Database
 from ..storage.read import read_report
@@ -136,6 +137,13 @@ class ServiceBase:
 
     def _writing(self) -> "_Ctx":
         return _Ctx(self, write=True)
+
+    def require(self, action: Action | AdminAction, what: str | None = None) -> None:
+        """Refuse at once (the policy's sentence) when the user may not ask for ``action``:
+        a command calls this before it reads its input, so that a refused command reads,
+        opens and allocates nothing. The command itself is authorised again when it runs."""
+        with self._reading() as ctx:
+            authorise(action, ctx.user.role, what)
 
     def whoami(self) -> StaffUserView:
         with self._reading() as ctx:
