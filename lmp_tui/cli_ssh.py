@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import InvalidInput
+from .ssh_gate import DEFAULT_LOGIN_GRACE_S, DEFAULT_STARTUPS, DEFAULT_STARTUPS_PER_SOURCE
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -23,20 +24,36 @@ def add_ssh_parser(sub: Any, cmd: Callable[..., argparse.ArgumentParser], positi
     s.add_argument("--max-sessions", type=positive, default=50, metavar="N", help="sessions at once (default 50)")
     s.add_argument("--max-per-user", type=positive, default=5, metavar="N",
                    help="sessions at once per staff user (default 5)")
+    s.add_argument("--max-startups", type=positive, default=DEFAULT_STARTUPS, metavar="N",
+                   help=f"connections not signed in yet, at once (default {DEFAULT_STARTUPS}); more are closed "
+                   "at once")
+    s.add_argument("--max-startups-per-source", type=positive, default=DEFAULT_STARTUPS_PER_SOURCE, metavar="N",
+                   help=f"the same, from one client address (default {DEFAULT_STARTUPS_PER_SOURCE})")
+    s.add_argument("--login-grace-seconds", type=_grace, default=DEFAULT_LOGIN_GRACE_S, metavar="N",
+                   help=f"close a connection that has not signed in after N seconds (default {DEFAULT_LOGIN_GRACE_S:g})")
     s.add_argument("--idle-minutes", type=_minutes, default="30", metavar="N",  # text: argparse converts it
                    help="close a terminal session after N minutes without a key (default 30)")
 
 
-def _minutes(text: str) -> float:
+def _between(text: str, low: str, high: str, unit: str) -> float:
+    """A number typed for a timer (a float: not money), within ``low`` … ``high``."""
     from decimal import Decimal, InvalidOperation
 
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
         value = Decimal(0)
-    if not value.is_finite() or not Decimal("0.01") <= value <= 10_000:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes between 0.01 and 10000")
-    return float(value) * 60  # seconds, for a timer: not money
+    if not value.is_finite() or not Decimal(low) <= value <= Decimal(high):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of {unit} between {low} and {high}")
+    return float(value)
+
+
+def _grace(text: str) -> float:
+    return _between(text, "1", "600", "seconds")
+
+
+def _minutes(text: str) -> float:
+    return _between(text, "0.01", "10000", "minutes") * 60  # seconds
 
 
 def serve_ssh(db: Database, args: argparse.Namespace, settings: Settings) -> int:
@@ -48,7 +65,9 @@ def serve_ssh(db: Database, args: argparse.Namespace, settings: Settings) -> int
         parse_listen(args.listen)
     except ValueError as err:
         raise InvalidInput(str(err)) from None
-    limits = Limits(sessions=args.max_sessions, per_user=args.max_per_user, idle_s=args.idle_minutes)
+    limits = Limits(sessions=args.max_sessions, per_user=args.max_per_user, idle_s=args.idle_minutes,
+                    startups=args.max_startups, startups_per_source=args.max_startups_per_source,
+                    login_grace_s=args.login_grace_seconds, input_mb=settings.max_input_mb)
     return serve(db, db.engine.url.render_as_string(hide_password=False), settings.data_dir, listen=args.listen,
                  host_key_path=Path(args.host_key) if args.host_key else None, limits=limits,
                  busy_timeout_s=settings.busy_timeout_s)

@@ -47,6 +47,8 @@ class Session:
 MAX_TERMINAL = 1000
 #: how long a child that has ended may still pass on what it wrote before it ended
 _OUTPUT_GRACE_S = 2.0
+#: how much of the end of a failed command's standard error is kept, to say why in the log
+_WHY_BYTES = 512
 
 
 def clamp_size(cols: int, rows: int) -> tuple[int, int]:
@@ -186,9 +188,13 @@ async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv:
         env=env, cwd=str(workdir), start_new_session=True)
     assert child.stdin and child.stdout and child.stderr
 
-    async def copy_out(source: asyncio.StreamReader, target: Any) -> None:
+    said = bytearray()  # the end of what it said on standard error: why it failed, for the log
+
+    async def copy_out(source: asyncio.StreamReader, target: Any, keep: bytearray | None = None) -> None:
         while data := await source.read(65536):
             session.bytes_out += len(data)
+            if keep is not None:
+                keep[:] = (keep + data)[-_WHY_BYTES:]
             target.write(data)
             await target.drain()
 
@@ -203,7 +209,7 @@ async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv:
             pass
 
     outputs = [asyncio.ensure_future(copy_out(child.stdout, process.stdout)),
-               asyncio.ensure_future(copy_out(child.stderr, process.stderr))]
+               asyncio.ensure_future(copy_out(child.stderr, process.stderr, said))]
     feeding = asyncio.ensure_future(copy_in())
     closed = asyncio.ensure_future(process.wait_closed())
     waiting = asyncio.ensure_future(child.wait())
@@ -218,6 +224,9 @@ async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv:
         code = await waiting
         if not closed.done():
             await asyncio.wait(outputs, timeout=10)
+        last = said.decode("utf-8", "replace").strip().rpartition("\n")[2]
+        if code != 0 and session.ended == "child exited" and last:
+            session.ended = f"child exited: {last[:200]}"
         return code
     finally:
         for task in (*outputs, feeding, closed):

@@ -34,8 +34,10 @@ from pathlib import Path
 
 import asyncssh
 
-from .errors import InvalidInput
+from .errors import InvalidInput, LmpError
+from .settings import DEFAULT_MAX_INPUT_MB
 from .ssh_children import PtyChild, Session, pipe_child
+from .ssh_gate import DEFAULT_LOGIN_GRACE_S, DEFAULT_STARTUPS, DEFAULT_STARTUPS_PER_SOURCE, SignInGate, watch_commands
 from .ssh_hostkey import load_host_key
 from .services import owner_of_key
 from .sshkeys import fingerprint_of
@@ -45,6 +47,8 @@ log = logging.getLogger("lmp_tui.ssh")
 
 DEFAULT_LISTEN = "127.0.0.1:2222"
 HOST_KEY_FILE = "ssh_host_ed25519_key"
+DATABASE_DOWN = ("lmp-tui: the server cannot reach its database just now, so it cannot check your key; try again "
+                 "in a few minutes, and tell whoever runs the server if it goes on.\r\n")
 _TERM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 
 
@@ -52,6 +56,12 @@ _TERM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 class Limits:
     sessions: int = 50
     per_user: int = 5
+    #: connections not signed in yet, at once and per client address, and for how long (ssh_gate)
+    startups: int = DEFAULT_STARTUPS
+    startups_per_source: int = DEFAULT_STARTUPS_PER_SOURCE
+    login_grace_s: float = DEFAULT_LOGIN_GRACE_S
+    #: the most an import over SSH reads of its standard input (LMP_MAX_INPUT_MB in the child)
+    input_mb: int = DEFAULT_MAX_INPUT_MB
     idle_s: float = 30 * 60
 
 
@@ -102,12 +112,26 @@ class _Auth(asyncssh.SSHServer):
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         self._peer_text = self._peer()
+        peer = conn.get_extra_info("peername")
+        self.refusal = self.server.gate.admit(self, str(peer[0]) if peer else "?")
+        if self.refusal is not None:  # closed before the server says a word or does any work for it
+            conn.abort()
+        else:
+            watch_commands(conn, self._not_utf8)
+
+    def _not_utf8(self, length: int) -> None:
+        log.info("refused a command from user=%s key=%s client=%s: it is not UTF-8 text (%d bytes)", self.user,
+                 self.fingerprint, self._peer_text, length)
 
     def auth_completed(self) -> None:
         self.signed_in = True
+        self.server.gate.leave(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        waited = self.server.gate.leave(self)
         if not getattr(self, "signed_in", False):
+            if self.refusal is None and self.server.gate.timed_out(waited):
+                self.refusal = f"it did not sign in within {self.server.gate.grace_s:g} s (--login-grace-seconds)"
             log.info("connection from %s closed without signing in (%s)", self._peer_text,
                      self.refusal or "no key offered that the server knows")
 
@@ -130,8 +154,14 @@ class _Auth(asyncssh.SSHServer):
         fingerprint = fingerprint_of(key.public_data)
         try:
             owner = await asyncio.get_running_loop().run_in_executor(None, owner_of_key, self.server.db, fingerprint)
-        except Exception as err:  # the database is down: refuse, and say so in the server's log
-            log.error("key lookup failed (%s): refusing %s", type(err).__name__, fingerprint)
+        except Exception as err:  # the database is down: refuse, and say so in the server's log and to the client
+            self.refusal = f"the database could not be reached to look the key up ({type(err).__name__})"
+            said = f": {err}" if isinstance(err, LmpError) else ""  # the database layer's own sentence
+            log.error("key lookup failed (%s%s): refusing %s from %s", type(err).__name__, said, fingerprint,
+                      self._peer_text)
+            if self.conn is not None and not getattr(self, "told_database_down", False):
+                self.told_database_down = True
+                self.conn.send_auth_banner(DATABASE_DOWN)
             return False
         if owner is None or not owner.enabled:
             self.refusal = "disabled user " + owner.name if owner else "unknown key"
@@ -155,12 +185,13 @@ class LmpSshServer:
         self.db, self.url, self.data_dir, self.limits = db, url, data_dir, limits
         self.busy_timeout_s = busy_timeout_s
         self.registry = Registry(limits)
+        self.gate = SignInGate(limits.startups, limits.startups_per_source, limits.login_grace_s)
 
     async def start(self, host: str, port: int, host_key: asyncssh.SSHKey) -> asyncssh.SSHAcceptor:
         return await asyncssh.create_server(
             lambda: _Auth(self), host, port, server_host_keys=[host_key], process_factory=self._session,
             encoding=None, line_editor=False, agent_forwarding=False, x11_forwarding=False, allow_scp=False,
-            sftp_factory=None, password_auth=False, kbdint_auth=False, login_timeout=60,
+            sftp_factory=None, password_auth=False, kbdint_auth=False, login_timeout=self.limits.login_grace_s,
             keepalive_interval=60, keepalive_count_max=3)
 
     # ---------------------------------------------------------------- one session
@@ -208,6 +239,7 @@ class LmpSshServer:
         }
         if self.busy_timeout_s is not None:
             env["LMP_BUSY_TIMEOUT_S"] = str(self.busy_timeout_s)
+        env["LMP_MAX_INPUT_MB"] = str(self.limits.input_mb)
         if session.terminal:
             term = process.term_type or ""
             env["TERM"] = term if _TERM_RE.match(term) else "xterm-256color"
@@ -227,6 +259,7 @@ class LmpSshServer:
         try:
             argv = self._argv(session)
         except ValueError:
+            session.ended = "refused: quotes do not match"
             return self._refuse(process, session, "the command's quotes do not match; check them and try again.")
         env = self._child_env(process, session)
         workdir = self.data_dir / "sessions" / session.user  # where the interface's exports land

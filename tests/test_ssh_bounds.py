@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +25,8 @@ from lmp_tui.ssh_children import MAX_TERMINAL, clamp_size
 from lmp_tui.storage.db import Database
 from lmp_tui.storage.models import Region
 
+from .factory import World
+from .pg import start_cluster
 from .sshd import ROOT, Server, make_key, start_server
 
 MB = 2**20
@@ -365,3 +368,127 @@ def test_a_host_key_of_the_owners_alone_is_used_and_a_first_start_makes_one(tmp_
     assert made and default.stat().st_mode & 0o777 == 0o600 and key.get_algorithm() == "ssh-ed25519"
     again, made = load_host_key(default)
     assert not made and again.public_data == key.public_data
+
+
+# --------------------------------------------------------------------------- 4: connections that do not sign in
+
+
+def _open_silent(port: int, count: int, source: str, banner: bool) -> list[socket.socket]:
+    """``count`` connections from ``source`` that never sign in (each sends the SSH banner or nothing)."""
+    held = []
+    for _ in range(count):
+        s = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0))
+        if banner:
+            s.sendall(b"SSH-2.0-NeverSignsIn\r\n")
+        held.append(s)
+    return held
+
+
+def _closed_by_server(s: socket.socket) -> bool:
+    """Whether the server closed the connection (what it said before doesn't matter)."""
+    s.setblocking(False)
+    try:
+        while data := s.recv(65536):
+            del data
+        return True  # end of stream
+    except BlockingIOError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def test_500_connections_that_never_sign_in_leave_room_for_a_clerk(server, keys):  # noqa: ANN001
+    held: list[socket.socket] = []
+    try:
+        started = time.monotonic()
+        for i in range(50):  # 500 in all, half of them saying nothing at all
+            held += _open_silent(server.port, 10, "127.0.0.1", banner=bool(i % 2))
+        opened = time.monotonic() - started
+
+        async def sign_in() -> float:
+            begun = time.monotonic()
+            conn = await _connect(server, keys["billing"], local_addr=("127.0.0.2", 0))
+            took = time.monotonic() - begun
+            conn.close()
+            await conn.wait_closed()
+            return took
+
+        took = asyncio.run(sign_in())
+        _wait(lambda: sum(_closed_by_server(s) for s in held) >= 490, 10, "the connections over the cap to be closed")
+        still_open = sum(not _closed_by_server(s) for s in held)
+    finally:
+        for s in held:
+            s.close()
+    print(f"\n500 connections that never sign in opened in {opened:.1f} s; {still_open} held by the server; "
+          f"a clerk signed in from another address in {took:.2f} s")
+    assert took < 2
+    assert still_open == 10  # --max-startups-per-source
+    log = server.log_text()
+    assert log.count("closed without signing in (10 connections from 127.0.0.1 were already signing in") >= 490
+
+
+def test_connections_over_the_total_are_closed_and_a_silent_one_is_closed_after_the_grace_time(
+        db, world, keys, tmp_path):  # noqa: ANN001
+    _add_keys(db, keys)
+    server = start_server(_url(db), tmp_path / "server", "--max-startups", "3", "--login-grace-seconds", "1")
+    held: list[socket.socket] = []
+    try:
+        held = [s for source in ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4")
+                for s in _open_silent(server.port, 1, source, banner=False)]
+        _wait(lambda: _closed_by_server(held[3]), 5, "the fourth connection to be closed at once")
+        assert not any(_closed_by_server(s) for s in held[:3])
+        _wait(lambda: all(_closed_by_server(s) for s in held[:3]), 10, "the silent connections to be closed")
+        _wait(lambda: server.log_text().count("did not sign in within 1 s") == 3, 5, "one log line each")
+        assert "closed without signing in (3 connections were already signing in, the server's limit (serve-ssh " \
+               "--max-startups))" in server.log_text()
+        assert server.ssh(keys["billing"], "whoami").returncode == 0  # the places are free again
+    finally:
+        for s in held:
+            s.close()
+        server.stop()
+
+
+# --------------------------------------------------------------------------- 6: a log line for each refusal
+
+
+def test_a_command_that_is_not_utf8_is_logged_as_such(server, keys):  # noqa: ANN001
+    argv = [os.fsencode(a) for a in server.ssh_argv(keys["billing"], "whoami")] + [b"\xff\xfe"]
+    done = subprocess.run(argv, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 255  # OpenSSH: "exec request failed"; nothing ran
+    _wait(lambda: "it is not UTF-8 text" in server.log_text(), 10, "the refusal's log line")
+    line = next(ln for ln in server.log_text().splitlines() if "it is not UTF-8 text" in ln)
+    assert "refused a command from user=billing key=SHA256:" in line, line
+    assert "session user=" not in server.log_text()  # no session ran
+
+
+def test_a_command_the_child_refuses_says_why_in_the_log(server, keys):  # noqa: ANN001
+    done = server.ssh(keys["billing"], "--user", "admin", "whoami")
+    assert done.returncode == 1
+    assert "ended='child exited: lmp-tui: --user is decided by the server over SSH" in server.log_text()
+    done = server.ssh(keys["billing"], "report", "show", "'unbalanced")
+    assert done.returncode == 1 and b"quotes do not match" in done.stderr
+    assert "ended='refused: quotes do not match'" in server.log_text()
+
+
+def test_a_database_outage_during_the_key_lookup_is_logged_and_the_client_refused(keys, tmp_path):
+    cluster = start_cluster()  # a PostgreSQL of this test's own, to stop under the server
+    server = None
+    try:
+        Database.open(cluster.url("postgres"), create=True).dispose()
+        db = Database.open(cluster.url("postgres"))
+        World.build(db)
+        _add_keys(db, keys)
+        db.dispose()
+        server = start_server(cluster.url("postgres"), tmp_path / "server")
+        cluster.stop()  # the database goes down
+        done = server.ssh(keys["billing"], "whoami", options=["-o", "LogLevel=INFO"])
+        assert done.returncode == 255 and b"Permission denied (publickey)" in done.stderr, done.stderr
+        assert b"the server cannot reach its database just now" in done.stderr
+        _wait(lambda: "closed without signing in (the database could not be reached" in server.log_text(), 10,
+              "the refusal's log line")
+        assert "key lookup failed (DatabaseUnavailable: " in server.log_text()
+        assert "no key offered that the server knows" not in server.log_text()
+    finally:
+        if server is not None:
+            server.stop()
+        cluster.stop()

@@ -1,0 +1,103 @@
+"""Before a session starts. Connections that have not signed in yet are bounded in number
+and in time (as OpenSSH's MaxStartups, PerSourceMaxStartups and LoginGraceTime bound
+them): a connection over either count is closed as soon as it is accepted, before the
+server says anything or does any work for it, and one that has not signed in within the
+grace time is closed (asyncssh's ``login_timeout``). The count per client address keeps
+one client, however many connections it opens, from taking every place from the staff
+who sign in; the total bounds what many addresses can take at once.
+
+And a command that is not UTF-8 text, which asyncssh refuses without a word, is refused
+with a sentence to the client and reported to the server's log (:func:`watch_commands`)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from asyncssh.packet import PacketDecodeError, SSHPacket
+
+DEFAULT_STARTUPS = 64
+DEFAULT_STARTUPS_PER_SOURCE = 10
+DEFAULT_LOGIN_GRACE_S = 30.0
+
+
+@dataclass
+class SignInGate:
+    """The connections signing in now, by client address."""
+
+    limit: int = DEFAULT_STARTUPS
+    per_source: int = DEFAULT_STARTUPS_PER_SOURCE
+    grace_s: float = DEFAULT_LOGIN_GRACE_S
+    _pending: dict[int, tuple[str, float]] = field(default_factory=dict)
+    _by_source: Counter[str] = field(default_factory=Counter)
+
+    def admit(self, who: object, source: str) -> str | None:
+        """Why a new connection from ``source`` is closed at once, or None (it is counted
+        until it signs in or closes: :meth:`leave`)."""
+        if len(self._pending) >= self.limit:
+            return (f"{self.limit} connections were already signing in, the server's limit (serve-ssh "
+                    "--max-startups)")
+        if self._by_source[source] >= self.per_source:
+            return (f"{self.per_source} connections from {source} were already signing in, the limit per client "
+                    "address (serve-ssh --max-startups-per-source)")
+        self._pending[id(who)] = (source, time.monotonic())
+        self._by_source[source] += 1
+        return None
+
+    def leave(self, who: object) -> float | None:
+        """``who`` signed in or closed: how long it was signing in (None if it was not counted)."""
+        entry = self._pending.pop(id(who), None)
+        if entry is None:
+            return None
+        source, since = entry
+        self._by_source[source] -= 1
+        if not self._by_source[source]:
+            del self._by_source[source]
+        return time.monotonic() - since
+
+    def timed_out(self, waited: float | None) -> bool:
+        """Whether a connection that waited this long was closed by the grace time."""
+        return waited is not None and waited >= self.grace_s - 0.05
+
+    @property
+    def signing_in(self) -> int:
+        return len(self._pending)
+
+
+NOT_UTF8 = (b"lmp-tui: the command is not UTF-8 text (the terminal or script sent other bytes); type it again "
+            b"in UTF-8.\n")
+
+
+def watch_commands(conn: Any, refused: Callable[[int], None]) -> None:
+    """Have each session channel of ``conn`` refuse a command that is not UTF-8 text with a
+    sentence on its standard error, and call ``refused`` (the command's length) to log it.
+    asyncssh decodes the command of an ``exec`` request itself and, when that fails, only
+    answers "failed": this wraps its handler for that request (a name of asyncssh's own,
+    checked to exist), on each channel the connection makes."""
+    make_channel = conn.create_server_channel
+
+    def create_server_channel(*args: Any, **kwargs: Any) -> Any:
+        chan = make_channel(*args, **kwargs)
+        handle = getattr(chan, "_process_exec_request", None)
+        if handle is None:  # another asyncssh: it refuses such commands without a word
+            return chan
+
+        def process_exec_request(packet: SSHPacket) -> bool:
+            try:
+                command = SSHPacket(packet.get_remaining_payload()).get_string()
+            except PacketDecodeError:
+                return handle(packet)  # malformed: asyncssh says so
+            try:
+                command.decode("utf-8")
+            except UnicodeDecodeError:
+                chan.write_stderr(NOT_UTF8)
+                refused(len(command))
+                return False
+            return handle(packet)
+
+        chan._process_exec_request = process_exec_request  # noqa: SLF001
+        return chan
+
+    conn.create_server_channel = create_server_channel
