@@ -161,23 +161,28 @@ class PtyChild:
             await asyncio.sleep(min(left, 30))
 
     async def _hang_up(self, *, reset: bool) -> None:
-        child = self.child
-        if child.returncode is None:
-            for sig, wait in ((signal.SIGHUP, 3.0), (signal.SIGKILL, 3.0)):
-                try:
-                    os.killpg(child.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    await asyncio.wait_for(child.wait(), wait)
-                    break
-                except asyncio.TimeoutError:
-                    continue
+        if self.child.returncode is None:
+            await _end_group(self.child, signal.SIGHUP, 3.0)
         if reset and not self.process.is_closing():
             span = f"{round(self.idle_s / 60)} minute(s)" if self.idle_s >= 60 else f"{round(self.idle_s)} seconds"
             self.process.stdout.write(_TERMINAL_RESET + (
                 f"lmp-tui: no key for {span}, so the session was closed. What you saved is safe; "
                 "unsaved changes are lost. Connect again to go on.\r\n").encode())
+
+
+async def _end_group(child: asyncio.subprocess.Process, first: signal.Signals, grace_s: float) -> None:
+    """Send ``first`` to the child's process group, then SIGKILL if it is still there after
+    ``grace_s``: a child never outlives its session by more than twice that."""
+    for sig in (first, signal.SIGKILL):
+        try:
+            os.killpg(child.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            await asyncio.wait_for(child.wait(), grace_s)
+            return
+        except asyncio.TimeoutError:
+            continue
 
 
 async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv: list[str], env: dict[str, str],
@@ -217,10 +222,7 @@ async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv:
         await asyncio.wait({waiting, closed}, return_when=asyncio.FIRST_COMPLETED)
         if not waiting.done():  # the client left: the command stops
             session.ended = "client left"
-            try:
-                os.killpg(child.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+            await _end_group(child, signal.SIGTERM, 5.0)
         code = await waiting
         if not closed.done():
             await asyncio.wait(outputs, timeout=10)

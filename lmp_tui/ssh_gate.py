@@ -19,7 +19,7 @@ from typing import Any, Callable
 from asyncssh.packet import PacketDecodeError, SSHPacket
 
 DEFAULT_STARTUPS = 64
-DEFAULT_STARTUPS_PER_SOURCE = 10
+DEFAULT_STARTUPS_PER_SOURCE = 32  # half the places: a burst of clerks behind one address still signs in
 DEFAULT_LOGIN_GRACE_S = 30.0
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from lmp_tui.services import BillingService
 from lmp_tui.ssh_children import MAX_TERMINAL, clamp_size
+from lmp_tui.ssh_gate import DEFAULT_STARTUPS_PER_SOURCE as PER_SOURCE
 from lmp_tui.storage.db import Database
 from lmp_tui.storage.models import Region
 
@@ -65,12 +66,24 @@ def _add_keys(db: Database, keys: dict[str, Path]) -> None:
         admin.add_key(user, key_text=keys[user].with_suffix(".pub").read_text())
 
 
-@pytest.fixture
-def server(db, world, keys, tmp_path) -> Iterator[Server]:  # noqa: ANN001
+@pytest.fixture(scope="module")
+def server(sqlite_template: Path, keys: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[Server]:
+    """One server for the tests that leave it as they found it (each reads only its own log lines)."""
+    folder = tmp_path_factory.mktemp("shared")
+    shutil.copy(sqlite_template, folder / "db.sqlite3")
+    db = Database.open(f"sqlite:///{folder / 'db.sqlite3'}")
+    World.build(db)
     _add_keys(db, keys)
-    srv = start_server(_url(db), tmp_path / "server")
+    srv = start_server(_url(db), folder / "server")
+    db.dispose()
     yield srv
     srv.stop()
+
+
+def _log_since(server: Server, mark: int) -> str:
+    """The server's log from ``mark`` (a length of it taken before) on."""
+    return server.log_text()[mark:]
 
 
 def _cli(db: Database, user: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
@@ -257,6 +270,8 @@ def test_a_huge_terminal_whose_client_drops_ends_its_child_and_frees_the_slot(on
 
 
 def test_an_absurd_window_change_is_clamped_and_keys_still_reach_the_interface(server, keys):  # noqa: ANN001
+    mark = len(server.log_text())
+
     async def resize_then_quit() -> int | None:
         conn = await _connect(server, keys["billing"])
         chan, screen = await conn.create_session(_Screen, term_type="xterm-256color", term_size=(80, 24),
@@ -271,7 +286,7 @@ def test_an_absurd_window_change_is_clamped_and_keys_still_reach_the_interface(s
         return status
 
     assert asyncio.run(resize_then_quit()) == 0
-    assert "terminal=yes command='(interface)' exit=0" in server.log_text()
+    assert "terminal=yes command='(interface)' exit=0" in _log_since(server, mark)
 
 
 def test_terminal_sizes_are_clamped():
@@ -414,7 +429,7 @@ def test_500_connections_that_never_sign_in_leave_room_for_a_clerk(server, keys)
             return took
 
         took = asyncio.run(sign_in())
-        _wait(lambda: sum(_closed_by_server(s) for s in held) >= 490, 10, "the connections over the cap to be closed")
+        _wait(lambda: sum(_closed_by_server(s) for s in held) >= 500 - PER_SOURCE, 10, "the connections over the cap to be closed")
         still_open = sum(not _closed_by_server(s) for s in held)
     finally:
         for s in held:
@@ -422,9 +437,10 @@ def test_500_connections_that_never_sign_in_leave_room_for_a_clerk(server, keys)
     print(f"\n500 connections that never sign in opened in {opened:.1f} s; {still_open} held by the server; "
           f"a clerk signed in from another address in {took:.2f} s")
     assert took < 2
-    assert still_open == 10  # --max-startups-per-source
+    assert still_open == PER_SOURCE  # --max-startups-per-source
     log = server.log_text()
-    assert log.count("closed without signing in (10 connections from 127.0.0.1 were already signing in") >= 490
+    assert log.count(f"closed without signing in ({PER_SOURCE} connections from 127.0.0.1 were already signing in") \
+        == 500 - PER_SOURCE
 
 
 def test_connections_over_the_total_are_closed_and_a_silent_one_is_closed_after_the_grace_time(
@@ -452,13 +468,14 @@ def test_connections_over_the_total_are_closed_and_a_silent_one_is_closed_after_
 
 
 def test_a_command_that_is_not_utf8_is_logged_as_such(server, keys):  # noqa: ANN001
+    mark = len(server.log_text())
     argv = [os.fsencode(a) for a in server.ssh_argv(keys["billing"], "whoami")] + [b"\xff\xfe"]
     done = subprocess.run(argv, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 255  # OpenSSH: "exec request failed"; nothing ran
-    _wait(lambda: "it is not UTF-8 text" in server.log_text(), 10, "the refusal's log line")
-    line = next(ln for ln in server.log_text().splitlines() if "it is not UTF-8 text" in ln)
+    _wait(lambda: "it is not UTF-8 text" in _log_since(server, mark), 10, "the refusal's log line")
+    line = next(ln for ln in _log_since(server, mark).splitlines() if "it is not UTF-8 text" in ln)
     assert "refused a command from user=billing key=SHA256:" in line, line
-    assert "session user=" not in server.log_text()  # no session ran
+    assert "session user=" not in _log_since(server, mark)  # no session ran
 
 
 def test_a_command_the_child_refuses_says_why_in_the_log(server, keys):  # noqa: ANN001
