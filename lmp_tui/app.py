@@ -49,9 +49,6 @@ KEY_BUSY_S = 0.15
 #: the longest the garbage collector stays off after the start (lmp_tui.cli_interface turns it off)
 START_COLLECTOR_S = 5.0
 
-#: how long after signing in the first page's recipe is checked (and written when stale)
-REMEMBER_AFTER_S = 2.0
-
 #: the longest the change watch blocks before it looks whether the app is stopping
 WATCH_WAIT_S = 0.5
 
@@ -178,16 +175,6 @@ class LmpApp(ReportOpening, App[int]):
         else:
             self.set_timer(PRELOAD_AFTER_S, self._preload)
         self._watch_changes()
-        if self._first_page is not None:
-            self.set_timer(REMEMBER_AFTER_S, self._remember_first_page)
-
-    @work(thread=True, group="remember", exit_on_error=False)
-    def _remember_first_page(self) -> None:
-        """Keep what lets the next start read its first page without the database stack
-        (:mod:`lmp_tui.quickread`), when the kept one is stale: off the event loop, once the
-        start is over; a failure only means the next start takes the long way round."""
-        assert self._first_page is not None and self.service is not None
-        self._first_page.remember(self.service)
 
     # ---------------------------------------------------------------- following the database
 

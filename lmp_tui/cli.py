@@ -308,14 +308,14 @@ def _main(argv: list[str]) -> int:
         from .cli_interface import interface
 
         return interface(args)
+    from .places import database_url
     from .services import BillingService
     from .settings import Settings
     from .storage.db import Database
 
     settings = Settings.load()
-    url = getattr(args, "db", None)
-    if url is None:
-        url = settings.demo_url() if (args.demo or args.command == "demo") else settings.default_url()
+    url = database_url(getattr(args, "db", None), args.demo or args.command == "demo", settings.database_url,
+                       settings.data_dir)
     func = args.func
     makes_databases = func in (_db_upgrade, _demo, init_database)  # the only commands that create or migrate
     db = Database.open(url, create=makes_databases, busy_timeout_s=settings.busy_timeout_s)

@@ -8,34 +8,22 @@ for another one (default 15 s). A value that is not valid text is refused with a
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
-import platformdirs
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import InvalidInput
+from .places import default_data_dir, login_name
 from .safetext import find_unsafe
-
-APP_NAME = "lmp-tui"
-DEMO_FILE = "demo.sqlite3"
-DEFAULT_FILE = "lmp.sqlite3"
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LMP_", extra="ignore")
 
     database_url: str | None = None
-    user: str = Field(default_factory=_login_name)
-    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
+    user: str = Field(default_factory=login_name)
+    data_dir: Path = Field(default_factory=default_data_dir)
     busy_timeout_s: float = Field(default=15.0, gt=0, le=600)
 
     @field_validator("database_url", "user", "data_dir", mode="before")
@@ -56,13 +44,3 @@ class Settings(BaseSettings):
             msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
             raise InvalidInput(f"The environment variable {name} is refused ({msg}); correct or unset it "
                                "and try again.") from None
-
-    def default_url(self) -> str:
-        return self.database_url or sqlite_url(self.data_dir / DEFAULT_FILE)
-
-    def demo_url(self) -> str:
-        return sqlite_url(self.data_dir / DEMO_FILE)
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"

@@ -26,6 +26,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import DatabaseUnavailable, InvalidInput, LmpError
+from ..places import sqlite_file
 
 BUSY_TIMEOUT_S = 15.0
 _WRITE = "lmp_write"
@@ -56,7 +57,7 @@ def make_engine(url: str, *, create_dirs: bool = False, busy_timeout_s: float | 
             "postgresql://user@host/dbname."
         ) from None
     if parsed.get_backend_name() == "sqlite":
-        path = _sqlite_file(parsed.database)
+        path = sqlite_file(parsed.database)
         if path is not None and create_dirs:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -75,15 +76,9 @@ def make_engine(url: str, *, create_dirs: bool = False, busy_timeout_s: float | 
         raise DatabaseUnavailable(f"No driver for '{parsed.drivername}': {err}") from None
 
 
-def _sqlite_file(database: str | None) -> Path | None:
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database).expanduser()
-
-
 def sqlite_path(engine: Engine) -> Path | None:
     """The file of a SQLite database (None for PostgreSQL and in-memory databases)."""
-    return _sqlite_file(engine.url.database) if engine.dialect.name == "sqlite" else None
+    return sqlite_file(engine.url.database) if engine.dialect.name == "sqlite" else None
 
 
 def _sqlite_tuning(engine: Engine, busy_timeout_ms: int) -> None:
