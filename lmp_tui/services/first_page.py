@@ -120,9 +120,9 @@ def source(db: Database) -> str:
         "#: the schema revision the statements were made for\n"
         f"SCHEMA = {HEAD_REVISION!r}\n"
         "#: the query they answer (the list's first query, at its largest page)\n"
-        f"FIELDS: dict[str, Any] = {pprint.pformat(fields, width=100, sort_dicts=True)}\n"
+        f"FIELDS: dict[str, Any] = {pprint.pformat(fields, width=100, sort_dicts=True, compact=True)}\n"
         "#: each step's SQL, column kinds, parameters, and which parameter takes which value of a start\n"
-        f"STEPS: dict[str, dict[str, Any]] = {pprint.pformat(capture(db), width=100, sort_dicts=True)}\n"
+        f"STEPS: dict[str, dict[str, Any]] = {pprint.pformat(capture(db), width=100, sort_dicts=True, compact=True)}\n"
     )
 
 
