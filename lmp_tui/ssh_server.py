@@ -17,7 +17,9 @@ builds from nothing:
   serve databases are refused by the child (``LMP_SSH_SESSION``), whatever their spelling.
 
 Closing the connection ends the child (a hangup); the child ending closes the session.
-Every session leaves one log line: user, key, client, start, end, command, exit, bytes.
+The child refuses to read or save once its key is no longer its user's (the key's
+fingerprint is in its environment, ``LMP_SSH_KEY``). Every session leaves one log line:
+user, key, client, start, end, command, exit, bytes.
 The children themselves are in :mod:`lmp_tui.ssh_children`."""
 
 from __future__ import annotations
@@ -220,7 +222,8 @@ class LmpSshServer:
         env = {
             "PATH": os.environ.get("PATH", os.defpath), "HOME": str(self.data_dir), "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8", "LMP_DATABASE_URL": self.url, "LMP_USER": session.user,
-            "LMP_DATA_DIR": str(self.data_dir), "LMP_SSH_SESSION": "1", "PYTHONIOENCODING": "utf-8",
+            "LMP_SSH_KEY": session.fingerprint, "LMP_DATA_DIR": str(self.data_dir), "LMP_SSH_SESSION": "1",
+            "PYTHONIOENCODING": "utf-8",
         }
         if self.busy_timeout_s is not None:
             env["LMP_BUSY_TIMEOUT_S"] = str(self.busy_timeout_s)
