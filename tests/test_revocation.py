@@ -1,9 +1,12 @@
-"""Revocation is immediate: a save that comes in after a staff key was removed is refused by
-the SSH session's child itself: every transaction of a service opened with a key checks
-that the key is still its user's."""
+"""Revocation is immediate: removing a staff key or disabling a user ends the SSH sessions
+open with it within a few seconds (the interface puts the terminal back, the person is told
+why), and a save that comes in meanwhile is refused by the child itself: every transaction
+of a service opened with a key checks that the key is still its user's."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import re
 import threading
 import time
@@ -15,6 +18,15 @@ from sqlalchemy import text
 from lmp_tui.cli import main
 from lmp_tui.errors import NotAllowed
 from lmp_tui.services import BillingService
+from lmp_tui.sshkeys import parse_public_key
+
+from .sshd import make_key
+from .terminal import ROOT, Terminal
+from .test_ssh import _children, _serve, keys, tmux_name  # noqa: F401 - fixtures shared with the SSH tests
+
+
+def _fingerprint(public_key: str) -> str:
+    return parse_public_key(public_key).fingerprint
 
 
 def _new_public_key() -> str:
@@ -124,3 +136,78 @@ def test_the_child_is_given_the_key_by_the_server_never_by_the_client(tmp_path):
     session = Session(user="dana", fingerprint="SHA256:" + "k" * 43, client="127.0.0.1:1", command="whoami",
                       terminal=False)
     assert server._child_env(Client(), session)["LMP_SSH_KEY"] == session.fingerprint  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- the server ends the sessions
+
+
+def _pane_flags(name: str) -> dict[str, str]:
+    names = ("alternate_on", "cursor_flag", "mouse_any_flag", "mouse_sgr_flag", "mouse_button_flag")
+    shown = subprocess.run(["tmux", "display-message", "-p", "-t", name, " ".join(f"#{{{n}}}" for n in names)],
+                           capture_output=True, text=True, check=True).stdout.split()
+    return dict(zip(names, shown))
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_removing_a_key_ends_its_open_interface_and_puts_the_terminal_back(db, world, keys, tmux_name, tmp_path):
+    server = _serve(db, keys, tmp_path)
+    try:
+        marker = tmp_path / "ssh-ended"
+        command = " ".join(server.ssh_argv(keys["billing"], tty=True)) + f"; echo $? > {marker}; sleep 60"
+        subprocess.run(["tmux", "new-session", "-d", "-s", tmux_name, "-x", "100", "-y", "30", "-c", str(ROOT),
+                        command], check=True, env={**os.environ, "TERM": "xterm-256color"})
+        term = Terminal(tmux_name)
+        term.wait_for("signed in as billing (billing)")
+        # another key's session, waiting for its input: it is left alone
+        other = subprocess.Popen(server.ssh_argv(keys["admin"], "users", "add-key", "viewer", "-"),
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _wait(lambda: len(_children(server)) == 2, 30, "the admin's command's start")
+        assert _pane_flags(tmux_name)["alternate_on"] == "1"  # the interface is up, on its own screen
+        key = _fingerprint(keys["billing"].with_suffix(".pub").read_text())
+        BillingService(db, "admin").remove_key("billing", key)
+        took = _wait(marker.exists, 10, "the session's end")
+        print(f"remove-key to the end of the session: {took:.2f} s")
+        assert took < 5
+        shown = term.wait_for("the session is closed")
+        assert (f"lmp-tui: your access was revoked by an administrator (key {key} removed); the session is closed."
+                in shown.replace("\n", "")), shown
+        assert "signed in as billing" not in shown  # the interface's screen is gone: the main screen is back
+        assert _pane_flags(tmux_name) == {"alternate_on": "0", "cursor_flag": "1", "mouse_any_flag": "0",
+                                          "mouse_sgr_flag": "0", "mouse_button_flag": "0"}
+        _wait(lambda: marker.read_text().strip() != "", 5, "the exit status")
+        assert marker.read_text().strip() == "1"
+        _wait(lambda: "command='(interface)'" in server.log_text(), 10, "the session's log line")
+        line = next(ln for ln in server.log_text().splitlines() if "command='(interface)'" in ln)
+        # one line says why; the interface ended by itself (it was not killed)
+        assert f"ended='revoked: key {key} removed'" in line and "user=billing" in line, line
+        _, err = other.communicate(_new_public_key().encode(), timeout=60)
+        assert other.returncode == 0, err
+        assert _children(server) == []
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("db", ["postgres"], indirect=True)
+def test_disabling_a_user_ends_a_command_waiting_for_its_input(db, world, keys, tmp_path):
+    boss_key = make_key(tmp_path / "boss")
+    admin = BillingService(db, "admin")
+    admin.add_user("boss", "admin")
+    admin.add_key("boss", boss_key.with_suffix(".pub").read_text())
+    server = _serve(db, keys, tmp_path)
+    try:
+        held = subprocess.Popen(server.ssh_argv(boss_key, "users", "add-key", "viewer", "-"), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _wait(lambda: len(_children(server)) == 1, 30, "the command's start")
+        admin.disable_user("boss")
+        start = time.monotonic()
+        _, err = held.communicate(timeout=15)  # its input is still open: only the server ends it
+        took = time.monotonic() - start
+        print(f"users disable to the end of the session: {took:.2f} s")
+        assert took < 5
+        assert held.returncode == 1
+        assert (b"lmp-tui: your access was revoked by an administrator (user boss disabled); the session is closed."
+                in err), err
+        _wait(lambda: "ended='revoked: user boss disabled'" in server.log_text(), 10, "the session's log line")
+        assert len(BillingService(db, "admin").show_user("viewer")[1]) == 1  # nothing was added
+    finally:
+        server.stop()
