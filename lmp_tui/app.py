@@ -8,7 +8,9 @@ user in (:meth:`LmpApp._connect`); the list then reads its first page."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
 import sys
 import time
 from pathlib import Path
@@ -68,7 +70,8 @@ class LmpApp(ReportOpening, App[int]):
 
     def __init__(self, service: BillingService | None = None, user: StaffUserView | None = None, *,
                  connect: Connect | None = None, open_report: int | None = None,
-                 export_dir: Path | None = None, over_ssh: bool = False, first_page: Prefetch | None = None) -> None:
+                 export_dir: Path | None = None, over_ssh: bool = False, first_page: Prefetch | None = None,
+                 end_on_sigterm: bool = False) -> None:
         super().__init__()
         self._first_page = first_page
         if service is None and connect is None:
@@ -82,8 +85,18 @@ class LmpApp(ReportOpening, App[int]):
         self.over_ssh = over_ssh
         self._lmp_small = False
         self._lmp_started = False  # the size is checked once the first screen is up
+        #: SIGTERM ends the app as Ctrl+Q does, without asking (run_app's app only: a test's
+        #: app leaves the test process's signals alone)
+        self._end_on_sigterm = end_on_sigterm
+        #: a SIGTERM came (before the mount, run_app's handler only notes it): the app ends
+        self.terminated = False
 
     def on_mount(self) -> None:
+        if self._end_on_sigterm:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminate)
+            if self.terminated:  # it came during the start
+                self.terminate()
+                return
         first, child = None, self._first_page if self.service is None else None
         if child is not None and child.finished():  # read beside the start, and there: in the first frame
             first, child = child.take(timeout=FIRST_PAGE_WAIT_S), None
@@ -239,6 +252,13 @@ class LmpApp(ReportOpening, App[int]):
                                        f"{n} change(s) are not saved. Quit and discard them? "
                                        "(Press n, then Ctrl+S to save them.)", yes="Discard and quit"), done)
 
+    def terminate(self) -> None:
+        """Asked to end from outside (SIGTERM: serve-ssh ends a session whose key was removed
+        or whose user was disabled, or someone ran `kill`): the app ends at once, unsaved
+        changes unasked, and Textual puts the terminal back as it found it."""
+        self.terminated = True
+        self.exit(0)
+
     # ---------------------------------------------------------------- plain text, safe stop
 
     def notify(self, message: str, *, title: str = "", severity: str = "information",
@@ -333,7 +353,8 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
 
     _one_malloc_arena()
     app = LmpApp(connect=connect, open_report=open_report, over_ssh=bool(os.environ.get("LMP_SSH_SESSION")),
-                 first_page=first_page)
+                 first_page=first_page, end_on_sigterm=True)
+    signal.signal(signal.SIGTERM, lambda *_: setattr(app, "terminated", True))  # until the app mounts
     try:
         code = app.run_guarded()
     finally:
@@ -343,7 +364,7 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
             db.dispose()  # type: ignore[attr-defined]
     if app.startup_error is not None:
         raise app.startup_error
-    return code
+    return 128 + signal.SIGTERM if app.terminated else code
 
 
 def _one_malloc_arena() -> None:

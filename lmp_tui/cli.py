@@ -324,7 +324,7 @@ def _main(argv: list[str]) -> int:
             return func(db, args, settings)
         if makes_databases:
             return func(db, args)
-        return func(BillingService(db, getattr(args, "user", None) or settings.user), args)
+        return func(BillingService(db, getattr(args, "user", None) or settings.user, ssh_key=settings.ssh_key), args)
     finally:
         db.dispose()
 

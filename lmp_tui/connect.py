@@ -30,7 +30,7 @@ def open_service(url: str | None, user: str | None, demo: bool, announce: Callab
             from .demo import ensure
 
             ensure(db, announce)
-        service = BillingService(db, staff_user(user, demo, settings.user))
+        service = BillingService(db, staff_user(user, demo, settings.user), ssh_key=settings.ssh_key)
         return service, service.whoami(), db
     except BaseException:
         db.dispose()

@@ -3,7 +3,10 @@
 ``LMP_DATABASE_URL`` — any SQLAlchemy URL (default: SQLite in the user data directory);
 ``LMP_USER`` — the staff user (default: the login name); ``LMP_DATA_DIR`` — where the
 default and demo databases live; ``LMP_BUSY_TIMEOUT_S`` — how long a SQLite writer waits
-for another one (default 15 s). A value that is not valid text is refused with a sentence.
+for another one (default 15 s); ``LMP_SSH_KEY`` — set by ``serve-ssh`` only, in the
+environment it builds for a session: the fingerprint of the key the user signed in with,
+which every transaction then checks is still theirs. A value that is not valid text is
+refused with a sentence.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ class Settings(BaseSettings):
     user: str = Field(default_factory=login_name)
     data_dir: Path = Field(default_factory=default_data_dir)
     busy_timeout_s: float = Field(default=15.0, gt=0, le=600)
+    ssh_key: str | None = None
 
-    @field_validator("database_url", "user", "data_dir", mode="before")
+    @field_validator("database_url", "user", "data_dir", "ssh_key", mode="before")
     @classmethod
     def _valid_text(cls, value: object) -> object:
         if isinstance(value, (str, Path)) and find_unsafe(str(value)) is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 from sqlalchemy import func, select
 
@@ -220,11 +220,32 @@ class KeyOwner:
 def owner_of_key(db: Database, fingerprint: str) -> KeyOwner | None:
     """The staff user an SSH public key belongs to, or None: the server's lookup, made
     before anyone is signed in."""
+    return owners_of_keys(db, [fingerprint]).get(fingerprint)
+
+
+def owners_of_keys(db: Database, fingerprints: Iterable[str]) -> dict[str, KeyOwner]:
+    """Whom each of these keys signs in now (a key no staff user has is left out), in one
+    query: the server asks it about every second for all its open sessions at once."""
+    wanted = sorted(set(fingerprints))
+    if not wanted:
+        return {}
     with db.read() as session:
-        key = session.execute(select(StaffKey).where(StaffKey.fingerprint == fingerprint)).scalar_one_or_none()
-        if key is None:
-            return None
-        return KeyOwner(key.user.name, key.user.enabled, key.user.distributor.name)
+        rows = session.execute(
+            select(StaffKey.fingerprint, StaffUser.name, StaffUser.enabled, Distributor.name)
+            .join(StaffUser, StaffKey.user_id == StaffUser.id)
+            .join(Distributor, StaffUser.distributor_id == Distributor.id)
+            .where(StaffKey.fingerprint.in_(wanted)))
+        return {fingerprint: KeyOwner(name, enabled, distributor) for fingerprint, name, enabled, distributor in rows}
+
+
+def key_refusal(owner: KeyOwner | None, user: str | None = None) -> Literal["removed", "disabled"] | None:
+    """Why a key signs nobody in, or None when it signs its owner in: the SSH server's one
+    rule, at sign-in and, for a session open as ``user``, about every second after. A key no
+    staff user has (or that is another user's now) is "removed"; a disabled user's is
+    "disabled"."""
+    if owner is None or user is not None and owner.name != user:
+        return "removed"
+    return None if owner.enabled else "disabled"
 
 
 # --------------------------------------------------------------------------- a first start

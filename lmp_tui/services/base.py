@@ -15,7 +15,7 @@ from ..errors import Conflict, NotAllowed, NotFound
 from ..storage.convert import report_from_row, write_back
 from ..storage.db import Database
 from ..storage.read import read_report
-from ..storage.models import BillingReport, HistoryRow, StaffUser
+from ..storage.models import BillingReport, HistoryRow, StaffKey, StaffUser
 from ..validation import MAX_ID
 from ..views import StaffUserView
 
@@ -104,10 +104,14 @@ def _possible(report_id: object) -> bool:
 
 
 class ServiceBase:
-    def __init__(self, db: Database, user_name: str, clock: Clock = utcnow) -> None:
+    def __init__(self, db: Database, user_name: str, clock: Clock = utcnow, *, ssh_key: str | None = None) -> None:
         self.db = db
         self.user_name = user_name
         self.clock = clock
+        #: the SSH key (its fingerprint) the user signed in with, when ``serve-ssh`` started this
+        #: process (``LMP_SSH_KEY``, which only the server sets): every read and write checks, in
+        #: its own transaction, that the key is still the user's
+        self.ssh_key = ssh_key
         #: told of every report this service changed, after the change is committed
         self.listeners: list[Callable[[Any], None]] = []
 
@@ -115,7 +119,7 @@ class ServiceBase:
         for listener in self.listeners:
             listener(event)
 
-    def _user(self, session: Session) -> StaffUser:
+    def _user(self, session: Session, *, write: bool = False) -> StaffUser:
         user = session.execute(select(StaffUser).where(StaffUser.name == self.user_name)).scalar_one_or_none()
         if user is None:
             if session.scalar(select(StaffUser.id).limit(1)) is None:
@@ -129,7 +133,22 @@ class ServiceBase:
         if not user.enabled:
             raise NotAllowed(f"The staff user '{user.name}' is disabled and can do nothing. An admin of "
                              f"{user.distributor.name} can enable it again (lmp-tui users enable {user.name}).")
+        if self.ssh_key is not None:
+            self._key_held(session, user, write=write)
         return user
+
+    def _key_held(self, session: Session, user: StaffUser, *, write: bool) -> None:
+        """The SSH key this process was signed in with is still the user's. A write holds the
+        key's row (PostgreSQL's FOR KEY SHARE) to its commit: a removal waits for the write,
+        or the write sees the key gone. (SQLite's writers hold the whole database.)"""
+        stmt = select(StaffKey.id).where(StaffKey.fingerprint == self.ssh_key, StaffKey.user_id == user.id)
+        if write:
+            stmt = stmt.with_for_update(read=True, key_share=True)
+        if session.scalar(stmt) is None:
+            raise NotAllowed(f"The SSH key {self.ssh_key} no longer signs in {user.name}: an admin removed it, so "
+                             "nothing was saved and this session can do nothing more. Ask an admin of "
+                             f"{user.distributor.name} to add your key again (lmp-tui users add-key {user.name} "
+                             "KEY.pub), then connect again.")
 
     def _reading(self) -> "_Ctx":
         return _Ctx(self, write=False)
@@ -151,7 +170,7 @@ class _Ctx:
         self._cm = self.svc.db.write() if self.write else self.svc.db.read()
         session = self._cm.__enter__()
         try:
-            user = self.svc._user(session)
+            user = self.svc._user(session, write=self.write)
         except BaseException as err:
             self._cm.__exit__(type(err), err, err.__traceback__)
             raise
