@@ -94,8 +94,10 @@ def _user_done(user: Any, what: str) -> int:
 
 
 def _add_key(svc: BillingService, args: argparse.Namespace) -> int:
+    from .domain import AdminAction
     from .imports import read_text
 
+    svc.allowed(AdminAction.ADD_KEY, name=args.name)  # before the key is read (standard input may wait)
     return _key_done(svc.add_key(args.name, read_text(args.file, "public key", limit=16_384)), args.name, "added to")
 
 
@@ -139,7 +141,9 @@ def _import(svc: BillingService, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .imports import by_line, read_rows
+    from .policy import import_action
 
+    svc.allowed(import_action(args.kind))  # before the file is opened: a refusal reads nothing
     cycle = args.cycle and parse_cycle(args.cycle)
     named = re.search(r"(?<![0-9])(20[0-9]{2})-?(0[1-9]|1[0-2])(?![0-9])", Path(args.file).name)
     if cycle and named and f"{named[1]}-{named[2]}" != cycle:
@@ -202,9 +206,9 @@ def _audit(svc: BillingService, args: argparse.Namespace) -> int:
     entries = svc.admin_history(args.limit)
     if args.format == "json":
         dump([{"at": e.at.isoformat(), "actor": e.actor, "subject": e.subject, "key": e.key, "action": e.action,
-                "detail": e.detail} for e in entries])
+                "detail": e.detail, "shared": e.shared} for e in entries])
         return 0
     out(render.table(("When (UTC)", "Who", "What", "Which", "Change"),
-                      ((f"{e.at:%Y-%m-%d %H:%M}", e.actor, f"{e.subject} {e.action}", e.key, e.detail)
-                       for e in entries)))
+                      ((f"{e.at:%Y-%m-%d %H:%M}", e.actor, f"{e.subject} {e.action}{' (shared)' if e.shared else ''}",
+                        e.key, e.detail) for e in entries)))
     return 0

@@ -35,6 +35,7 @@ from pathlib import Path
 import asyncssh
 
 from .errors import InvalidInput
+from .policy import SSH_SESSION_ENV
 from .ssh_children import PtyChild, Session, pipe_child
 from .services import owner_of_key
 from .sshkeys import fingerprint_of
@@ -220,7 +221,7 @@ class LmpSshServer:
         env = {
             "PATH": os.environ.get("PATH", os.defpath), "HOME": str(self.data_dir), "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8", "LMP_DATABASE_URL": self.url, "LMP_USER": session.user,
-            "LMP_DATA_DIR": str(self.data_dir), "LMP_SSH_SESSION": "1", "PYTHONIOENCODING": "utf-8",
+            "LMP_DATA_DIR": str(self.data_dir), SSH_SESSION_ENV: "1", "PYTHONIOENCODING": "utf-8",
         }
         if self.busy_timeout_s is not None:
             env["LMP_BUSY_TIMEOUT_S"] = str(self.busy_timeout_s)
