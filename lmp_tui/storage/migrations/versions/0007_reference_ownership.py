@@ -67,10 +67,10 @@ def _lower_company_ids() -> None:
 
 
 def upgrade() -> None:
+    _lower_company_ids()  # first: a clash is refused before anything else is done
     _roles(OLD_ROLES, NEW_ROLES)
     op.add_column('admin_history', sa.Column('shared', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_index(SHARED_INDEX, 'admin_history', ['shared', 'id'], unique=False)
-    _lower_company_ids()
 
 
 def downgrade() -> None:
