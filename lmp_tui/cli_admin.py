@@ -28,11 +28,11 @@ def add_admin_parsers(sub: Any, cmd: Callable[..., argparse.ArgumentParser],
     u = cmd(sub, "users", "list the staff users of your distributor; an admin adds and changes them", _users)
     u.add_argument("--format", choices=FORMATS, default="table")
     us = u.add_subparsers(dest="users_command", metavar="ACTION")
-    s = cmd(us, "add", "add a staff user (admin)",
+    s = cmd(us, "add", "add a staff user (admin; an operator only on the server itself)",
             lambda svc, a: _user_done(svc.add_user(a.name, a.role), "added"))
     s.add_argument("name")
     s.add_argument("--role", required=True, choices=ROLES)
-    s = cmd(us, "set-role", "change a staff user's role (admin)",
+    s = cmd(us, "set-role", "change a staff user's role (admin; operator only on the server itself)",
             lambda svc, a: _user_done(svc.set_role(a.name, a.role), "now has the role"))
     s.add_argument("name")
     s.add_argument("role", choices=ROLES)
@@ -58,8 +58,8 @@ def add_admin_parsers(sub: Any, cmd: Callable[..., argparse.ArgumentParser],
     s.add_argument("--distributor", required=True, metavar="NAME", help="your company's name")
     s.add_argument("--admin", required=True, metavar="LOGIN", help="the first admin's login name")
 
-    imp = cmd(sub, "import", "import a CSV file of regions, products, partners, prices, codes or usage (admin)",
-              _import)
+    imp = cmd(sub, "import", "import a CSV file of regions, products, partners, prices, codes or usage (admin; "
+              "regions, products, prices and general codes: operator)", _import)
     imp.add_argument("kind", choices=IMPORT_ORDER, metavar="KIND", help=", ".join(IMPORT_ORDER))
     imp.add_argument("file", metavar="FILE", help="UTF-8 CSV with a header row")
     imp.add_argument("--cycle", metavar="YYYY-MM", help="the report cycle of a usage file")
@@ -130,7 +130,9 @@ def init_database(db: Database, args: argparse.Namespace) -> int:
     user = initialise(db, args.distributor, args.admin)
     out(f"{db.display_url} is ready for {user.distributor}; its first admin is {user.name}. Next: sign in as "
          f"{user.name} (--user {user.name}), add staff (lmp-tui users add NAME --role billing) and import your "
-         "regions, products, partners, prices, codes and usage (lmp-tui import KIND FILE).")
+         "regions, products, partners, prices, codes and usage (lmp-tui import KIND FILE). Regions, products, "
+         "prices and general codes are shared by every distributor and need an operator: on this machine, "
+         f"`lmp-tui users set-role {user.name} operator` makes one.")
     return 0
 
 
