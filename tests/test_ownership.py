@@ -50,11 +50,12 @@ def ssh(db, world: World, capsys, monkeypatch):
     signed-in user, in the environment the server builds for its sessions."""
     url = db.engine.url.render_as_string(hide_password=False)
 
-    def go(user: str, *args: str, stdin: str = "") -> tuple[int, str, str]:
+    def go(user: str, *args: str, stdin: str | None = "") -> tuple[int, str, str]:
+        """``stdin=None``: standard input that must not be read at all."""
         with monkeypatch.context() as env:
             for name, value in (("LMP_SSH_SESSION", "1"), ("LMP_DATABASE_URL", url), ("LMP_USER", user)):
                 env.setenv(name, value)
-            env.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+            env.setattr(sys, "stdin", _Unread() if stdin is None else io.TextIOWrapper(io.BytesIO(stdin.encode())))
             code = main(list(args))
         out, err = capsys.readouterr()
         assert "Traceback" not in err
@@ -71,6 +72,17 @@ def key_file(tmp_path: Path) -> str:
     path = tmp_path / "op.pub"
     path.write_bytes(asyncssh.generate_private_key("ssh-ed25519", comment="op@desk").export_public_key())
     return str(path)
+
+
+class _Unread(io.TextIOWrapper):
+    """Standard input a refused command must not touch (a client's upload may never end)."""
+
+    def __init__(self) -> None:
+        super().__init__(io.BytesIO())
+
+    @property
+    def buffer(self):  # noqa: ANN201
+        raise AssertionError("standard input was read")
 
 
 def write(tmp_path: Path, name: str, content: str) -> str:
@@ -130,9 +142,11 @@ def test_the_role_is_checked_before_the_file_is_read(run, tmp_path, ssh):
     assert code == 1 and "only an admin" in err and "no file" not in err
     code, _, err = run("users", "add-key", "billing", missing, user="billing")
     assert code == 1 and "only an admin" in err and "no file" not in err
-    # over SSH a file comes on standard input: a refused command never waits for it
-    code, _, err = ssh("admin", "import", "prices", "-", stdin="not,a,prices,file\n")
+    # over SSH a file comes on standard input: a refused command never reads (or waits for) it
+    code, _, err = ssh("admin", "import", "prices", "-", stdin=None)
     assert (code, err) == (1, f"lmp-tui: {SHARED}\n")
+    code, _, err = ssh("viewer", "users", "add-key", "billing", "-", stdin=None)
+    assert code == 1 and "only an admin" in err
 
 
 def test_an_operators_change_shows_in_every_distributors_audit(run, tmp_path, db, world):
@@ -142,8 +156,9 @@ def test_an_operators_change_shows_in_every_distributors_audit(run, tmp_path, db
     prices = write(tmp_path, "prices.csv", "region,product,unit_price,channel_margin\nNA,Email Security,3.50,15\n")
     code, out, err = run("import", "prices", prices)
     assert code == 0 and "1 updated" in out, err
-    codes = write(tmp_path, "codes.csv", HEADER + f"BD-NA-OPEN,bid-desk,NA,{EVERY_PRODUCT},2026-01-01,2026-11-30,,,\n"
-                                                  f"BD-NA-ACME,bid-desk,NA,{EVERY_PRODUCT},2026-01-01,2026-12-31,{ACME},,\n")
+    codes = write(tmp_path, "codes.csv", HEADER
+                  + f"BD-NA-OPEN,bid-desk,NA,{EVERY_PRODUCT},2026-01-01,2026-11-30,,,\n"
+                  + f"BD-NA-ACME,bid-desk,NA,{EVERY_PRODUCT},2026-01-01,2026-12-31,{ACME},,\n")
     code, out, err = run("import", "codes", codes)
     assert code == 0 and "1 updated, 1 unchanged" in out, err
     partners = write(tmp_path, "partners.csv", f"company_id,name,city,state,region\n{ACME},Acme Networks Inc,,,NA\n")
@@ -229,7 +244,8 @@ def test_an_admin_cannot_take_over_an_operator(run, ssh, db, key_file):
 
 def test_a_company_id_is_one_partner_whatever_its_case(run, tmp_path, db, world):
     upper = ACME.upper()
-    partners = write(tmp_path, "partners.csv", f"company_id,name,city,state,region\n{upper},Acme Renamed,Austin,TX,NA\n")
+    partners = write(tmp_path, "partners.csv",
+                     f"company_id,name,city,state,region\n{upper},Acme Renamed,Austin,TX,NA\n")
     code, out, err = run("import", "partners", partners)
     assert code == 0 and "partners: 0 created, 1 updated" in out, err
     with db.read() as s:
