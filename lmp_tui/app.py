@@ -349,11 +349,11 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
         opened.append(db)
         return service, me
 
-    import os
+    from .policy import over_ssh
 
     _one_malloc_arena()
-    app = LmpApp(connect=connect, open_report=open_report, over_ssh=bool(os.environ.get("LMP_SSH_SESSION")),
-                 first_page=first_page, end_on_sigterm=True)
+    app = LmpApp(connect=connect, open_report=open_report, over_ssh=over_ssh(), first_page=first_page,
+                 end_on_sigterm=True)
     signal.signal(signal.SIGTERM, lambda *_: setattr(app, "terminated", True))  # until the app mounts
     try:
         code = app.run_guarded()

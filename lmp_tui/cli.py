@@ -186,7 +186,7 @@ def _demo(db: Database, args: argparse.Namespace) -> int:
     sys.stderr.write("\n")
     out(f"Demo database {db.display_url}: {summary.reports} reports, {summary.lines} lines, "
          f"{summary.partners} partners, cycles {summary.cycles[0]} to {summary.cycles[-1]}. "
-         "Sign in as billing, viewer or admin (or other-billing, of another distributor).")
+         "Sign in as billing, viewer, admin or operator (or other-billing, of another distributor).")
     return 0
 
 

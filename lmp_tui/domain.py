@@ -119,6 +119,10 @@ class Role(str, enum.Enum):
     VIEWER = "viewer"
     BILLING = "billing"
     ADMIN = "admin"
+    #: an admin of its own distributor who may also change the reference data every
+    #: distributor shares (regions, products, the price list, general codes); granted only by
+    #: local administration (docs/ownership.md)
+    OPERATOR = "operator"
 
 
 class Action(str, enum.Enum):
@@ -383,6 +387,8 @@ class AdminAction(str, enum.Enum):
     REMOVE_KEY = "key-removed"
     SHOW_USER = "user-shown"
     IMPORT = "imported"
+    #: regions, products, the price list and general codes: shared by every distributor
+    CHANGE_SHARED = "shared-changed"
 
 
 #: how each is named in a refusal ("You cannot …")
@@ -394,5 +400,6 @@ ADMIN_WHAT = {
     AdminAction.ADD_KEY: "add an SSH key to a staff user",
     AdminAction.REMOVE_KEY: "remove a staff user's SSH key",
     AdminAction.SHOW_USER: "see a staff user's SSH keys",
-    AdminAction.IMPORT: "import reference data or usage",
+    AdminAction.IMPORT: "import partners, codes or usage",
+    AdminAction.CHANGE_SHARED: "change regions, products, prices or general codes",
 }

@@ -38,6 +38,7 @@ from pathlib import Path
 import asyncssh
 
 from .errors import InvalidInput
+from .policy import SSH_SESSION_ENV
 from .ssh_children import PtyChild, Session, pipe_child
 from .services import key_refusal, owner_of_key
 from .ssh_revocation import watch_revocations
@@ -230,7 +231,7 @@ class LmpSshServer:
         env = {
             "PATH": os.environ.get("PATH", os.defpath), "HOME": str(self.data_dir), "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8", "LMP_DATABASE_URL": self.url, "LMP_USER": session.user,
-            "LMP_SSH_KEY": session.fingerprint, "LMP_DATA_DIR": str(self.data_dir), "LMP_SSH_SESSION": "1",
+            "LMP_SSH_KEY": session.fingerprint, "LMP_DATA_DIR": str(self.data_dir), SSH_SESSION_ENV: "1",
             "PYTHONIOENCODING": "utf-8",
         }
         if self.busy_timeout_s is not None:

@@ -15,6 +15,7 @@ STAFF = (
     ("billing", "billing", DEMO_DISTRIBUTOR),
     ("viewer", "viewer", DEMO_DISTRIBUTOR),
     ("admin", "admin", DEMO_DISTRIBUTOR),
+    ("operator", "operator", DEMO_DISTRIBUTOR),  # may change the shared regions, products, prices, general codes
     ("other-billing", "billing", OTHER_DISTRIBUTOR),
 )
 DEMO_BILLING_USER = DEMO_USER

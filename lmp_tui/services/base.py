@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import Action, Report
 from ..errors import Conflict, NotAllowed, NotFound
+from ..policy import over_ssh
 from ..storage.convert import report_from_row, write_back
 from ..storage.db import Database
 from ..storage.read import read_report
@@ -33,6 +34,8 @@ class Acting:
     session: Session
     user: StaffUser
     now: datetime
+    #: on the server itself, not over SSH (lmp_tui.policy.over_ssh): local administration
+    local: bool
 
     def load(self, report_id: int) -> BillingReport:
         row = None
@@ -104,7 +107,8 @@ def _possible(report_id: object) -> bool:
 
 
 class ServiceBase:
-    def __init__(self, db: Database, user_name: str, clock: Clock = utcnow, *, ssh_key: str | None = None) -> None:
+    def __init__(self, db: Database, user_name: str, clock: Clock = utcnow, *, ssh_key: str | None = None,
+                 local: bool | None = None) -> None:
         self.db = db
         self.user_name = user_name
         self.clock = clock
@@ -112,6 +116,8 @@ class ServiceBase:
         #: process (``LMP_SSH_KEY``, which only the server sets): every read and write checks, in
         #: its own transaction, that the key is still the user's
         self.ssh_key = ssh_key
+        #: whether this process runs on the server itself (the SSH server's sessions do not)
+        self.local = not over_ssh() if local is None else local
         #: told of every report this service changed, after the change is committed
         self.listeners: list[Callable[[Any], None]] = []
 
@@ -174,7 +180,7 @@ class _Ctx:
         except BaseException as err:
             self._cm.__exit__(type(err), err, err.__traceback__)
             raise
-        return Acting(session, user, self.svc.clock())
+        return Acting(session, user, self.svc.clock(), self.svc.local)
 
     def __exit__(self, *exc: object) -> bool | None:
         return self._cm.__exit__(*exc)  # type: ignore[arg-type]

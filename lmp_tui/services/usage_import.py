@@ -112,7 +112,7 @@ def plan_usage(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) 
         return
     plan.history.append(("usage", f"cycle {cycle}", "imported",
                          f"{cmd.source}: {counts.created} report(s) created, {counts.updated} replaced, "
-                         f"{counts.unchanged} unchanged; {len(cmd.rows)} line(s)"))
+                         f"{counts.unchanged} unchanged; {len(cmd.rows)} line(s)", False))
 
     def step() -> None:
         _write_usage(ctx, cmd.source, new_reports, replaced, plan, progress)

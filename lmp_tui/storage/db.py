@@ -32,7 +32,7 @@ BUSY_TIMEOUT_S = 15.0
 _WRITE = "lmp_write"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 #: the schema revisions this version knows, oldest first (a test checks them against Alembic)
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD_REVISION = REVISIONS[-1]
 CREATE_HINT = ("`lmp-tui init --db URL --distributor NAME --admin LOGIN` starts your own, "
                "`lmp-tui demo --db URL` makes one with demo data")

@@ -6,7 +6,7 @@ edit: make it again with ``uv run python -m lmp_tui.services.first_page``."""
 from typing import Any
 
 #: the schema revision the statements were made for
-SCHEMA = '0006'
+SCHEMA = '0007'
 #: the query they answer (the list's first query, at its largest page)
 FIELDS: dict[str, Any] = {'cycle': None,
  'descending': True,
