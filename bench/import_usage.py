@@ -191,6 +191,7 @@ def main() -> int:
     db.upgrade()
     initialise(db, "Bench Distribution", "admin")
     svc = BillingService(db, "admin")
+    svc.set_role("admin", "operator")  # the shared reference data is an operator's (on the server itself)
     print(f"database: {db.display_url} ({db.dialect}); files in {work}")
 
     # the reference data, in IMPORT_ORDER

@@ -20,9 +20,8 @@ byte of the frame. Measures, each as median (p50), p95 and spread (min–max):
 
 ``--report-only`` skips the list's filter and find rounds (start is still measured).
 
-The starts share one data folder, after one untimed start that kept the first page's
-recipe (:mod:`lmp_tui.quickread`): every start but a clerk's very first. ``--cold`` gives
-each start a new data folder instead (the very first start: the first page the long way).
+Each start has a new data folder: the first page is read without the database stack
+whatever was kept (:mod:`lmp_tui.quickread`: nothing is).
 
 The bare app paints a marker at start and repaints a line on a key, so the ratios show what
 lmp-tui adds over Textual itself in the same terminal. ``--root`` runs another source tree
@@ -176,10 +175,10 @@ def readable(data: bytes, most: int = 40) -> str:
     return "\n".join(line for line in text.split("\n")[-most:] if line.strip())
 
 
-def environment(root: Path, data_dir: str | None = None) -> dict[str, str]:
+def environment(root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LMP_", "TEXTUAL"))}
     env.update(TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS), PYTHONPATH=str(root),
-               LMP_DATA_DIR=data_dir or tempfile.mkdtemp(prefix="lmp-bench-"))
+               LMP_DATA_DIR=tempfile.mkdtemp(prefix="lmp-bench-"))
     env.pop("COLORTERM", None)
     return env
 
@@ -188,25 +187,9 @@ def lmp_argv(args: argparse.Namespace, *more: str) -> list[str]:
     return [sys.executable, "-m", "lmp_tui.cli", "--db", args.db, "--user", args.user, *more]
 
 
-def warm_up(args: argparse.Namespace, root: Path, data_dir: str) -> None:
-    """One start, untimed, left running until it has kept its first page's recipe (the
-    second start on: what a clerk has every day)."""
-    term = Term(lmp_argv(args), root, environment(root, data_dir))
-    try:
-        term.wait(SUMMARY)
-        deadline = time.monotonic() + 20
-        while not list(Path(data_dir, "cache").glob("first-page-*.json")):
-            if time.monotonic() > deadline:
-                raise SystemExit("the warm-up start kept no first-page recipe within 20 s")
-            term._read(0.2)  # noqa: SLF001 - keep its output drained
-    finally:
-        term.close()
-
-
 def lmp_round(args: argparse.Namespace, root: Path, i: int) -> dict[str, float]:
     out: dict[str, float] = {}
-    data_dir = None if args.cold else args.data_dir
-    term = Term(lmp_argv(args), root, environment(root, data_dir))
+    term = Term(lmp_argv(args), root, environment(root))
     try:
         out["start → frame painted"] = term.wait(b"Billing reports") - term.t0
         out["start → first list page"] = term.wait(SUMMARY) - term.t0
@@ -226,7 +209,7 @@ def lmp_round(args: argparse.Namespace, root: Path, i: int) -> dict[str, float]:
     finally:
         term.close()
     if args.open:  # the report's cycle (the first one offered, newest first) has only that report
-        term = Term(lmp_argv(args), root, environment(root, data_dir))
+        term = Term(lmp_argv(args), root, environment(root))
         try:
             term.wait(SUMMARY)
             term.key(b"y")
@@ -302,12 +285,7 @@ def main() -> None:
     ap.add_argument("--report-only", action="store_true", help="skip the list's filter and find rounds")
     ap.add_argument("--open", action="store_true", help="open the newest cycle's report (the 2,000-line one)")
     ap.add_argument("--row-marker", default="Line 1 ·", help="text painted with the first rows (default: the line pane's 'Line 1 ·')")
-    ap.add_argument("--cold", action="store_true",
-                    help="every start as the very first (a new data folder: no first-page recipe kept)")
     args = ap.parse_args()
-    args.data_dir = tempfile.mkdtemp(prefix="lmp-bench-data-")
-    if not args.cold:
-        warm_up(args, args.root, args.data_dir)
     script = Path(tempfile.mkdtemp(prefix="lmp-bench-")) / "bare.py"
     script.write_text(BARE, encoding="utf-8")
     lmp, bare = [], []
@@ -316,8 +294,7 @@ def main() -> None:
         bare.append(bare_round(script, args.root))
         print(f"round {i + 1}/{args.repeat} done", file=sys.stderr)
     a, b = merged(lmp), merged(bare)
-    print(f"{COLS}×{ROWS} pty, TERM=xterm-256color, {args.repeat} interleaved rounds; tree {args.root}; "
-          + ("cold starts (no recipe)" if args.cold else "warm starts (the first page's recipe kept)"))
+    print(f"{COLS}×{ROWS} pty, TERM=xterm-256color, {args.repeat} interleaved rounds; tree {args.root}")
     print(f"{'measure':34s} {'lmp p50':>9s} {'p95':>8s} {'min–max':>15s} {'bare p50':>9s} {'ratio':>6s}")
     for key, values in a.items():
         base = b.get(key, [float("nan")])

@@ -29,9 +29,9 @@ def _blank_is_none(value: Any) -> Any:
 
 
 def _one_line(what: str, max_len: int, *, required: bool = True, pattern: re.Pattern[str] | None = None,
-              hint: str = "", upper: bool = False):
+              hint: str = "", upper: bool = False, lower: bool = False):
     return text_check(what, max_len, required=required, empty_hint=hint or "fill it in", pattern=pattern,
-                      pattern_hint=hint, upper=upper)
+                      pattern_hint=hint, upper=upper, lower=lower)
 
 
 _LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -48,12 +48,14 @@ RegionCode = Annotated[str, BeforeValidator(_one_line(
     "The region", 16, pattern=_REGION_RE, upper=True, hint="use 1-16 letters, digits, '_' or '-', e.g. NA"))]
 ProductName = Annotated[str, BeforeValidator(_one_line("The product", 200, hint="name the product"))]
 Units = Annotated[str, BeforeValidator(_one_line("The units", 50, hint="name the license unit, e.g. seats"))]
+#: a company ID is one partner whatever its case (a GUID): kept in lower case (migration 0007)
 CompanyId = Annotated[str, BeforeValidator(_one_line(
-    "The company ID", 36, pattern=_COMPANY_RE, hint="use 1-36 letters, digits, '_' or '-'"))]
+    "The company ID", 36, pattern=_COMPANY_RE, lower=True, hint="use 1-36 letters, digits, '_' or '-'"))]
 PartnerName = Annotated[str, BeforeValidator(_one_line("The partner's name", 200, hint="name the partner"))]
 Place = Annotated[str | None, BeforeValidator(_one_line("The place", 100, required=False))]
 OptionalCompanyId = Annotated[str | None, BeforeValidator(_one_line(
-    "The partner", 36, required=False, pattern=_COMPANY_RE, hint="give the partner's company ID, or leave it empty"))]
+    "The partner", 36, required=False, pattern=_COMPANY_RE, lower=True,
+    hint="give the partner's company ID, or leave it empty"))]
 OptionalText = Annotated[str | None, BeforeValidator(_one_line("The text", 2000, required=False))]
 
 
@@ -301,12 +303,6 @@ class Import(_AdminCommand):
         if self.what != "usage" and self.cycle is not None:
             raise ValueError(f"--cycle belongs to usage imports, not to {self.what}.")
         return self
-
-
-def import_action(what: str) -> AdminAction:
-    """What the policy calls importing a ``what`` file (``Import.ACTION``): the command line
-    asks the policy with it before it reads the file, and the service asks again."""
-    return Import.ACTION
 
 
 class InitialiseRequest(InputModel):

@@ -8,7 +8,9 @@ user in (:meth:`LmpApp._connect`); the list then reads its first page."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
 import sys
 import time
 from pathlib import Path
@@ -49,9 +51,6 @@ KEY_BUSY_S = 0.15
 #: the longest the garbage collector stays off after the start (lmp_tui.cli_interface turns it off)
 START_COLLECTOR_S = 5.0
 
-#: how long after signing in the first page's recipe is checked (and written when stale)
-REMEMBER_AFTER_S = 2.0
-
 #: the longest the change watch blocks before it looks whether the app is stopping
 WATCH_WAIT_S = 0.5
 
@@ -71,7 +70,8 @@ class LmpApp(ReportOpening, App[int]):
 
     def __init__(self, service: BillingService | None = None, user: StaffUserView | None = None, *,
                  connect: Connect | None = None, open_report: int | None = None,
-                 export_dir: Path | None = None, over_ssh: bool = False, first_page: Prefetch | None = None) -> None:
+                 export_dir: Path | None = None, over_ssh: bool = False, first_page: Prefetch | None = None,
+                 end_on_sigterm: bool = False) -> None:
         super().__init__()
         self._first_page = first_page
         if service is None and connect is None:
@@ -85,8 +85,18 @@ class LmpApp(ReportOpening, App[int]):
         self.over_ssh = over_ssh
         self._lmp_small = False
         self._lmp_started = False  # the size is checked once the first screen is up
+        #: SIGTERM ends the app as Ctrl+Q does, without asking (run_app's app only: a test's
+        #: app leaves the test process's signals alone)
+        self._end_on_sigterm = end_on_sigterm
+        #: a SIGTERM came (before the mount, run_app's handler only notes it): the app ends
+        self.terminated = False
 
     def on_mount(self) -> None:
+        if self._end_on_sigterm:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminate)
+            if self.terminated:  # it came during the start
+                self.terminate()
+                return
         first, child = None, self._first_page if self.service is None else None
         if child is not None and child.finished():  # read beside the start, and there: in the first frame
             first, child = child.take(timeout=FIRST_PAGE_WAIT_S), None
@@ -178,16 +188,6 @@ class LmpApp(ReportOpening, App[int]):
         else:
             self.set_timer(PRELOAD_AFTER_S, self._preload)
         self._watch_changes()
-        if self._first_page is not None:
-            self.set_timer(REMEMBER_AFTER_S, self._remember_first_page)
-
-    @work(thread=True, group="remember", exit_on_error=False)
-    def _remember_first_page(self) -> None:
-        """Keep what lets the next start read its first page without the database stack
-        (:mod:`lmp_tui.quickread`), when the kept one is stale: off the event loop, once the
-        start is over; a failure only means the next start takes the long way round."""
-        assert self._first_page is not None and self.service is not None
-        self._first_page.remember(self.service)
 
     # ---------------------------------------------------------------- following the database
 
@@ -251,6 +251,13 @@ class LmpApp(ReportOpening, App[int]):
         self.push_screen(ConfirmDialog("Quit with unsaved changes?",
                                        f"{n} change(s) are not saved. Quit and discard them? "
                                        "(Press n, then Ctrl+S to save them.)", yes="Discard and quit"), done)
+
+    def terminate(self) -> None:
+        """Asked to end from outside (SIGTERM: serve-ssh ends a session whose key was removed
+        or whose user was disabled, or someone ran `kill`): the app ends at once, unsaved
+        changes unasked, and Textual puts the terminal back as it found it."""
+        self.terminated = True
+        self.exit(0)
 
     # ---------------------------------------------------------------- plain text, safe stop
 
@@ -342,11 +349,12 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
         opened.append(db)
         return service, me
 
-    import os
+    from .policy import over_ssh
 
     _one_malloc_arena()
-    app = LmpApp(connect=connect, open_report=open_report, over_ssh=bool(os.environ.get("LMP_SSH_SESSION")),
-                 first_page=first_page)
+    app = LmpApp(connect=connect, open_report=open_report, over_ssh=over_ssh(), first_page=first_page,
+                 end_on_sigterm=True)
+    signal.signal(signal.SIGTERM, lambda *_: setattr(app, "terminated", True))  # until the app mounts
     try:
         code = app.run_guarded()
     finally:
@@ -356,7 +364,7 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
             db.dispose()  # type: ignore[attr-defined]
     if app.startup_error is not None:
         raise app.startup_error
-    return code
+    return 128 + signal.SIGTERM if app.terminated else code
 
 
 def _one_malloc_arena() -> None:

@@ -186,7 +186,7 @@ def _demo(db: Database, args: argparse.Namespace) -> int:
     sys.stderr.write("\n")
     out(f"Demo database {db.display_url}: {summary.reports} reports, {summary.lines} lines, "
          f"{summary.partners} partners, cycles {summary.cycles[0]} to {summary.cycles[-1]}. "
-         "Sign in as billing, viewer or admin (or other-billing, of another distributor).")
+         "Sign in as billing, viewer, admin or operator (or other-billing, of another distributor).")
     return 0
 
 
@@ -308,14 +308,14 @@ def _main(argv: list[str]) -> int:
         from .cli_interface import interface
 
         return interface(args)
+    from .places import database_url
     from .services import BillingService
     from .settings import Settings
     from .storage.db import Database
 
     settings = Settings.load()
-    url = getattr(args, "db", None)
-    if url is None:
-        url = settings.demo_url() if (args.demo or args.command == "demo") else settings.default_url()
+    url = database_url(getattr(args, "db", None), args.demo or args.command == "demo", settings.database_url,
+                       settings.data_dir)
     func = args.func
     makes_databases = func in (_db_upgrade, _demo, init_database)  # the only commands that create or migrate
     db = Database.open(url, create=makes_databases, busy_timeout_s=settings.busy_timeout_s)
@@ -324,7 +324,7 @@ def _main(argv: list[str]) -> int:
             return func(db, args, settings)
         if makes_databases:
             return func(db, args)
-        return func(BillingService(db, getattr(args, "user", None) or settings.user), args)
+        return func(BillingService(db, getattr(args, "user", None) or settings.user, ssh_key=settings.ssh_key), args)
     finally:
         db.dispose()
 

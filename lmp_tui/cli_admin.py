@@ -28,11 +28,11 @@ def add_admin_parsers(sub: Any, cmd: Callable[..., argparse.ArgumentParser],
     u = cmd(sub, "users", "list the staff users of your distributor; an admin adds and changes them", _users)
     u.add_argument("--format", choices=FORMATS, default="table")
     us = u.add_subparsers(dest="users_command", metavar="ACTION")
-    s = cmd(us, "add", "add a staff user (admin)",
+    s = cmd(us, "add", "add a staff user (admin; an operator only on the server itself)",
             lambda svc, a: _user_done(svc.add_user(a.name, a.role), "added"))
     s.add_argument("name")
     s.add_argument("--role", required=True, choices=ROLES)
-    s = cmd(us, "set-role", "change a staff user's role (admin)",
+    s = cmd(us, "set-role", "change a staff user's role (admin; operator only on the server itself)",
             lambda svc, a: _user_done(svc.set_role(a.name, a.role), "now has the role"))
     s.add_argument("name")
     s.add_argument("role", choices=ROLES)
@@ -58,8 +58,8 @@ def add_admin_parsers(sub: Any, cmd: Callable[..., argparse.ArgumentParser],
     s.add_argument("--distributor", required=True, metavar="NAME", help="your company's name")
     s.add_argument("--admin", required=True, metavar="LOGIN", help="the first admin's login name")
 
-    imp = cmd(sub, "import", "import a CSV file of regions, products, partners, prices, codes or usage (admin)",
-              _import)
+    imp = cmd(sub, "import", "import a CSV file of regions, products, partners, prices, codes or usage (admin; "
+              "regions, products, prices and general codes: operator)", _import)
     imp.add_argument("kind", choices=IMPORT_ORDER, metavar="KIND", help=", ".join(IMPORT_ORDER))
     imp.add_argument("file", metavar="FILE", help="UTF-8 CSV with a header row")
     imp.add_argument("--cycle", metavar="YYYY-MM", help="the report cycle of a usage file")
@@ -100,7 +100,7 @@ KEY_LIMIT_BYTES = 16_384
 def _add_key(svc: BillingService, args: argparse.Namespace) -> int:
     from .imports import InputLimit, read_text
 
-    svc.require(AdminAction.ADD_KEY)  # before a byte of the key is read
+    svc.allowed(AdminAction.ADD_KEY, name=args.name)  # before the key is read (standard input may wait)
     limit = InputLimit(KEY_LIMIT_BYTES, "give the user's public key, the file ending in .pub (one line). Nothing "
                        "was changed.")
     return _key_done(svc.add_key(args.name, read_text(args.file, "public key", limit)), args.name, "added to")
@@ -135,7 +135,9 @@ def init_database(db: Database, args: argparse.Namespace) -> int:
     user = initialise(db, args.distributor, args.admin)
     out(f"{db.display_url} is ready for {user.distributor}; its first admin is {user.name}. Next: sign in as "
          f"{user.name} (--user {user.name}), add staff (lmp-tui users add NAME --role billing) and import your "
-         "regions, products, partners, prices, codes and usage (lmp-tui import KIND FILE).")
+         "regions, products, partners, prices, codes and usage (lmp-tui import KIND FILE). Regions, products, "
+         "prices and general codes are shared by every distributor and need an operator: on this machine, "
+         f"`lmp-tui users set-role {user.name} operator` makes one.")
     return 0
 
 
@@ -145,11 +147,11 @@ def _import(svc: BillingService, args: argparse.Namespace) -> int:
     import re
     from pathlib import Path
 
-    from .admin import import_action
     from .imports import by_line, import_limit, read_rows
+    from .policy import import_action
     from .settings import Settings
 
-    svc.require(import_action(args.kind))  # before the file is opened or a byte of it read
+    svc.allowed(import_action(args.kind))  # before the file is opened: a refusal reads nothing
     cycle = args.cycle and parse_cycle(args.cycle)
     named = re.search(r"(?<![0-9])(20[0-9]{2})-?(0[1-9]|1[0-2])(?![0-9])", Path(args.file).name)
     if cycle and named and f"{named[1]}-{named[2]}" != cycle:
@@ -213,9 +215,9 @@ def _audit(svc: BillingService, args: argparse.Namespace) -> int:
     entries = svc.admin_history(args.limit)
     if args.format == "json":
         dump([{"at": e.at.isoformat(), "actor": e.actor, "subject": e.subject, "key": e.key, "action": e.action,
-                "detail": e.detail} for e in entries])
+                "detail": e.detail, "shared": e.shared} for e in entries])
         return 0
     out(render.table(("When (UTC)", "Who", "What", "Which", "Change"),
-                      ((f"{e.at:%Y-%m-%d %H:%M}", e.actor, f"{e.subject} {e.action}", e.key, e.detail)
-                       for e in entries)))
+                      ((f"{e.at:%Y-%m-%d %H:%M}", e.actor, f"{e.subject} {e.action}{' (shared)' if e.shared else ''}",
+                        e.key, e.detail) for e in entries)))
     return 0

@@ -4,7 +4,6 @@ sent over SSH may not do (the server decides the user, the database and the file
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -79,7 +78,9 @@ _SSH_REFUSED_COMMANDS = {"db", "demo", "init", "serve-ssh"}
 
 
 def ssh_checks(args: argparse.Namespace) -> None:
-    if not os.environ.get("LMP_SSH_SESSION"):
+    from .policy import over_ssh
+
+    if not over_ssh():
         return
     for option in ("db", "user"):
         if hasattr(args, option):

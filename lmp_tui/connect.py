@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from .places import database_url, staff_user
+
 if TYPE_CHECKING:
     from .services import BillingService
     from .storage.db import Database
@@ -21,18 +23,14 @@ def open_service(url: str | None, user: str | None, demo: bool, announce: Callab
     from .storage.db import Database
 
     settings = Settings.load()
-    target = url or (settings.demo_url() if demo else settings.default_url())
+    target = database_url(url, demo, settings.database_url, settings.data_dir)
     db = Database.open(target, create=demo and make_demo, busy_timeout_s=settings.busy_timeout_s)
     try:
-        name = user
-        if demo:
+        if demo and make_demo:
             from .demo import ensure
-            from .demo.catalog import DEMO_BILLING_USER
 
-            if make_demo:
-                ensure(db, announce)
-            name = name or DEMO_BILLING_USER
-        service = BillingService(db, name or settings.user)
+            ensure(db, announce)
+        service = BillingService(db, staff_user(user, demo, settings.user), ssh_key=settings.ssh_key)
         return service, service.whoami(), db
     except BaseException:
         db.dispose()

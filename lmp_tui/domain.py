@@ -12,6 +12,7 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from . import money
 from .errors import InvalidInput, InvalidTransition
@@ -44,6 +45,13 @@ class Status(str, enum.Enum):
         """A few letters, for the list's one-line counts per status."""
         return STATUS_NAMES[self].abbrev
 
+    @property
+    def shows_money(self) -> bool:
+        """Whether a report in this status shows its pricing (unit prices, margins, codes,
+        subtotals, total). While the partner prepares its usage report the distributor sees
+        the usage only (DOMAIN.md), in the interface, the command line and every export."""
+        return self is not Status.MSP_PREPARING
+
 
 @dataclass(frozen=True)
 class StatusNames:
@@ -62,7 +70,6 @@ STATUS_NAMES = {
     Status.SUBMITTED:     StatusNames("Submitted to Trend Micro",       "Submitted to Trend Micro", "Submitted to TM", "Sub"),
     Status.COMPLETED:     StatusNames("Completed",                      "Completed",                "Completed",       "Done"),
 }
-STATUS_LABELS = {s: n.label for s, n in STATUS_NAMES.items()}
 
 
 class ReviewReason(str, enum.Enum):
@@ -84,6 +91,10 @@ REASON_LABELS = {
 }
 
 AUTO_SUBMITTED_FLAG = "Automatically submitted – may require review"
+#: what marks a line's Chargeable, in the interface and the command line alike
+DISCREPANCY_MARK = "!"
+COMMENT_MARK = "†"
+MARKS_LEGEND = f"{DISCREPANCY_MARK} discrepancy   {COMMENT_MARK} partner comment"
 
 
 class CodeKind(str, enum.Enum):
@@ -108,6 +119,10 @@ class Role(str, enum.Enum):
     VIEWER = "viewer"
     BILLING = "billing"
     ADMIN = "admin"
+    #: an admin of its own distributor who may also change the reference data every
+    #: distributor shares (regions, products, the price list, general codes); granted only by
+    #: local administration (docs/ownership.md)
+    OPERATOR = "operator"
 
 
 class Action(str, enum.Enum):
@@ -231,6 +246,22 @@ class Line:
         return self.chargeable != self.provisioned or self.over_provisioned
 
     @property
+    def discrepancy_reasons(self) -> list[str]:
+        """What makes the discrepancy, in words (none: no discrepancy)."""
+        why = []
+        if self.over_provisioned:
+            why.append(f"over-provisioned {self.over_provisioned_pct}%")
+        if self.chargeable != self.provisioned:
+            why.append(f"Chargeable {self.chargeable} ≠ Provisioned {self.provisioned}")
+        return why
+
+    @property
+    def marks(self) -> str:
+        """The two marks after Chargeable, wherever a line is shown: a discrepancy and a
+        partner comment (a space where there is none)."""
+        return (DISCREPANCY_MARK if self.discrepancy else " ") + (COMMENT_MARK if self.partner_comment else " ")
+
+    @property
     def penalised(self) -> bool:
         """Charged at the provisioned count on automatic submission: over-provisioned and
         the partner did not comment (doc)."""
@@ -259,6 +290,15 @@ def period_of(cycle: str) -> tuple[date, date]:
 def total_of(lines: list[Line], currency: str) -> Decimal:
     """Total invoice amount: the sum of the rounded subtotals (rule)."""
     return sum((ln.subtotal(currency) for ln in lines), start=money.round_money(Decimal(0), currency))
+
+
+def summary_of(lines: list[Line], currency: str) -> dict[str, Any]:
+    """What a report's row keeps of its lines for the list (total, lines, discrepancies,
+    comments), by the column names: the services, the usage import and the demo all write
+    it from here."""
+    return dict(total=total_of(lines, currency), line_count=len(lines),
+                discrepancy_count=sum(1 for ln in lines if ln.discrepancy),
+                comment_count=sum(1 for ln in lines if ln.partner_comment))
 
 
 def chargeable_for(provisioned: int, used: int | None, chargeable: int | None) -> int:
@@ -307,17 +347,9 @@ class Report:
         """Total invoice amount: the sum of the rounded subtotals (rule)."""
         return total_of(self.lines, self.currency)
 
-    @property
-    def discrepancy_count(self) -> int:
-        return sum(1 for ln in self.lines if ln.discrepancy)
-
-    @property
-    def comment_count(self) -> int:
-        return sum(1 for ln in self.lines if ln.partner_comment)
-
-    @property
-    def actionable(self) -> bool:
-        return self.status is Status.UNDER_REVIEW
+    def summary(self) -> dict[str, Any]:
+        """:func:`summary_of` the report's lines."""
+        return summary_of(self.lines, self.currency)
 
     @property
     def status_text(self) -> str:
@@ -355,6 +387,8 @@ class AdminAction(str, enum.Enum):
     REMOVE_KEY = "key-removed"
     SHOW_USER = "user-shown"
     IMPORT = "imported"
+    #: regions, products, the price list and general codes: shared by every distributor
+    CHANGE_SHARED = "shared-changed"
 
 
 #: how each is named in a refusal ("You cannot …")
@@ -366,5 +400,6 @@ ADMIN_WHAT = {
     AdminAction.ADD_KEY: "add an SSH key to a staff user",
     AdminAction.REMOVE_KEY: "remove a staff user's SSH key",
     AdminAction.SHOW_USER: "see a staff user's SSH keys",
-    AdminAction.IMPORT: "import reference data or usage",
+    AdminAction.IMPORT: "import partners, codes or usage",
+    AdminAction.CHANGE_SHARED: "change regions, products, prices or general codes",
 }

@@ -3,9 +3,9 @@
 Textual's import and first paint and the database stack's import (SQLAlchemy, pydantic, the
 services: about as long again) are both work for the interpreter, which runs one thread at
 a time. Forked before Textual loads, a child reads the first page, the counts per status and
-the cycles: from the second start on by the statements an earlier start kept, without the
+the cycles: from a SQLite file by the first page's statements, kept as code, without the
 database stack (:mod:`lmp_tui.quickread`, ~60 ms: the page is there for the first frame),
-else on another core by opening the database and signing in exactly as the interface will
+else (PostgreSQL, or anything unusual) on another core by opening the database and signing in exactly as the interface will
 (:func:`lmp_tui.connect.open_service`). It hands them over through a pipe as plain values
 (:mod:`lmp_tui.views`) and exits. The interface shows them as soon as they come, and reads
 the page again once its own database stack is up (what it shows is never older than the
@@ -29,7 +29,7 @@ from .sorting import DEFAULT_SORT, sort_order
 
 if TYPE_CHECKING:
     from .domain import Status
-    from .quickread import EarlyReader
+    from .quickread import EarlyReader, Source
     from .views import ReportPage, StaffUserView
 
 #: the most rows a page of the list holds; a page is as many rows as the list shows, and
@@ -59,34 +59,26 @@ class FirstPage:
     counts: dict[Status, int]
     page: ReportPage
     cycles: list[str]
-    #: the recipe it was read by (:mod:`lmp_tui.quickread`), None when read the long way
-    recipe: dict[str, Any] | None = None
+    #: where it was read without the database stack (:mod:`lmp_tui.quickread`), None when
+    #: read the long way
+    source: Source | None = None
 
     def reader(self) -> EarlyReader | None:
-        """What reads the first page of another status by the same recipe while the
-        interface's database stack loads (None when the page came the long way)."""
-        if self.recipe is None:
+        """What reads the first page of another status the same way while the interface's
+        database stack loads (None when the page came the long way)."""
+        if self.source is None:
             return None
         from .quickread import EarlyReader
 
-        return EarlyReader(self.recipe, self.counts)
+        return EarlyReader(self.source, self.counts)
 
 
 class Prefetch:
     """A child reading the first page; :meth:`take` waits for it (off the event loop)."""
 
-    def __init__(self, pid: int, fd: int, args: tuple[str | None, str | None, bool], height: int) -> None:
+    def __init__(self, pid: int, fd: int) -> None:
         self.pid, self.fd = pid, fd
-        self.args, self.height = args, height
         self._done = self._reaped = False
-
-    def remember(self, service: Any) -> bool:
-        """Keep the recipe that lets the next start read its first page without the database
-        stack (:mod:`lmp_tui.quickread`), unless the kept one is current; whether it wrote."""
-        from . import quickread
-        from .services.first_page import keep
-
-        return keep(service, quickread.recipe_path(*self.args), first_query(self.height), PAGE_SIZE)
 
     def finished(self) -> bool:
         """Whether the child has ended (its whole answer is then in the pipe: :meth:`take`
@@ -158,20 +150,18 @@ def start(url: str | None, user: str | None, demo: bool, height: int) -> Prefetc
         os.close(read_end)
         _child(write_end, url, user, demo, fields)
     os.close(write_end)
-    return Prefetch(pid, read_end, (url, user, demo), height)
+    return Prefetch(pid, read_end)
 
 
 def _quick(url: str | None, user: str | None, demo: bool, fields: dict[str, Any]) -> FirstPage | None:
-    """The first page by a kept recipe, without the database stack (:mod:`lmp_tui.quickread`)."""
+    """The first page without the database stack (:mod:`lmp_tui.quickread`), where it can be."""
     try:
         from . import quickread
 
-        recipe = quickread.load(quickread.recipe_path(url, user, demo))
-        if recipe is None or (user is not None and recipe.get("user") != user):
-            return None
-        got = quickread.read_first_page(recipe, fields)
-        return FirstPage(fields, *got, recipe=recipe) if got is not None else None
-    except Exception:  # noqa: BLE001 - a stale or damaged recipe: the long way round
+        found = quickread.locate(url, user, demo)
+        got = quickread.read_first_page(*found, fields) if found is not None else None
+        return FirstPage(fields, *got) if got is not None else None
+    except Exception:  # noqa: BLE001 - anything unusual: the long way round says it properly
         return None
 
 

@@ -81,18 +81,39 @@ def field_value(value: Decimal | None, which: EditableField, currency: str) -> D
 def apply_grant(report: Report, grant: CodeGrant) -> str:
     """Apply a verified code to its line; the line starts again from the price list."""
     line = report.line(grant.line_no)
+    put_back = _back_to_price_list(report, line)
     line.promo_code = grant.code
     line.editable_field = grant.opens
     line.code_bound = grant.bound
-    line.unit_price = line.list_unit_price
-    line.channel_margin = line.list_channel_margin
     bound = ""
     if grant.bound is not None:
         bound = (
             f"; lowest unit price {grant.bound}" if grant.opens is EditableField.UNIT_PRICE
             else f"; highest channel margin {grant.bound}%"
         )
-    return f"line {line.line_no} {line.name}: {report.code_kind.label} {grant.code} applied, {grant.opens.label} editable{bound}"
+    return (f"line {line.line_no} {line.name}: {report.code_kind.label} {grant.code} applied, "
+            f"{grant.opens.label} editable{bound}{_said(put_back)}")
+
+
+def _back_to_price_list(report: Report, line: Line) -> list[str]:
+    """Clear the line's code and put its price-list unit price and channel margin back:
+    the one way a line returns to the price list (a code applied, removed or reset). Returns
+    each value that changed, old → new, for the history (every money change is in it)."""
+    changed = []
+    if line.unit_price != line.list_unit_price:
+        changed.append(f"unit price {line.unit_price} → {line.list_unit_price} {report.currency}")
+    if line.channel_margin != line.list_channel_margin:
+        changed.append(f"channel margin {line.channel_margin}% → {line.list_channel_margin}%")
+    line.promo_code = None
+    line.editable_field = None
+    line.code_bound = None
+    line.unit_price = line.list_unit_price
+    line.channel_margin = line.list_channel_margin
+    return changed
+
+
+def _said(changed: list[str]) -> str:
+    return f"; {', '.join(changed)}" if changed else ""
 
 
 def set_unit_price(report: Report, line_no: int, value: Decimal) -> str:
@@ -134,17 +155,15 @@ def set_channel_margin(report: Report, line_no: int, value: Decimal) -> str:
 
 def reset_pricing(report: Report) -> str:
     """Reset Unit Prices and Channel Margins: clear every code, restore the price list (doc)."""
-    changed = 0
+    changed, values = 0, []
     for line in report.lines:
-        if (line.promo_code or line.unit_price != line.list_unit_price
-                or line.channel_margin != line.list_channel_margin):
+        had_code = line.promo_code is not None
+        put_back = _back_to_price_list(report, line)
+        if had_code or put_back:
             changed += 1
-        line.promo_code = None
-        line.editable_field = None
-        line.code_bound = None
-        line.unit_price = line.list_unit_price
-        line.channel_margin = line.list_channel_margin
-    return f"unit prices and channel margins reset to the price list on {changed} line(s)"
+        if put_back:
+            values.append(f"line {line.line_no} {line.name}: {', '.join(put_back)}")
+    return f"unit prices and channel margins reset to the price list on {changed} line(s){_said(values)}"
 
 
 def remove_code(report: Report, line_no: int) -> str:
@@ -153,13 +172,12 @@ def remove_code(report: Report, line_no: int) -> str:
     if line.promo_code is None:
         raise InvalidInput(f"Line {line_no} ({line.name}) has no promotional code to remove.")
     code = line.promo_code
-    line.promo_code = None
-    line.editable_field = None
-    line.code_bound = None
-    line.unit_price = line.list_unit_price
-    line.channel_margin = line.list_channel_margin
-    return (f"line {line_no} {line.name}: {report.code_kind.label} {code} removed; unit price "
-            f"{line.unit_price} {report.currency} and channel margin {line.channel_margin}% from the price list")
+    put_back = _back_to_price_list(report, line)
+    removed = f"line {line_no} {line.name}: {report.code_kind.label} {code} removed"
+    if put_back:
+        return f"{removed}; {', '.join(put_back)} (the price list)"
+    return (f"{removed}; unit price {line.unit_price} {report.currency} and channel margin "
+            f"{line.channel_margin}% from the price list")
 
 
 def set_po(report: Report, po_number: str) -> str:

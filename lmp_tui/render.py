@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
-from .domain import AUTO_SUBMITTED_FLAG, Report, Status
+from .domain import AUTO_SUBMITTED_FLAG, MARKS_LEGEND, Report
 from .money import format_money
 from .safetext import display_text
 from .services import PromoCodeView, ReportRow, StaffUserView
@@ -18,9 +18,6 @@ def _s(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-#: while the partner prepares its usage report the distributor sees usage only (DOMAIN.md):
-#: no unit price, margin, code, subtotal or total, in any output
-USAGE_ONLY = Status.MSP_PREPARING
 #: what a line's JSON keeps of its pricing (left out while the partner prepares)
 _PRICING = ("unit_price", "channel_margin", "promo_code", "editable_field", "code_bound", "subtotal")
 
@@ -36,14 +33,14 @@ def row_json(r: ReportRow) -> dict[str, Any]:
         "status": r.status.value, "review_reason": r.review_reason.value if r.review_reason else None,
         "auto_submitted": r.auto_submitted, "po_number": r.po_number, "lines": r.line_count,
         "discrepancies": r.discrepancy_count, "comments": r.comment_count,
-        "total": None if r.status is USAGE_ONLY else str(r.total),
+        "total": None if not r.status.shows_money else str(r.total),
         "currency": r.currency, "version": r.version,
     }
 
 
 def report_json(r: Report) -> dict[str, Any]:
     data = _report_json(r)
-    if r.status is USAGE_ONLY:
+    if not r.status.shows_money:
         data["total"] = None
         data["lines"] = [{k: v for k, v in ln.items() if k not in _PRICING} for ln in data["lines"]]
     return data
@@ -107,7 +104,7 @@ def rows_table(rows: Sequence[ReportRow]) -> str:
         ((r.id, r.partner[:34], r.cycle,
           r.status.value + (f" ({r.review_reason.value})" if r.review_reason else "") + (" !" if r.auto_submitted else ""),
           r.po_number or "", f"{r.line_count:,}", f"{r.discrepancy_count:,}",
-          "" if r.status is USAGE_ONLY else format_money(r.total, r.currency)) for r in rows),
+          "" if not r.status.shows_money else format_money(r.total, r.currency)) for r in rows),
         right=(0, 5, 6, 7),
     )
 
@@ -123,7 +120,7 @@ def report_text(r: Report) -> str:
         f"Report period: {r.period_start} to {r.period_end} (cycle {t(r.cycle)})",
         f"PO number:     {t(r.po_number or '(none)')}",
         "Total invoice amount: " + ("(not shown while the partner prepares its usage report)"
-                                    if r.status is USAGE_ONLY else format_money(r.total, r.currency)),
+                                    if not r.status.shows_money else format_money(r.total, r.currency)),
         "",
     ]
     usage = ("#", "Name", "Units", "Prov.", "Used", "Over %", "Charg.")
@@ -131,9 +128,9 @@ def report_text(r: Report) -> str:
     def usage_cells(ln: Any) -> tuple[Any, ...]:
         return (ln.line_no, ln.name, ln.units, f"{ln.provisioned:,}", "" if ln.used is None else f"{ln.used:,}",
                 ln.over_provisioned_pct,
-                f"{ln.chargeable:,}{'*' if ln.discrepancy else ''}{'†' if ln.partner_comment else ''}")
+                f"{ln.chargeable:,}{ln.marks.replace(' ', '')}")
 
-    if r.status is USAGE_ONLY:
+    if not r.status.shows_money:
         lines = table(usage, (usage_cells(ln) for ln in r.lines), right=(0, 3, 4, 5, 6))
     else:
         lines = table(
@@ -146,7 +143,7 @@ def report_text(r: Report) -> str:
     notes = [f"  line {ln.line_no}: {t(ln.partner_comment)}" for ln in r.lines if ln.partner_comment]
     hist = [f"  {h.at:%Y-%m-%d %H:%M} {t(h.actor)}: {t(h.detail)}" + (f" — “{t(h.comment)}”" if h.comment else "")
             for h in r.history]
-    parts = [*head, lines, "", "* discrepancy   † partner comment"]
+    parts = [*head, lines, "", MARKS_LEGEND]
     if notes:
         parts += ["", "Partner comments:", *notes]
     parts += ["", "History:", *(hist or ["  (none)"])]

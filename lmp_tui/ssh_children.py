@@ -1,7 +1,10 @@
 """The child process of one SSH session, and the record of the session it updates: the
 interface in a pseudo-terminal of its own (keys in, screen out, window sizes passed on, an
 idle timeout), or a command with its standard streams passed through. Closing the
-connection ends the child; the child ending closes the session."""
+connection ends the child; the child ending closes the session. A session the server
+revokes (its key removed, its user disabled: :mod:`lmp_tui.ssh_revocation`) asks its child
+to end (SIGTERM: the interface puts the terminal back itself), kills it after
+REVOKE_GRACE_S, and tells the person why in one sentence."""
 
 from __future__ import annotations
 
@@ -20,10 +23,16 @@ from typing import Any, Callable
 
 import asyncssh
 
-#: what a terminal is left in when its session is cut from outside: main screen, cursor
-#: shown, no mouse reports, no bracketed paste, lines wrap again, colours reset
-_TERMINAL_RESET = (b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1049l\x1b[?25h"
-                   b"\x1b[?7h\x1b[0m\r\n")
+#: what a terminal is left in when its session is cut from outside: no mouse reports, no
+#: bracketed paste, no focus or size reports, the keyboard protocol Textual pushed popped,
+#: main screen, cursor shown, lines wrap again, colours reset
+_TERMINAL_RESET = (b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?1016l\x1b[?2004l\x1b[?1004l"
+                   b"\x1b[?2048l\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?7h\x1b[0m\r\n")
+
+#: how long a revoked session's child has to end by itself before it is killed
+REVOKE_GRACE_S = 2.0
+#: the exit status a revoked session ends with
+REVOKED_STATUS = 1
 
 
 @dataclass
@@ -39,6 +48,22 @@ class Session:
     #: why it ended: the child exited, the client left, it idled out, or it was refused
     ended: str = "child exited"
     last_input: float = field(default_factory=time.monotonic)
+    #: why the server ends it ("key SHA256:… removed", "user NAME disabled"), once it does
+    revoked: str | None = None
+    _revoke: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+
+    def revoke(self, why: str) -> None:
+        """End the session: its key or its user lost the right to sign in."""
+        if self.revoked is None:
+            self.revoked, self.ended = why, f"revoked: {why}"
+            self._revoke.set()
+
+    async def revoked_now(self) -> None:
+        await self._revoke.wait()
+
+    def revoked_notice(self, newline: str) -> bytes:
+        return (f"lmp-tui: your access was revoked by an administrator ({self.revoked}); the session is closed."
+                f"{newline}").encode()
 
 
 #: the largest terminal a session gets, in columns and in rows: a client that asks for more
@@ -84,13 +109,15 @@ class PtyChild:
             os.close(slave)
         os.set_blocking(master, False)
         self.master, self.child = master, child
-        out, idle, closed, exited = (asyncio.ensure_future(c) for c in (
-            self._out(), self._idle(), self.process.wait_closed(), child.wait()))
-        tasks = [out, asyncio.ensure_future(self._in()), idle, closed, exited]
+        out, idle, closed, exited, revoked = (asyncio.ensure_future(c) for c in (
+            self._out(), self._idle(), self.process.wait_closed(), child.wait(), self.session.revoked_now()))
+        tasks = [out, asyncio.ensure_future(self._in()), idle, closed, exited, revoked]
         try:
             # only the child's end is a normal end; its output stopping is not (the client
             # may have stopped taking it), so the child goes on until it exits or is hung up on
-            done, _ = await asyncio.wait({exited, closed, idle}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({exited, closed, idle, revoked}, return_when=asyncio.FIRST_COMPLETED)
+            if exited not in done and revoked in done:
+                return await self._revoked(out)
             if exited not in done:  # the client left or idled out: hang up on the child
                 self.session.ended = "idle timeout" if idle in done else "client left"
                 await self._hang_up(reset=idle in done)
@@ -160,9 +187,22 @@ class PtyChild:
                 return
             await asyncio.sleep(min(left, 30))
 
+    async def _revoked(self, out: asyncio.Future[None]) -> int:
+        """The interface is asked to end (it puts the terminal back itself), killed if it
+        does not within REVOKE_GRACE_S (then the server puts the terminal back); the
+        person is told why."""
+        killed = await end_child(self.child, signal.SIGTERM, REVOKE_GRACE_S)
+        code = await self.child.wait()
+        if killed or code < 0:  # it did not put the terminal back: the server does
+            self.session.ended += f", killed after {REVOKE_GRACE_S:g} s" if killed else ", ended by a signal"
+        await asyncio.wait({out}, timeout=1.0)  # the screen's last bytes (its own restore) go before the notice
+        if not self.process.is_closing():
+            self.process.stdout.write((_TERMINAL_RESET if killed or code < 0 else b"\r\n")
+                                      + self.session.revoked_notice("\r\n"))
+        return REVOKED_STATUS
+
     async def _hang_up(self, *, reset: bool) -> None:
-        if self.child.returncode is None:
-            await _end_group(self.child, signal.SIGHUP, 3.0)
+        await end_child(self.child, signal.SIGHUP, 3.0)
         if reset and not self.process.is_closing():
             span = f"{round(self.idle_s / 60)} minute(s)" if self.idle_s >= 60 else f"{round(self.idle_s)} seconds"
             self.process.stdout.write(_TERMINAL_RESET + (
@@ -170,19 +210,22 @@ class PtyChild:
                 "unsaved changes are lost. Connect again to go on.\r\n").encode())
 
 
-async def _end_group(child: asyncio.subprocess.Process, first: signal.Signals, grace_s: float) -> None:
-    """Send ``first`` to the child's process group, then SIGKILL if it is still there after
-    ``grace_s``: a child never outlives its session by more than twice that."""
-    for sig in (first, signal.SIGKILL):
+async def end_child(child: asyncio.subprocess.Process, first: signal.Signals, grace: float) -> bool:
+    """Ask the child's process group to end (``first``), and kill it after ``grace`` seconds;
+    whether it had to be killed."""
+    for sig, wait in ((first, grace), (signal.SIGKILL, 3.0)):
+        if child.returncode is not None:
+            return False
         try:
             os.killpg(child.pid, sig)
         except ProcessLookupError:
-            return
+            return False
         try:
-            await asyncio.wait_for(child.wait(), grace_s)
-            return
+            await asyncio.wait_for(child.wait(), wait)
+            return sig is signal.SIGKILL
         except asyncio.TimeoutError:
             continue
+    return True
 
 
 async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv: list[str], env: dict[str, str],
@@ -218,11 +261,20 @@ async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv:
     feeding = asyncio.ensure_future(copy_in())
     closed = asyncio.ensure_future(process.wait_closed())
     waiting = asyncio.ensure_future(child.wait())
+    revoked = asyncio.ensure_future(session.revoked_now())
     try:
-        await asyncio.wait({waiting, closed}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({waiting, closed, revoked}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done() and revoked.done():  # the command stops, its output so far is passed on
+            if await end_child(child, signal.SIGTERM, REVOKE_GRACE_S):
+                session.ended += f", killed after {REVOKE_GRACE_S:g} s"
+            await waiting
+            if not closed.done():
+                await asyncio.wait(outputs, timeout=1)
+                process.stderr.write(session.revoked_notice("\n"))
+            return REVOKED_STATUS
         if not waiting.done():  # the client left: the command stops
             session.ended = "client left"
-            await _end_group(child, signal.SIGTERM, 5.0)
+            await end_child(child, signal.SIGTERM, 5.0)
         code = await waiting
         if not closed.done():
             await asyncio.wait(outputs, timeout=10)
@@ -231,5 +283,5 @@ async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv:
             session.ended = f"child exited: {last[:200]}"
         return code
     finally:
-        for task in (*outputs, feeding, closed):
+        for task in (*outputs, feeding, closed, revoked):
             task.cancel()

@@ -17,7 +17,10 @@ builds from nothing:
   serve databases are refused by the child (``LMP_SSH_SESSION``), whatever their spelling.
 
 Closing the connection ends the child (a hangup); the child ending closes the session.
-Every session leaves one log line: user, key, client, start, end, command, exit, bytes.
+Removing the session's key or disabling its user ends it within about a second
+(:mod:`lmp_tui.ssh_revocation`); the child itself refuses to read or save meanwhile (the
+key's fingerprint is in its environment, ``LMP_SSH_KEY``). Every session leaves one log
+line: user, key, client, start, end, command, exit, why it ended, bytes.
 The children themselves are in :mod:`lmp_tui.ssh_children`."""
 
 from __future__ import annotations
@@ -35,11 +38,13 @@ from pathlib import Path
 import asyncssh
 
 from .errors import InvalidInput, LmpError
+from .policy import SSH_SESSION_ENV
 from .settings import DEFAULT_MAX_INPUT_MB
 from .ssh_children import PtyChild, Session, pipe_child
 from .ssh_gate import DEFAULT_LOGIN_GRACE_S, DEFAULT_STARTUPS, DEFAULT_STARTUPS_PER_SOURCE, SignInGate, watch_commands
 from .ssh_hostkey import load_host_key
-from .services import owner_of_key
+from .services import key_refusal, owner_of_key
+from .ssh_revocation import watch_revocations
 from .sshkeys import fingerprint_of
 from .storage.db import Database
 
@@ -163,7 +168,7 @@ class _Auth(asyncssh.SSHServer):
                 self.told_database_down = True
                 self.conn.send_auth_banner(DATABASE_DOWN)
             return False
-        if owner is None or not owner.enabled:
+        if key_refusal(owner) is not None:
             self.refusal = "disabled user " + owner.name if owner else "unknown key"
             log.info("refused %s from %s: %s", fingerprint, self._peer(), self.refusal)
             return False
@@ -186,13 +191,19 @@ class LmpSshServer:
         self.busy_timeout_s = busy_timeout_s
         self.registry = Registry(limits)
         self.gate = SignInGate(limits.startups, limits.startups_per_source, limits.login_grace_s)
+        self._revocations: asyncio.Future[None] | None = None
 
     async def start(self, host: str, port: int, host_key: asyncssh.SSHKey) -> asyncssh.SSHAcceptor:
+        self._revocations = asyncio.ensure_future(watch_revocations(self.db, lambda: list(self.registry.open)))
         return await asyncssh.create_server(
             lambda: _Auth(self), host, port, server_host_keys=[host_key], process_factory=self._session,
             encoding=None, line_editor=False, agent_forwarding=False, x11_forwarding=False, allow_scp=False,
             sftp_factory=None, password_auth=False, kbdint_auth=False, login_timeout=self.limits.login_grace_s,
             keepalive_interval=60, keepalive_count_max=3)
+
+    def stop_watching(self) -> None:
+        if self._revocations is not None:
+            self._revocations.cancel()
 
     # ---------------------------------------------------------------- one session
 
@@ -235,7 +246,8 @@ class LmpSshServer:
         env = {
             "PATH": os.environ.get("PATH", os.defpath), "HOME": str(self.data_dir), "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8", "LMP_DATABASE_URL": self.url, "LMP_USER": session.user,
-            "LMP_DATA_DIR": str(self.data_dir), "LMP_SSH_SESSION": "1", "PYTHONIOENCODING": "utf-8",
+            "LMP_SSH_KEY": session.fingerprint, "LMP_DATA_DIR": str(self.data_dir), SSH_SESSION_ENV: "1",
+            "PYTHONIOENCODING": "utf-8",
         }
         if self.busy_timeout_s is not None:
             env["LMP_BUSY_TIMEOUT_S"] = str(self.busy_timeout_s)
@@ -332,6 +344,7 @@ def serve(db: Database, url: str, data_dir: Path, *, listen: str, host_key_path:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
+        server.stop_watching()
         acceptor.close()
         await acceptor.wait_closed()
 

@@ -128,9 +128,11 @@ def _margin(value: Any) -> Decimal:
 
 
 def text_check(what: str, max_len: int, *, required: bool, multiline: bool = False, empty_hint: str = "fill it in",
-               pattern: re.Pattern[str] | None = None, pattern_hint: str = "", upper: bool = False):
+               pattern: re.Pattern[str] | None = None, pattern_hint: str = "", upper: bool = False,
+               lower: bool = False):
     """A validator for free text: trimmed, empty allowed or not, bounded, no control
-    characters, and optionally of a pattern."""
+    characters, and optionally of a pattern; ``upper``/``lower``: in that case, its one
+    spelling (what is compared regardless of case)."""
     def check(value: Any) -> str | None:
         if value is None:
             value = ""
@@ -139,6 +141,8 @@ def text_check(what: str, max_len: int, *, required: bool, multiline: bool = Fal
         value = value.strip()
         if upper:
             value = value.upper()
+        elif lower:
+            value = value.lower()
         if not value:
             if required:
                 raise ValueError(f"{what} cannot be empty; {empty_hint}.")

@@ -45,6 +45,8 @@ class AdminEntryView:
     key: str
     action: str
     detail: str
+    #: a change to the data every distributor shares (every distributor's audit shows it)
+    shared: bool = False
 
 
 @dataclass(frozen=True)

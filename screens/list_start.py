@@ -1,7 +1,7 @@
 """The report list before the database stack is up, for
 :class:`screens.report_list.ReportListScreen` (which mixes this in): the first page read
 beside the start (:mod:`lmp_tui.prefetch`), a status filter's page read by that page's
-recipe meanwhile (:class:`lmp_tui.quickread.EarlyReader`), the lines of progress, and the
+statements meanwhile (:class:`lmp_tui.quickread.EarlyReader`), the lines of progress, and the
 services taking over once the app's first worker has signed in."""
 
 from __future__ import annotations

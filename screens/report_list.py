@@ -64,7 +64,7 @@ class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
         super().__init__()
         self.service, self.user, self.export_dir = service, user, export_dir
         self._first = first  # read beside the start: shown in the first frame
-        #: reads a status filter's page by the first page's recipe until the services are up
+        #: reads a status filter's page as the first page was read until the services are up
         self._early: EarlyReader | None = None
         #: the query of the page shown (None: no page yet); Enter waits while it is not the list's
         self._shown_query: dict[str, Any] | None = None
@@ -184,7 +184,7 @@ class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
     def reload(self, keep_id: int | None = None, at_end: bool = False) -> None:
         if self.service is None:  # still connecting: the first page is read when it is done
             if self._early_answers():
-                self._loading = True  # a status chosen meanwhile: read by the first page's recipe
+                self._loading = True  # a status chosen meanwhile: read as the first page was
                 self._load_early(self.list_query, keep_id)
             return
         if self.page_offset % self.page_size:  # a resize changed the page's size

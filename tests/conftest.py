@@ -23,6 +23,26 @@ FIXED_NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
 BACKENDS = ["sqlite", "postgres"]
 
 
+#: the test files that drive a real terminal, an SSH client or a child process end to end
+E2E_FILES = {"test_smoke_tmux.py", "test_start_terminal.py", "test_ssh.py", "test_ssh_bounds.py",
+             "test_revocation.py"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Markers by where a test lives and what it runs on: ``ui`` (the interface driven by
+    Pilot), ``e2e`` (a real terminal or SSH client), ``postgres`` (the throwaway cluster).
+    ``uv run pytest -m "not ui and not e2e"`` is the core, for the inner loop."""
+    for item in items:
+        path = Path(str(item.fspath))
+        if "ui" in path.parts[-2:-1]:
+            item.add_marker(pytest.mark.ui)
+        if path.name in E2E_FILES:
+            item.add_marker(pytest.mark.e2e)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgres" in callspec.params.values():
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
     if os.environ.get("LMP_TEST_SKIP_POSTGRES") == "1" and not os.environ.get("CI"):

@@ -167,7 +167,8 @@ def test_codes_and_users(cli):
     assert set(codes[0]) == {"code", "kind", "region", "products", "valid_from", "valid_to", "partner",
                              "min_unit_price", "max_channel_margin"}
     users = jrun(cli, "users")
-    assert {(u["name"], u["role"]) for u in users} == {("billing", "billing"), ("viewer", "viewer"), ("admin", "admin")}
+    assert {(u["name"], u["role"]) for u in users} == {("billing", "billing"), ("viewer", "viewer"), ("admin", "admin"),
+                                                      ("operator", "operator")}
     assert set(users[0]) == {"name", "role", "distributor"}
 
 

@@ -99,6 +99,8 @@ def write(tmp_path: Path, name: str, text: str) -> str:
 
 def started(run, tmp_path) -> None:
     assert run("init", "--distributor", "Ours Distribution", "--admin", "ana", user=None)[0] == 0
+    # the shared reference data is an operator's: on the server itself, its first admin becomes one
+    assert run("users", "set-role", "ana", "operator")[0] == 0
     assert run("users", "add", "bob", "--role", "billing")[0] == 0
     for kind in ("regions", "products", "partners", "prices", "codes"):
         code, out, err = run("import", kind, write(tmp_path, f"{kind}.csv", FILES[kind]))
@@ -249,7 +251,7 @@ def test_file_problems_are_named_by_line_and_column(run, tmp_path):
         ("products", "product,units\n", ":2: the file has a header but no rows"),
         ("regions", "region,currency,code_kind,code_opens\nAP,AUD,coupon,unit_price\n", ":2: code_kind: 'coupon'"),
         ("usage", "company_id,product,provisioned,used,chargeable,comment\nNOPE,Email Security,1,,,\n",
-         ":2: company_id: there is no partner NOPE"),
+         ":2: company_id: there is no partner nope"),
         ("usage", "company_id,product,provisioned,used,chargeable,comment\nACME-1,Email Security,١٢,,,\n",
          ":2: provisioned:"),
     ]
@@ -280,7 +282,7 @@ def test_file_problems_are_named_by_line_and_column(run, tmp_path):
                                                                      "comment\nNOPE,Email Security,1,,,\n"
                                                                      "ACME-1,Email Security,1.5,,,\n"), "--cycle", CYCLE)
     problems = err.splitlines()
-    assert code == 1 and problems[0].startswith(f"{tmp_path}/two.csv:2: company_id: there is no partner NOPE")
+    assert code == 1 and problems[0].startswith(f"{tmp_path}/two.csv:2: company_id: there is no partner nope")
     assert problems[1].startswith(f"{tmp_path}/two.csv:3: provisioned:")
     # a file named for another month than --cycle is refused before it is read
     code, _, err = run("import", "usage", str(tmp_path / "usage.csv").replace("usage.csv", "usage-2026-09.csv"),
@@ -294,7 +296,7 @@ def test_codes_that_could_never_be_verified_are_refused(run, tmp_path):
     state = table_state(run.db)
     header = "code,kind,region,products,valid_from,valid_to,partner,min_unit_price,max_channel_margin\n"
     cases = [("PR-NA-1,promote,NA,,2026-01-01,2026-12-31,,,\n", "kind: region NA uses Bid Desk Numbers"),
-             ("BD-NA-2,bid-desk,NA,,2026-01-01,2026-12-31,BERLIN-1,,\n", "partner: BERLIN-1 is in region EU, not NA"),
+             ("BD-NA-2,bid-desk,NA,,2026-01-01,2026-12-31,BERLIN-1,,\n", "partner: berlin-1 is in region EU, not NA"),
              ("BD-NA-3,bid-desk,NA,,2026-01-01,2026-12-31,,,40\n", "max_channel_margin: region NA's codes open the "
                                                                     "unit price")]
     for row, expected in cases:
@@ -308,8 +310,10 @@ def test_staff_rules(run, tmp_path):
     # only an admin administers; the refusal says whom to ask
     code, _, err = run("users", "add", "eve", "--role", "admin", user="bob")
     assert code == 1 and "only an admin" in err
-    code, _, err = run("import", "products", str(tmp_path / "products.csv"), user="bob")
+    code, _, err = run("import", "partners", str(tmp_path / "partners.csv"), user="bob")
     assert code == 1 and "only an admin" in err
+    code, _, err = run("import", "products", str(tmp_path / "products.csv"), user="bob")
+    assert code == 1 and "only an operator" in err
     # the last enabled admin can be neither disabled nor demoted
     for args in (("users", "disable", "ana"), ("users", "set-role", "ana", "billing")):
         code, _, err = run(*args)

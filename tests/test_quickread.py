@@ -1,38 +1,44 @@
-"""The first page without the database stack (lmp_tui.quickread): once an interface has kept
-the recipe, the next start's child reads the same user, counts, page and cycles as the
-services, with sqlite3 alone; a recipe that no longer fits (user disabled or moved, schema,
-code, another query) is not used, a damaged one is ignored, and one that tries to write
-cannot."""
+"""The first page without the database stack (lmp_tui.quickread): the start's child reads
+the same user, counts, page and cycles as the services, with sqlite3 alone, by statements
+kept as code (lmp_tui.storage.first_page_sql, made from the services' statements and
+current); nothing in the data folder decides what runs or slows the start; a user disabled
+or moved, another schema or another query is not read that way; the database is found as
+the settings find it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-import stat
+import os
+import time
+from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
-from lmp_tui import prefetch, quickread
+from lmp_tui import places, prefetch, quickread
 from lmp_tui.domain import Status
 from lmp_tui.services import BillingService
-from lmp_tui.services.first_page import keep, recipe
+from lmp_tui.services.first_page import TARGET, source
+from lmp_tui.settings import Settings
 from lmp_tui.storage import models as m
 from lmp_tui.validation import ReportQuery
 
 from .factory import World
 
 
-
 @pytest.fixture
-def kept(sqlite_db, tmp_path, monkeypatch):
-    """The world's SQLite database, and the path of the recipe a start with these arguments
-    reads (its data folder in ``tmp_path``), written as the interface writes it."""
+def world_file(sqlite_db, tmp_path, monkeypatch):
+    """The world's SQLite database and its URL; the data folder in ``tmp_path``."""
     monkeypatch.setenv("LMP_DATA_DIR", str(tmp_path / "data"))
     World.build(sqlite_db)
-    url = sqlite_db.engine.url.render_as_string(hide_password=False)
-    path = quickread.recipe_path(url, "billing", False)
-    assert keep(BillingService(sqlite_db, "billing"), path, prefetch.first_query(24), prefetch.PAGE_SIZE)
-    return sqlite_db, url, path
+    return sqlite_db, sqlite_db.engine.url.render_as_string(hide_password=False)
+
+
+def quick(url, height=24):
+    found = quickread.locate(url, "billing", False)
+    assert found is not None
+    return quickread.read_first_page(*found, prefetch.first_query(height))
 
 
 def the_services_first_page(db, height: int):
@@ -43,12 +49,17 @@ def the_services_first_page(db, height: int):
             service.cycles())
 
 
+def test_the_kept_statements_are_the_services_own(sqlite_db):
+    """The module of statements is what the present code makes: a change to a statement,
+    a model or the first query without making it again fails here."""
+    assert source(sqlite_db) == TARGET.read_text(encoding="utf-8"), (
+        "lmp_tui/storage/first_page_sql.py is stale: run `uv run python -m lmp_tui.services.first_page`")
+
+
 @pytest.mark.parametrize("height", [24, 10, 60])
-def test_the_recipe_reads_what_the_services_read(kept, height):
-    db, _, path = kept
-    got = quickread.read_first_page(quickread.load(path), prefetch.first_query(height))
-    assert got is not None
-    user, counts, page, cycles = got
+def test_the_statements_read_what_the_services_read(world_file, height):
+    db, url = world_file
+    user, counts, page, cycles, _ = quick(url, height)
     want = the_services_first_page(db, height)
     assert (user, counts, page.rows, page.total_count, cycles) == (want[0], want[1], want[2].rows,
                                                                    want[2].total_count, want[3])
@@ -56,10 +67,10 @@ def test_the_recipe_reads_what_the_services_read(kept, height):
 
 
 @pytest.mark.parametrize("height", [24, 60])
-def test_a_status_s_page_is_read_by_the_recipe_while_the_services_load(kept, height):
-    db, _, path = kept
-    user, counts, _, _ = quickread.read_first_page(quickread.load(path), prefetch.first_query(height))
-    early = quickread.EarlyReader(quickread.load(path), counts)
+def test_a_status_s_page_is_read_the_same_way_while_the_services_load(world_file, height):
+    db, url = world_file
+    _, counts, _, _, where = quick(url, height)
+    early = quickread.EarlyReader(where, counts)
     service = BillingService(db, "billing")
     for status in [None, *Status]:
         fields = {**prefetch.first_query(height), "status": status}
@@ -67,108 +78,112 @@ def test_a_status_s_page_is_read_by_the_recipe_while_the_services_load(kept, hei
         want = service.query_reports(ReportQuery(**fields))
         assert (page.rows, page.total_count) == (want.rows, want.total_count), status
     assert any(early.status_page({**prefetch.first_query(height), "status": s}).rows for s in Status)
-    # another cycle, partner, sort or page: not by the recipe (the services read those)
+    # another cycle, partner, sort or page: not this way (the services read those)
     for other in ({"cycle": "2026-10"}, {"partner_text": "acme"}, {"sort": "partner"}, {"offset": 19}):
         fields = {**prefetch.first_query(height), **other}
         assert not early.answers(fields) and early.status_page(fields) is None
 
 
-def test_the_starting_child_reads_by_the_recipe(kept):
-    """The child ran the kept statements: a recipe whose cycles step answers a made-up
-    cycle shows that cycle (nothing else could)."""
-    db, url, path = kept
-    made = json.loads(path.read_text())
-    made["steps"]["cycles"]["sql"] = "SELECT '2099-12' WHERE ? IS NOT NULL"  # its one parameter
-    path.write_text(json.dumps(made))
-    child = prefetch.start(url, "billing", False, height=24)
-    first = child.take(timeout=60)
-    assert first is not None and first.cycles == ["2099-12"]
-    assert first.page.rows == the_services_first_page(db, 24)[2].rows
-
-
-def test_a_damaged_recipe_is_ignored_and_the_page_read_the_long_way(kept):
-    db, url, path = kept
-    path.write_text("{not json")
+def test_the_starting_child_reads_without_the_database_stack(world_file):
+    db, url = world_file
     first = prefetch.start(url, "billing", False, height=24).take(timeout=60)
-    assert first is not None and first.cycles == the_services_first_page(db, 24)[3]
+    assert first is not None and first.source is not None
     assert first.page.rows == the_services_first_page(db, 24)[2].rows
 
 
-def test_a_recipe_cannot_write(kept):
-    db, url, path = kept
-    made = json.loads(path.read_text())
-    made["steps"]["cycles"]["sql"] = "DELETE FROM billing_reports WHERE distributor_id = ?"
-    path.write_text(json.dumps(made))
-    with pytest.raises(Exception, match="readonly"):
-        quickread.read_first_page(quickread.load(path), prefetch.first_query(24))
-    first = prefetch.start(url, "billing", False, height=24).take(timeout=60)  # the long way
-    assert first is not None and sum(first.counts.values()) == 9
+def _hostile_recipes(cache: Path, stolen: Path, url: str) -> None:
+    """What the data folder's cache held at an earlier version (the first page's statements
+    as JSON), as an attacker would write it: statements that copy the staff users and keys
+    out and change a report's PO; a link; a huge file; and, where that version looked for
+    this start's file, a FIFO (which held its start)."""
+    cache.mkdir(parents=True)
+    env = {k: os.environ.get(k) for k in ("LMP_DATABASE_URL", "LMP_USER", "LMP_DATA_DIR", "USER", "LOGNAME")}
+    key = json.dumps([url, "billing", False, env, os.getcwd()], sort_keys=True)
+    os.mkfifo(cache / f"first-page-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json")
+    steps = {"sql": f"COMMIT; PRAGMA query_only = OFF; ATTACH '{stolen}' AS l; "
+                    "CREATE TABLE l.stolen AS SELECT * FROM staff_users", "params": [], "kinds": []}
+    cache.joinpath("first-page-0.json").write_text(json.dumps({"steps": {"user": steps, "page": {
+        "sql": "UPDATE billing_reports SET po_number = 'PWNED'", "params": [], "kinds": []}}}))
+    cache.joinpath("first-page-1.json").symlink_to("/etc/passwd")
+    with cache.joinpath("first-page-2.json").open("wb") as big:
+        big.truncate(400 * 2**20)  # sparse: 400 MB that cost no disk
+    os.mkfifo(cache / "first-page-3.json")
+
+
+def test_nothing_in_the_data_folder_decides_what_runs_or_holds_the_start(world_file, tmp_path):
+    db, url = world_file
+    stolen = tmp_path / "stolen.sqlite3"
+    _hostile_recipes(tmp_path / "data" / "cache", stolen, url)
+    began = time.monotonic()
+    first = prefetch.start(url, "billing", False, height=24).take(timeout=60)
+    assert time.monotonic() - began < 10  # a FIFO read would hold it (it once held 11 s)
+    assert first is not None and first.source is not None
+    assert first.page.rows == the_services_first_page(db, 24)[2].rows
+    assert not stolen.exists()
+    with db.engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM billing_reports WHERE po_number = 'PWNED'")) == 0
+
+
+def test_the_connection_refuses_writes(world_file):
+    db, url = world_file
+    path, _ = quickread.locate(url, "billing", False)
+    conn = quickread._open(path)  # noqa: SLF001 - the child's connection
+    try:
+        with pytest.raises(Exception, match="readonly"):
+            conn.execute("DELETE FROM billing_reports")
+    finally:
+        conn.close()
     assert sum(BillingService(db, "billing").status_counts().values()) == 9
 
 
-def test_a_user_disabled_since_gets_no_page(kept):
-    db, url, path = kept
+def test_a_disabled_user_gets_no_page(world_file):
+    db, url = world_file
     with db.write() as s:
         s.execute(update(m.StaffUser).where(m.StaffUser.name == "billing").values(enabled=False))
-    assert quickread.read_first_page(quickread.load(path), prefetch.first_query(24)) is None
+    assert quick(url) is None
     assert prefetch.start(url, "billing", False, height=24).take(timeout=60) is None  # nor the long way
 
 
-def test_a_user_moved_to_another_distributor_is_not_shown_the_old_one(kept):
-    db, _, path = kept
+def test_a_user_moved_to_another_distributor_sees_the_new_one(world_file):
+    db, url = world_file
     with db.write() as s:
         other = s.scalar(m.StaffUser.__table__.select().with_only_columns(m.StaffUser.distributor_id)
                          .where(m.StaffUser.name == "outsider"))
         s.execute(update(m.StaffUser).where(m.StaffUser.name == "billing").values(distributor_id=other))
-    assert quickread.read_first_page(quickread.load(path), prefetch.first_query(24)) is None
-    # the interface then keeps a recipe for the new distributor
-    assert keep(BillingService(db, "billing"), path, prefetch.first_query(24), prefetch.PAGE_SIZE)
-    user, counts, page, _ = quickread.read_first_page(quickread.load(path), prefetch.first_query(24))
-    assert {r.partner for r in page.rows} == {r.partner for r in the_services_first_page(db, 24)[2].rows}
+    _, _, page, _, where = quick(url)
+    assert where.distributor_id == other
+    assert page.rows == the_services_first_page(db, 24)[2].rows
 
 
-def test_another_schema_revision_or_code_or_first_query_is_not_used(kept):
-    db, _, path = kept
-    recipe_now = quickread.load(path)
-    assert quickread.read_first_page({**recipe_now, "schema": "0005"}, prefetch.first_query(24)) is None
-    other_sort = {**prefetch.first_query(24), "sort": "partner"}
-    assert quickread.read_first_page(recipe_now, other_sort) is None
-    path.write_text(json.dumps({**recipe_now, "code": "an older version"}))
-    assert quickread.load(path) is None
+def test_another_schema_revision_or_first_query_is_not_read_this_way(world_file):
+    db, url = world_file
+    found = quickread.locate(url, "billing", False)
+    assert quickread.read_first_page(*found, {**prefetch.first_query(24), "sort": "partner"}) is None
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+    assert quickread.read_first_page(*found, prefetch.first_query(24)) is None
 
 
-def test_a_recipe_that_no_longer_reads_is_made_again(kept):
-    db, _, path = kept
-    made = json.loads(path.read_text())
-    made["steps"]["page"]["sql"] = "SELECT nonsense FROM nowhere"
-    path.write_text(json.dumps(made))
-    assert quickread.load(path) is not None  # current by its stamp, but it fails when run
-    assert keep(BillingService(db, "billing"), path, prefetch.first_query(24), prefetch.PAGE_SIZE)
-    assert quickread.read_first_page(quickread.load(path), prefetch.first_query(24)) is not None
+@pytest.mark.parametrize("args, env", [
+    (("sqlite:///given.sqlite3", None, False), {}),
+    ((None, None, False), {"LMP_DATABASE_URL": "sqlite:////srv/lmp/shared.sqlite3", "LMP_USER": "viewer"}),
+    ((None, None, True), {"LMP_DATABASE_URL": "sqlite:////srv/lmp/shared.sqlite3"}),
+    ((None, "admin", False), {"lmp_data_dir": "/var/lmp"}),
+    ((None, None, False), {"LMP_USER": ""}),
+])
+def test_the_child_finds_the_database_and_user_as_the_settings_do(tmp_path, monkeypatch, args, env):
+    for name in [k for k in os.environ if k.upper().startswith("LMP_")]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.load()
+    url, user, demo = args
+    assert places.from_environment(url, user, demo) == (
+        places.database_url(url, demo, settings.database_url, settings.data_dir),
+        places.staff_user(user, demo, settings.user))
 
 
-def test_the_recipe_is_kept_once_and_only_its_owner_reads_it(kept):
-    db, _, path = kept
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    path.chmod(0o620)  # others may write it: not trusted
-    assert quickread.load(path) is None
-    path.chmod(0o600)
-    assert quickread.load(path) is not None
-    assert not keep(BillingService(db, "billing"), path, prefetch.first_query(24), prefetch.PAGE_SIZE)
-    assert not keep(BillingService(db, "billing"), path, prefetch.first_query(40), prefetch.PAGE_SIZE)  # one for all heights
-
-
-def test_each_start_s_arguments_have_their_own_recipe(tmp_path, monkeypatch):
-    monkeypatch.setenv("LMP_DATA_DIR", str(tmp_path))
-    paths = {quickread.recipe_path(*args) for args in
-             [("sqlite:///a", "billing", False), ("sqlite:///b", "billing", False),
-              ("sqlite:///a", "viewer", False), (None, None, True), (None, None, False)]}
-    assert len(paths) == 5 and all(p.parent == tmp_path / "cache" for p in paths)
-
-
-def test_no_recipe_for_postgresql(db, world, service):
-    """PostgreSQL's first page takes the long way (its driver and URL are SQLAlchemy's)."""
-    made = recipe(service(), prefetch.first_query(24), prefetch.PAGE_SIZE)
-    assert (made is None) == (db.engine.dialect.name == "postgresql")
-
+@pytest.mark.parametrize("url", ["postgresql://u@h/db", "sqlite://", "sqlite:///:memory:",
+                                 "sqlite:///file:x?mode=ro&uri=true", "sqlite:///a%20b.sqlite3"])
+def test_only_a_plain_sqlite_file_is_read_this_way(url):
+    assert quickread.locate(url, "billing", False) is None

@@ -206,6 +206,33 @@ def test_remove_code_puts_one_line_back_to_the_price_list(service, world):
         service("viewer").remove_code(rid, 2)
 
 
+def test_every_money_change_is_in_the_history_old_to_new(service, world):
+    """A code specified again, a code removed and a reset each put the price list's values
+    back over an edited price or margin: the history says old → new, as for the edit."""
+    svc = service()
+    rid = world["review"]
+    svc.apply_code(rid, 1, "BD-NA-1")
+    svc.set_unit_price(rid, 1, "6.00")
+    r = svc.apply_code(rid, 1, "BD-NA-1")  # the same code again: 6.00 → the list's 10.00
+    assert r.line(1).unit_price == D("10.00")
+    assert r.history[-1].detail.endswith("; unit price 6.00 → 10.00 USD")
+    svc.set_unit_price(rid, 1, "7.00")
+    r = svc.remove_code(rid, 1)
+    assert "unit price 7.00 → 10.00 USD" in r.history[-1].detail
+    svc.apply_code(rid, 1, "BD-NA-1")
+    svc.set_unit_price(rid, 1, "8.00")
+    svc.apply_code(rid, 2, "BD-NA-1")  # a code, no change of price: named in the count only
+    r = svc.reset_pricing(rid)
+    detail = r.history[-1].detail
+    assert detail.startswith("unit prices and channel margins reset to the price list on 2 line(s)")
+    assert "line 1 " in detail and "unit price 8.00 → 10.00 USD" in detail and "line 2 " not in detail
+    eu = world["eu"]
+    svc.apply_code(eu, 1, "PR-EU-1")
+    svc.set_channel_margin(eu, 1, "40")
+    r = svc.apply_code(eu, 1, "PR-EU-1")
+    assert "channel margin 40.00% → " in r.history[-1].detail
+
+
 @pytest.mark.parametrize("key", ["prep", "rejected", "submitted", "completed"])
 @pytest.mark.parametrize(
     "call",

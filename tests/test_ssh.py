@@ -131,6 +131,21 @@ def test_an_admin_adds_a_key_over_ssh_from_standard_input(server: Server, keys, 
     assert done.returncode == 0 and done.stdout.startswith(b"newcomer (viewer)")
 
 
+def test_over_ssh_nobody_grants_operator_and_an_admin_cannot_change_one(server: Server, keys, db):
+    """The operator role is granted on the server itself only, and an admin's key cannot
+    change an operator (docs/ownership.md); the server's own shell can."""
+    BillingService(db, "admin").add_user("op", "operator")
+    before = BillingService(db, "admin").users()
+    for command, words in (
+            (["users", "set-role", "billing", "operator"], b"granted only on the server itself, never over SSH"),
+            (["users", "add", "op2", "--role", "operator"], b"granted only on the server itself, never over SSH"),
+            (["users", "disable", "op"], b"op is an operator, and only an operator may change an operator"),
+            (["users", "set-role", "op", "viewer"], b"op is an operator, and only an operator may change an operator")):
+        done = server.ssh(keys["admin"], *command)
+        assert done.returncode == 1 and words in done.stderr, (command, done.stderr)
+    assert BillingService(db, "admin").users() == before
+
+
 @pytest.fixture
 def tmux_name():  # noqa: ANN201
     if shutil.which("tmux") is None:

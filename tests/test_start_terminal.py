@@ -61,28 +61,21 @@ def _stop(pid: int, fd: int, out: bytearray) -> None:
     os.close(fd)
 
 
-def test_the_second_start_paints_its_first_page_at_once(sqlite_db, tmp_path):
-    """The first start keeps the recipe once it is signed in; the second one's first frame
-    already holds the page: "Loading…" is never painted."""
+def test_the_first_start_paints_its_first_page_at_once(sqlite_db, tmp_path):
+    """The start's child reads the first page by the statements kept as code
+    (lmp_tui.quickread): the very first frame already holds the page, "Loading…" is never
+    painted, and nothing is kept in the data folder for it."""
     World.build(sqlite_db)
     url = sqlite_db.engine.url.render_as_string(hide_password=False)
     data = tmp_path / "data"
     summary = "9 reports · p1/1".encode()
     pid, fd = _start_in_a_pty(url, data)
-    first = bytearray()
-    _read_until(fd, first, summary)
-    deadline = time.monotonic() + 20
-    while not list((data / "cache").glob("first-page-*.json")):
-        assert time.monotonic() < deadline, "the first start kept no recipe"
-        _read_until(fd, first, b"", timeout=0.2)
-        time.sleep(0.2)
-    _stop(pid, fd, first)
-    pid, fd = _start_in_a_pty(url, data)
-    second = bytearray()
-    _read_until(fd, second, summary)
-    _stop(pid, fd, second)
-    assert "Loading…".encode() not in second[: second.index(summary)]
-    assert "signed in as billing".encode() in second
+    out = bytearray()
+    _read_until(fd, out, summary)
+    _read_until(fd, out, "signed in as billing".encode())
+    _stop(pid, fd, out)
+    assert "Loading…".encode() not in out[: out.index(summary)]
+    assert not (data / "cache").exists()
 
 
 def test_keys_typed_before_the_interface_takes_the_terminal_are_kept(sqlite_db, tmp_path):

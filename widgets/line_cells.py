@@ -31,12 +31,11 @@ MARK = 2  # the marks after a number: " ✎", or " !" and "†" after Chargeable
 
 def cell_texts(ln: Line, currency: str, usage_only: bool) -> dict[str, str]:
     """Every cell of a line as text; control characters made visible (data from partners)."""
-    marks = ("!" if ln.discrepancy else " ") + ("†" if ln.partner_comment else " ")
     out = {
         "no": str(ln.line_no), "name": display_text(ln.name), "prov": str(ln.provisioned),
         "used": "" if ln.used is None else str(ln.used),
         "over": "" if ln.over_provisioned_pct is None else str(ln.over_provisioned_pct),
-        "charge": f"{ln.chargeable} {marks}", "units": display_text(ln.units),
+        "charge": f"{ln.chargeable} {ln.marks}", "units": display_text(ln.units),
     }
     if not usage_only:
         price_mark = " ✎" if ln.editable_field is EditableField.UNIT_PRICE else "  "

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.geometry import Region
 from textual.widget import Widget
 
-from lmp_tui.domain import EditableField, Line, Report
+from lmp_tui.domain import COMMENT_MARK, DISCREPANCY_MARK, EditableField, Line, Report
 from lmp_tui.money import grouped
 from widgets.plain_text import plain
 
@@ -73,12 +73,7 @@ class LineDetail(Widget):
         if line.used is None:
             add("This product does not report usage; Chargeable = Provisioned. ")
         if line.discrepancy:
-            what = []
-            if line.over_provisioned:
-                what.append(f"over-provisioned {line.over_provisioned_pct}%")
-            if line.chargeable != line.provisioned:
-                what.append(f"Chargeable {line.chargeable} ≠ Provisioned {line.provisioned}")
-            add("! Discrepancy: " + ", ".join(what), "bold")
+            add(f"{DISCREPANCY_MARK} Discrepancy: " + ", ".join(line.discrepancy_reasons), "bold")
         elif line.used is not None:
             add("No discrepancy.")
         if not usage_only:
@@ -102,7 +97,7 @@ class LineDetail(Widget):
             else:
                 add("(none)")
         t.append("\n")
-        add("† Partner comment: " if line.partner_comment else "Partner comment: ", "bold")
+        add(f"{COMMENT_MARK} Partner comment: " if line.partner_comment else "Partner comment: ", "bold")
         comment = line.partner_comment or ""
         first = comment.split("\n", 1)[0]
         if not comment:

@@ -17,7 +17,6 @@ from rich.cells import cell_len
 from textual import events
 from textual.message import Message
 
-from lmp_tui.domain import Status
 from lmp_tui.money import format_money
 from lmp_tui.safetext import display_text
 from widgets.virtual_table import Column, VirtualTable
@@ -61,7 +60,7 @@ def status_text(row: ReportRow) -> str:
 
 def total_text(row: ReportRow) -> str:
     """The total with thousands separators; none while the partner prepares (usage only)."""
-    return "" if row.status is Status.MSP_PREPARING else format_money(row.total, row.currency)
+    return format_money(row.total, row.currency) if row.status.shows_money else ""
 
 
 class ReportTable(VirtualTable):

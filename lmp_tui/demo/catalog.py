@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..domain import CodeKind, EditableField
+from ..places import DEMO_USER
 
 DEMO_DISTRIBUTOR = "Northwind Distribution"
 OTHER_DISTRIBUTOR = "Contoso Channel Partners"
@@ -14,9 +15,10 @@ STAFF = (
     ("billing", "billing", DEMO_DISTRIBUTOR),
     ("viewer", "viewer", DEMO_DISTRIBUTOR),
     ("admin", "admin", DEMO_DISTRIBUTOR),
+    ("operator", "operator", DEMO_DISTRIBUTOR),  # may change the shared regions, products, prices, general codes
     ("other-billing", "billing", OTHER_DISTRIBUTOR),
 )
-DEMO_BILLING_USER = "billing"
+DEMO_BILLING_USER = DEMO_USER
 #: who records the other parties' moves in the demo
 ADMIN_USER = "admin"
 VENDOR_RETURN_REASON = "Please confirm the chargeable count of the endpoint line against the console export."

@@ -150,8 +150,7 @@ class ReportWriter:
             cycle=cycle,
             period_start=start, period_end=end, status=report.status, review_reason=report.review_reason,
             auto_submitted=report.auto_submitted, po_number=report.po_number, vendor_comment=report.vendor_comment,
-            usage_approved_at=report.usage_approved_at, version=1, total=report.total, line_count=len(lines),
-            discrepancy_count=report.discrepancy_count, comment_count=report.comment_count))
+            usage_approved_at=report.usage_approved_at, version=1, **report.summary()))
         for ln in lines:
             self.line_id += 1
             self.lines.append(dict(

@@ -4,7 +4,7 @@ them opens a database session of its own. Every change goes through one pipeline
 
 from __future__ import annotations
 
-from .admin import AdminMixin, KeyOwner, initialise, owner_of_key
+from .admin import AdminMixin, KeyOwner, initialise, key_refusal, owner_of_key, owners_of_keys
 from .plan import ImportResult
 from .base import Clock, utcnow
 from .code_choice import CodeChoice, CodeChoiceMixin
@@ -27,6 +27,7 @@ class BillingService(QueriesMixin, WritesMixin, CodeChoiceMixin, AdminMixin):
 
 __all__ = [
     "AdminEntryView", "BillingService", "ChangeWatch", "Changes", "Clock", "CodeChoice", "CSV_COLUMNS", "csv_values",
-    "CycleCloseResult", "ImportResult", "initialise", "KeyOwner", "owner_of_key", "PromoCodeView", "ReportChanged",
-    "ReportPage", "ReportRow", "ReportStamp", "StaffKeyView", "StaffUserView", "utcnow",
+    "CycleCloseResult", "ImportResult", "initialise", "key_refusal", "KeyOwner", "owner_of_key", "owners_of_keys",
+    "PromoCodeView", "ReportChanged", "ReportPage", "ReportRow", "ReportStamp", "StaffKeyView", "StaffUserView",
+    "utcnow",
 ]

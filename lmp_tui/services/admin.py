@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Literal, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..admin import (AddKey, AddUser, AdminAction, DisableUser, EnableUser, Import, Numbered, RemoveKey, SetRole,
                      ShowUser, admin_command)
 from ..domain import Role
 from ..errors import InvalidInput, NotAllowed, NotFound
-from ..policy import authorise
+from ..policy import authorise, authorise_staff_change, import_action, may
 from ..storage.db import Database
 from ..storage.models import AdminHistoryRow, Distributor, StaffKey, StaffUser
 from ..validation import parse
@@ -40,7 +40,7 @@ class AdminMixin(ServiceBase):
         cmd = admin_command(cmd)
         changed: list[tuple[int, int]] = []
         with self._writing() as ctx:
-            authorise(cmd.ACTION, ctx.user.role)
+            authorise(import_action(cmd.what) if isinstance(cmd, Import) else cmd.ACTION, ctx.user.role)
             if isinstance(cmd, Import):
                 result, changed = import_rows(ctx, cmd, progress)
             else:
@@ -48,6 +48,15 @@ class AdminMixin(ServiceBase):
         for report_id, version in changed:
             self._announce(ReportChanged(report_id, version))
         return result
+
+    def allowed(self, action: AdminAction, name: str | None = None) -> None:
+        """Refuse now what the signed-in user may not ask for (``action``, on the staff user
+        ``name``), before the command line reads any input for it; the command itself is
+        authorised again when it runs."""
+        with self._reading() as ctx:
+            authorise(action, ctx.user.role)
+            if name is not None:
+                _find_guarded(ctx, name, action)
 
     # the named calls of the command line
     def add_user(self, name: str, role: str) -> StaffUserView:
@@ -82,12 +91,14 @@ class AdminMixin(ServiceBase):
         return self.administer(cmd, progress)
 
     def admin_history(self, limit: int = 200) -> list[AdminEntryView]:
-        """The newest entries of the administration history of the user's distributor."""
+        """The newest entries of the administration history of the user's distributor, with
+        every change to the data all distributors share, whoever made it."""
         with self._reading() as ctx:
             rows = ctx.session.scalars(
-                select(AdminHistoryRow).where(AdminHistoryRow.distributor_id == ctx.user.distributor_id)
+                select(AdminHistoryRow).where(or_(AdminHistoryRow.distributor_id == ctx.user.distributor_id,
+                                                  AdminHistoryRow.shared.is_(True)))
                 .order_by(AdminHistoryRow.id.desc()).limit(limit))
-            return [AdminEntryView(r.at, r.actor, r.subject, r.key, r.action, r.detail) for r in rows]
+            return [AdminEntryView(r.at, r.actor, r.subject, r.key, r.action, r.detail, r.shared) for r in rows]
 
 
 # --------------------------------------------------------------------------- staff users
@@ -101,14 +112,24 @@ def _find_user(ctx: Acting, name: str) -> StaffUser:
     return user
 
 
+def _find_guarded(ctx: Acting, name: str, action: AdminAction, grants: Role | None = None) -> StaffUser:
+    """The staff user ``name`` of the distributor, once the operator's guards let ``action`` on it."""
+    user = _find_user(ctx, name)
+    authorise_staff_change(action, ctx.user.role, user.name, user.role, grants, local=ctx.local)
+    return user
+
+
+_ADMINISTERING = tuple(r for r in Role if may(AdminAction.ADD_USER, r))
+
+
 def _other_enabled_admins(ctx: Acting, user: StaffUser) -> int:
     return ctx.session.scalar(select(func.count()).select_from(StaffUser).where(
-        StaffUser.distributor_id == user.distributor_id, StaffUser.role == Role.ADMIN,
+        StaffUser.distributor_id == user.distributor_id, StaffUser.role.in_(_ADMINISTERING),
         StaffUser.enabled.is_(True), StaffUser.id != user.id)) or 0
 
 
 def _keep_an_admin(ctx: Acting, user: StaffUser, what: str) -> None:
-    if user.role is Role.ADMIN and user.enabled and not _other_enabled_admins(ctx, user):
+    if user.role in _ADMINISTERING and user.enabled and not _other_enabled_admins(ctx, user):
         raise NotAllowed(f"Cannot {what}: {user.name} is the last enabled admin of "
                          f"{ctx.user.distributor.name}, and nobody could administer it any more. "
                          "Make another user an admin first.")
@@ -119,10 +140,10 @@ def _view(user: StaffUser) -> StaffUserView:
 
 
 def _add_user(ctx: Acting, cmd: AddUser) -> StaffUserView:
-    taken = ctx.session.execute(select(StaffUser).where(StaffUser.name == cmd.name)).scalar_one_or_none()
-    if taken is not None:
-        raise InvalidInput(f"There is already a staff user '{cmd.name}'; choose another login name, or change "
-                           f"its role with `lmp-tui users set-role {cmd.name} ROLE`.")
+    authorise_staff_change(cmd.ACTION, ctx.user.role, cmd.name, None, cmd.role, local=ctx.local)
+    taken = ctx.session.scalar(select(StaffUser.id).where(StaffUser.name == cmd.name))
+    if taken is not None:  # the same words wherever it is taken: another distributor's staff stay theirs
+        raise InvalidInput(f"The login {cmd.name} is taken; choose another.")
     user = StaffUser(name=cmd.name, role=cmd.role, distributor_id=ctx.user.distributor_id, enabled=True)
     ctx.session.add(user)
     ctx.session.add(AdminHistoryRow(**admin_entry(ctx, "user", cmd.name, "added", f"role {cmd.role.value}")))
@@ -132,9 +153,9 @@ def _add_user(ctx: Acting, cmd: AddUser) -> StaffUserView:
 
 
 def _set_role(ctx: Acting, cmd: SetRole) -> StaffUserView:
-    user = _find_user(ctx, cmd.name)
+    user = _find_guarded(ctx, cmd.name, cmd.ACTION, cmd.role)
     if user.role is not cmd.role:
-        if cmd.role is not Role.ADMIN:
+        if cmd.role not in _ADMINISTERING:
             _keep_an_admin(ctx, user, f"make {user.name} {cmd.role.value}")
         ctx.session.add(AdminHistoryRow(**admin_entry(ctx, "user", user.name, "role changed",
                                                 f"role {user.role.value} → {cmd.role.value}")))
@@ -143,7 +164,7 @@ def _set_role(ctx: Acting, cmd: SetRole) -> StaffUserView:
 
 
 def _disable(ctx: Acting, cmd: DisableUser) -> StaffUserView:
-    user = _find_user(ctx, cmd.name)
+    user = _find_guarded(ctx, cmd.name, cmd.ACTION)
     if user.enabled:
         _keep_an_admin(ctx, user, f"disable {user.name}")
         user.enabled = False
@@ -152,7 +173,7 @@ def _disable(ctx: Acting, cmd: DisableUser) -> StaffUserView:
 
 
 def _enable(ctx: Acting, cmd: EnableUser) -> StaffUserView:
-    user = _find_user(ctx, cmd.name)
+    user = _find_guarded(ctx, cmd.name, cmd.ACTION)
     if not user.enabled:
         user.enabled = True
         ctx.session.add(AdminHistoryRow(**admin_entry(ctx, "user", user.name, "enabled", "disabled → enabled")))
@@ -168,7 +189,7 @@ def _key_view(key: StaffKey) -> StaffKeyView:
 
 
 def _add_key(ctx: Acting, cmd: AddKey) -> StaffKeyView:
-    user = _find_user(ctx, cmd.name)
+    user = _find_guarded(ctx, cmd.name, cmd.ACTION)
     fingerprint = cmd.key.fingerprint
     taken = ctx.session.execute(select(StaffKey).where(StaffKey.fingerprint == fingerprint)).scalar_one_or_none()
     if taken is not None:
@@ -187,7 +208,7 @@ def _add_key(ctx: Acting, cmd: AddKey) -> StaffKeyView:
 
 
 def _remove_key(ctx: Acting, cmd: RemoveKey) -> StaffKeyView:
-    user = _find_user(ctx, cmd.name)
+    user = _find_guarded(ctx, cmd.name, cmd.ACTION)
     key = next((k for k in _keys(ctx, user) if k.fingerprint == cmd.fingerprint), None)
     if key is None:
         raise NotFound(f"{user.name} has no key {cmd.fingerprint}; `lmp-tui users show {user.name}` lists its "
@@ -220,11 +241,32 @@ class KeyOwner:
 def owner_of_key(db: Database, fingerprint: str) -> KeyOwner | None:
     """The staff user an SSH public key belongs to, or None: the server's lookup, made
     before anyone is signed in."""
+    return owners_of_keys(db, [fingerprint]).get(fingerprint)
+
+
+def owners_of_keys(db: Database, fingerprints: Iterable[str]) -> dict[str, KeyOwner]:
+    """Whom each of these keys signs in now (a key no staff user has is left out), in one
+    query: the server asks it about every second for all its open sessions at once."""
+    wanted = sorted(set(fingerprints))
+    if not wanted:
+        return {}
     with db.read() as session:
-        key = session.execute(select(StaffKey).where(StaffKey.fingerprint == fingerprint)).scalar_one_or_none()
-        if key is None:
-            return None
-        return KeyOwner(key.user.name, key.user.enabled, key.user.distributor.name)
+        rows = session.execute(
+            select(StaffKey.fingerprint, StaffUser.name, StaffUser.enabled, Distributor.name)
+            .join(StaffUser, StaffKey.user_id == StaffUser.id)
+            .join(Distributor, StaffUser.distributor_id == Distributor.id)
+            .where(StaffKey.fingerprint.in_(wanted)))
+        return {fingerprint: KeyOwner(name, enabled, distributor) for fingerprint, name, enabled, distributor in rows}
+
+
+def key_refusal(owner: KeyOwner | None, user: str | None = None) -> Literal["removed", "disabled"] | None:
+    """Why a key signs nobody in, or None when it signs its owner in: the SSH server's one
+    rule, at sign-in and, for a session open as ``user``, about every second after. A key no
+    staff user has (or that is another user's now) is "removed"; a disabled user's is
+    "disabled"."""
+    if owner is None or user is not None and owner.name != user:
+        return "removed"
+    return None if owner.enabled else "disabled"
 
 
 # --------------------------------------------------------------------------- a first start

@@ -10,13 +10,13 @@ from typing import Any, Callable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..domain import Action, AdminAction, Report
+from ..domain import Action, Report
 from ..errors import Conflict, NotAllowed, NotFound
-from ..policy import authorise
+from ..policy import over_ssh
 from ..storage.convert import report_from_row, write_back
 from ..storage.db import Database
 from ..storage.read import read_report
-from ..storage.models import BillingReport, HistoryRow, StaffUser
+from ..storage.models import BillingReport, HistoryRow, StaffKey, StaffUser
 from ..validation import MAX_ID
 from ..views import StaffUserView
 
@@ -34,6 +34,8 @@ class Acting:
     session: Session
     user: StaffUser
     now: datetime
+    #: on the server itself, not over SSH (lmp_tui.policy.over_ssh): local administration
+    local: bool
 
     def load(self, report_id: int) -> BillingReport:
         row = None
@@ -105,10 +107,17 @@ def _possible(report_id: object) -> bool:
 
 
 class ServiceBase:
-    def __init__(self, db: Database, user_name: str, clock: Clock = utcnow) -> None:
+    def __init__(self, db: Database, user_name: str, clock: Clock = utcnow, *, ssh_key: str | None = None,
+                 local: bool | None = None) -> None:
         self.db = db
         self.user_name = user_name
         self.clock = clock
+        #: the SSH key (its fingerprint) the user signed in with, when ``serve-ssh`` started this
+        #: process (``LMP_SSH_KEY``, which only the server sets): every read and write checks, in
+        #: its own transaction, that the key is still the user's
+        self.ssh_key = ssh_key
+        #: whether this process runs on the server itself (the SSH server's sessions do not)
+        self.local = not over_ssh() if local is None else local
         #: told of every report this service changed, after the change is committed
         self.listeners: list[Callable[[Any], None]] = []
 
@@ -116,7 +125,7 @@ class ServiceBase:
         for listener in self.listeners:
             listener(event)
 
-    def _user(self, session: Session) -> StaffUser:
+    def _user(self, session: Session, *, write: bool = False) -> StaffUser:
         user = session.execute(select(StaffUser).where(StaffUser.name == self.user_name)).scalar_one_or_none()
         if user is None:
             if session.scalar(select(StaffUser.id).limit(1)) is None:
@@ -130,20 +139,28 @@ class ServiceBase:
         if not user.enabled:
             raise NotAllowed(f"The staff user '{user.name}' is disabled and can do nothing. An admin of "
                              f"{user.distributor.name} can enable it again (lmp-tui users enable {user.name}).")
+        if self.ssh_key is not None:
+            self._key_held(session, user, write=write)
         return user
+
+    def _key_held(self, session: Session, user: StaffUser, *, write: bool) -> None:
+        """The SSH key this process was signed in with is still the user's. A write holds the
+        key's row (PostgreSQL's FOR KEY SHARE) to its commit: a removal waits for the write,
+        or the write sees the key gone. (SQLite's writers hold the whole database.)"""
+        stmt = select(StaffKey.id).where(StaffKey.fingerprint == self.ssh_key, StaffKey.user_id == user.id)
+        if write:
+            stmt = stmt.with_for_update(read=True, key_share=True)
+        if session.scalar(stmt) is None:
+            raise NotAllowed(f"The SSH key {self.ssh_key} no longer signs in {user.name}: an admin removed it, so "
+                             "nothing was saved and this session can do nothing more. Ask an admin of "
+                             f"{user.distributor.name} to add your key again (lmp-tui users add-key {user.name} "
+                             "KEY.pub), then connect again.")
 
     def _reading(self) -> "_Ctx":
         return _Ctx(self, write=False)
 
     def _writing(self) -> "_Ctx":
         return _Ctx(self, write=True)
-
-    def require(self, action: Action | AdminAction, what: str | None = None) -> None:
-        """Refuse at once (the policy's sentence) when the user may not ask for ``action``:
-        a command calls this before it reads its input, so that a refused command reads,
-        opens and allocates nothing. The command itself is authorised again when it runs."""
-        with self._reading() as ctx:
-            authorise(action, ctx.user.role, what)
 
     def whoami(self) -> StaffUserView:
         with self._reading() as ctx:
@@ -159,11 +176,11 @@ class _Ctx:
         self._cm = self.svc.db.write() if self.write else self.svc.db.read()
         session = self._cm.__enter__()
         try:
-            user = self.svc._user(session)
+            user = self.svc._user(session, write=self.write)
         except BaseException as err:
             self._cm.__exit__(type(err), err, err.__traceback__)
             raise
-        return Acting(session, user, self.svc.clock())
+        return Acting(session, user, self.svc.clock(), self.svc.local)
 
     def __exit__(self, *exc: object) -> bool | None:
         return self._cm.__exit__(*exc)  # type: ignore[arg-type]

@@ -1,72 +1,45 @@
-"""The recipe of the list's first page, for :mod:`lmp_tui.quickread`: the statements the
-services run for it (signing in, counts per status, the page, the cycles), as SQLAlchemy
-compiles them for this SQLite database, with their parameters and each column's kind.
+"""The report list's first page as plain SQL, for :mod:`lmp_tui.quickread`: the statements
+the services run for it (signing in, counts per status, the page, the page of one status,
+the cycles), as SQLAlchemy compiles them for SQLite, with their parameters and each
+column's kind, written into the module :mod:`lmp_tui.storage.first_page_sql`.
 
-It is captured from a real run of the statements on a connection of its own, so the SQL
-and parameters are exactly what the driver is given; a column of a type outside the few
-kinds :mod:`lmp_tui.quickread` converts means no recipe (the first page then takes the
-long way round)."""
+That module is code, made from the services' own statement functions by this one and
+committed: nothing read at run time decides what the start's child runs. A test
+(``tests/test_quickread.py``) makes it again and fails when it differs; make it again
+with ``uv run python -m lmp_tui.services.first_page`` after changing a statement, a model
+or the first query.
+
+The statements are captured from a real run on a database made for the purpose, so the
+SQL and parameters are exactly what the driver is given. Where the values of a start go
+(the user's name, the distributor, a status), the capture runs with a stand-in value that
+no real start has, and the module names the place instead."""
 
 from __future__ import annotations
 
+import pprint
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Boolean, Enum, Integer, Select, String, event, select
 from sqlalchemy.types import TypeEngine
 
-from .. import quickread
-from ..storage.db import HEAD_REVISION
+from ..domain import Status
+from ..prefetch import PAGE_SIZE, first_query
+from ..storage.db import HEAD_REVISION, Database
 from ..storage.models import Distributor, StaffUser
 from ..storage.types import ExactDecimal
-from ..domain import Status
 from ..validation import ReportQuery
-from .base import ServiceBase
 from .queries import cycles_statement, page_statement, status_count_statement
 
+#: the module this one writes
+TARGET = Path(__file__).resolve().parent.parent / "storage" / "first_page_sql.py"
 
-def keep(service: ServiceBase, path: Path, fields: dict[str, Any], page_size: int) -> bool:
-    """Write the recipe to ``path`` unless the one there is current; whether it wrote."""
-    name, distributor_id = _signed_in(service)
-    made_for = {"user": name, "distributor_id": distributor_id, "schema": HEAD_REVISION,
-                "fields": {**fields, "limit": page_size}, "page_size": page_size}
-    kept = quickread.load(path)
-    if kept is not None and quickread.made_for(kept, made_for) and _still_reads(kept, fields):
-        return False
-    made = _recipe(service, name, distributor_id, fields, page_size)
-    if made is None:
-        return False
-    quickread.save(path, made)
-    return True
-
-
-def _still_reads(kept: dict[str, Any], fields: dict[str, Any]) -> bool:
-    """Whether the kept recipe still reads the first page (a damaged one is written anew)."""
-    try:
-        return quickread.read_first_page(kept, fields) is not None
-    except Exception:  # noqa: BLE001 - whatever the damage, the recipe is made again
-        return False
-
-
-def _signed_in(service: ServiceBase) -> tuple[str, int]:
-    """The signed-in user's name and distributor (one read)."""
-    with service._reading() as ctx:  # noqa: SLF001 - the services' own sign-in
-        return ctx.user.name, ctx.user.distributor_id
-
-
-def _kind(t: TypeEngine[Any]) -> str | None:
-    if isinstance(t, Enum):
-        name = getattr(t.enum_class, "__name__", None)
-        return name if name in ("Status", "ReviewReason", "Role") else None
-    if isinstance(t, ExactDecimal):
-        return "exact"
-    if isinstance(t, Boolean):
-        return "bool"
-    if isinstance(t, Integer):
-        return "int"
-    if isinstance(t, String):
-        return "str"
-    return None
+#: the stand-ins of a start's values while the statements are captured, by the name the
+#: module gives their place
+_STAND_INS: dict[str, Any] = {"user": "\x00user\x00", "distributor_id": 2_000_000_011,
+                              "status": Status.UNDER_REVIEW.value}
 
 
 def user_statement(name: str) -> Select[Any]:
@@ -75,55 +48,95 @@ def user_statement(name: str) -> Select[Any]:
             .join(Distributor, Distributor.id == StaffUser.distributor_id).where(StaffUser.name == name))
 
 
-def recipe(service: ServiceBase, fields: dict[str, Any], page_size: int) -> dict[str, Any] | None:
-    """The recipe for the first page of ``fields`` (its ``limit`` replaced by ``page_size``,
-    the most rows a first page shows), or None where there is none (not SQLite, a type
-    without a kind)."""
-    return _recipe(service, *_signed_in(service), fields, page_size)
-
-
-def _recipe(service: ServiceBase, user_name: str, distributor_id: int, fields: dict[str, Any],
-            page_size: int) -> dict[str, Any] | None:
-    engine = service.db.engine
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    fields = {**fields, "limit": page_size}
+def _statements() -> dict[str, Select[Any]]:
+    fields = {**first_query(24), "limit": PAGE_SIZE}
     q = ReportQuery(**fields)
-    statements = {
-        "user": user_statement(user_name),
-        "counts": status_count_statement(distributor_id, ReportQuery(cycle=q.cycle, partner_text=q.partner_text)),
-        "page": page_statement(distributor_id, q),
-        # the same page of one status (a status filter chosen while the interface's database
-        # stack still loads): the status is one parameter, set by the reader
-        "page_by_status": page_statement(distributor_id, q.model_copy(update={"status": Status.UNDER_REVIEW})),
-        "cycles": cycles_statement(distributor_id),
+    distributor = _STAND_INS["distributor_id"]
+    return {
+        "user": user_statement(_STAND_INS["user"]),
+        "counts": status_count_statement(distributor, ReportQuery(cycle=q.cycle, partner_text=q.partner_text)),
+        "page": page_statement(distributor, q),
+        # the same page of one status (a status filter chosen while the interface's
+        # database stack still loads): the status is one parameter
+        "page_by_status": page_statement(distributor, q.model_copy(update={"status": Status.UNDER_REVIEW})),
+        "cycles": cycles_statement(distributor),
     }
-    steps: dict[str, Any] = {}
+
+
+def _kind(t: TypeEngine[Any]) -> str:
+    if isinstance(t, Enum):
+        name = getattr(t.enum_class, "__name__", None)
+        if name in ("Status", "ReviewReason", "Role"):
+            return str(name)
+    elif isinstance(t, ExactDecimal):
+        return "exact"
+    elif isinstance(t, Boolean):
+        return "bool"
+    elif isinstance(t, Integer):
+        return "int"
+    elif isinstance(t, String):
+        return "str"
+    raise ValueError(f"a column of type {t!r} has no kind lmp_tui.quickread converts")
+
+
+def capture(db: Database) -> dict[str, Any]:
+    """Each statement's SQL, parameters (a start's value named where it goes) and column
+    kinds, as run on ``db`` (a SQLite database at the present schema)."""
     captured: list[tuple[str, Any]] = []
 
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+    def listen(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
         if statement.lstrip()[:6].upper() == "SELECT":  # not the BEGIN of the database's tuning
             captured.append((statement, parameters))
 
-    with engine.connect() as conn:
-        event.listen(conn, "before_cursor_execute", capture)
-        for name, stmt in statements.items():
+    steps: dict[str, Any] = {}
+    places = {v: k for k, v in _STAND_INS.items()}
+    with db.engine.connect() as conn:
+        event.listen(conn, "before_cursor_execute", listen)
+        for name, stmt in _statements().items():
             captured.clear()
             conn.execute(stmt).all()
-            kinds = [_kind(c.type) for c in stmt.selected_columns]
-            if len(captured) != 1 or None in kinds:
-                return None
+            if len(captured) != 1:
+                raise ValueError(f"the {name} statement ran as {len(captured)} statements, not one")
             sql, params = captured[0]
             params = list(params)
             if not all(p is None or type(p) in (int, str) for p in params):
-                return None
-            steps[name] = {"sql": sql, "params": params, "kinds": kinds}
-            if name == "page_by_status":
-                at = [i for i, p in enumerate(params) if p == Status.UNDER_REVIEW.value]
-                if len(at) != 1:
-                    return None
-                steps[name]["status_at"] = at[0]
+                raise ValueError(f"the {name} statement has a parameter that is not a number or text")
+            steps[name] = {"sql": sql, "kinds": [_kind(c.type) for c in stmt.selected_columns],
+                           "params": params, "places": {i: places[p] for i, p in enumerate(params) if p in places}}
         conn.rollback()
-    return {"user": user_name, "distributor_id": distributor_id, "schema": HEAD_REVISION, "fields": fields,
-            "page_size": page_size, "sqlite_path": str(Path(engine.url.database).resolve()), "steps": steps}
+    if sorted(steps["page_by_status"]["places"].values()) != ["distributor_id", "status"]:
+        raise ValueError("the page of one status must take the distributor and the status once each")
+    return steps
+
+
+def source(db: Database) -> str:
+    """The module :data:`TARGET`, as the present code makes it."""
+    fields = {**first_query(24), "limit": PAGE_SIZE}
+    return (
+        '"""The report list\'s first page as plain SQL for SQLite (:mod:`lmp_tui.quickread`).\n\n'
+        "Made by :mod:`lmp_tui.services.first_page` from the services' own statements; do not\n"
+        'edit: make it again with ``uv run python -m lmp_tui.services.first_page``."""\n\n'
+        "from typing import Any\n\n"
+        "#: the schema revision the statements were made for\n"
+        f"SCHEMA = {HEAD_REVISION!r}\n"
+        "#: the query they answer (the list's first query, at its largest page)\n"
+        f"FIELDS: dict[str, Any] = {pprint.pformat(fields, width=100, sort_dicts=True, compact=True)}\n"
+        "#: each step's SQL, column kinds, parameters, and which parameter takes which value of a start\n"
+        f"STEPS: dict[str, dict[str, Any]] = {pprint.pformat(capture(db), width=100, sort_dicts=True, compact=True)}\n"
+    )
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        db = Database.open(f"sqlite:///{Path(folder) / 'first-page.sqlite3'}", create=True)
+        try:
+            text = source(db)
+        finally:
+            db.dispose()
+    TARGET.write_text(text, encoding="utf-8")
+    print(f"wrote {TARGET}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

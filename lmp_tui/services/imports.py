@@ -14,6 +14,7 @@ from .. import money
 from ..admin import Import, fits_currency
 from ..domain import EditableField
 from ..imports import ImportProblems
+from ..policy import SHARED_REFUSAL, may_change
 from ..storage.models import (
     AdminHistoryRow,
     BillingReport,
@@ -24,7 +25,7 @@ from ..storage.models import (
     Region,
 )
 from .base import Acting
-from .plan import ImportResult, Plan, Progress, product_list, admin_entry
+from .plan import ImportResult, Plan, Progress, admin_entry, differs, product_list
 from .usage_import import plan_usage
 
 
@@ -68,7 +69,7 @@ def _regions(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) ->
                 for k, v in new.items():
                     setattr(cur, k, v)
 
-        plan.change("region", r.region, old, new, step)
+        plan.change("region", r.region, old, new, step, shared=True)
 
 
 def _products(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> None:
@@ -85,7 +86,7 @@ def _products(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -
             else:
                 cur.units = units
 
-        plan.change("product", r.product, old, dict(units=r.units), step)
+        plan.change("product", r.product, old, dict(units=r.units), step, shared=True)
 
 
 def _regions_by_code(ctx: Acting) -> dict[str, Region]:
@@ -162,15 +163,22 @@ def _prices(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> 
             else:
                 cur.unit_price, cur.channel_margin = new["unit_price"], new["channel_margin"]
 
-        plan.change("price", f"{r.region} / {r.product}", old, new, step)
+        plan.change("price", f"{r.region} / {r.product}", old, new, step, shared=True)
+
+
+def _code_owner(partner: Partner | None) -> int | None:
+    """Who owns a code for ``partner`` (lmp_tui.policy.may_change): the partner's
+    distributor; None, a general code (for no partner), is shared by every distributor."""
+    return partner.distributor_id if partner is not None else None
 
 
 def _codes(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> None:
     s = ctx.session
+    mine, role = ctx.user.distributor_id, ctx.user.role
     regions = _regions_by_code(ctx)
     products = {p.name: p for p in s.scalars(select(Product))}
-    partners = {p.company_id: p for p in s.scalars(select(Partner).where(
-        Partner.distributor_id == ctx.user.distributor_id))}
+    # a row names only the importer's own partners; another distributor's are not there at all
+    partners = {p.company_id: p for p in s.scalars(select(Partner).where(Partner.distributor_id == mine))}
     existing = {c.code: c for c in s.scalars(select(PromoCodeRow)).unique()}
     for n in cmd.rows:
         r = n.row
@@ -188,13 +196,14 @@ def _codes(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> N
         if r.partner is not None:
             partner = partners.get(r.partner)
             if partner is None:
-                plan.problem(n.line, "partner", f"there is no partner {r.partner} among your partners; import "
-                                                "partners first, or leave it empty for a code open to every partner.")
+                plan.problem(n.line, "partner", f"there is no partner {r.partner} among your distributor's partners; "
+                                                "import partners first, or correct the company ID.")
                 ok = False
         cur = existing.get(r.code)
-        if cur is not None and cur.partner is not None and cur.partner.distributor_id != ctx.user.distributor_id:
-            plan.problem(n.line, "code", f"{r.code} is reserved for another distributor's partner; check the code.")
-            ok = False
+        if cur is not None and _code_owner(cur.partner) not in (None, mine):
+            # whose it is stays theirs: the same words as for any code one may not have
+            plan.problem(n.line, "code", f"{r.code} is already in use; check the code, or give yours another.")
+            continue
         # a code that could never be verified is refused now, not when a clerk types it
         if region is not None and r.kind is not region.code_kind:
             plan.problem(n.line, "kind", f"region {r.region} uses {region.code_kind.label}s, so a {r.kind.label} "
@@ -226,6 +235,14 @@ def _codes(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> N
             kind=cur.kind, region=cur.region.code, products=product_list(p.name for p in cur.products),
             valid_from=cur.valid_from, valid_to=cur.valid_to, partner=cur.partner.company_id if cur.partner else None,
             min_unit_price=cur.min_unit_price, max_channel_margin=cur.max_channel_margin)
+        owners = {_code_owner(partner)} | ({_code_owner(cur.partner)} if cur is not None else set())
+        if differs(old, new) and not all(may_change(role, owner, mine) for owner in owners):
+            if cur is not None and cur.partner is None:
+                plan.problem(n.line, "code", f"{r.code} is a general code (for every partner). {SHARED_REFUSAL}")
+            else:
+                plan.problem(n.line, "partner", f"a code for no partner is a general code. {SHARED_REFUSAL} Or "
+                                                "name one of your partners.")
+            continue
 
         def step(cur: PromoCodeRow | None = cur, r: Any = r, region: Region = region, partner: Partner | None = partner,
                  product_ids: frozenset[int] = product_ids) -> None:
@@ -237,7 +254,7 @@ def _codes(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> N
             if cur is None:
                 s.add(row)
 
-        plan.change("code", r.code, old, new, step)
+        plan.change("code", r.code, old, new, step, shared=None in owners)
 
 
 # the usage of one partner's line, as compared between imports

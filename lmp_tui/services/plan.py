@@ -42,7 +42,8 @@ class Plan:
     source: str
     problems: list[str] = field(default_factory=list)
     steps: list[Callable[[], None]] = field(default_factory=list)
-    history: list[tuple[str, str, str, str]] = field(default_factory=list)  # subject, key, action, detail
+    #: subject, key, action, detail, shared (lmp_tui.storage.models.AdminHistoryRow)
+    history: list[tuple[str, str, str, str, bool]] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     counts: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     changed_reports: list[tuple[int, int]] = field(default_factory=list)
@@ -51,22 +52,23 @@ class Plan:
         self.problems.append(f"{self.source}:{line}: {column}: {text}")
 
     def change(self, subject: str, key: str, old: dict[str, Any] | None, new: dict[str, Any],
-               step: Callable[[], None]) -> None:
-        """Record a creation (``old`` None) or the fields that differ; nothing if none do."""
+               step: Callable[[], None], *, shared: bool = False) -> None:
+        """Record a creation (``old`` None) or the fields that differ; nothing if none do.
+        ``shared``: the data every distributor shares (each one's audit shows the change)."""
         if old is None:
             detail = ", ".join(f"{k} {shown(v)}" for k, v in new.items())
             self.counts[subject + "s"].created += 1
             self.changes.append(f"add {subject} {key}: {detail}")
-            self.history.append((subject, key, "added", detail))
+            self.history.append((subject, key, "added", detail, shared))
         else:
             diff = [(k, old[k], v) for k, v in new.items() if old.get(k) != v]
-            if not diff:
+            if not differs(old, new):
                 self.counts[subject + "s"].unchanged += 1
                 return
             detail = "; ".join(f"{k} {shown(a)} → {shown(b)}" for k, a, b in diff)
             self.counts[subject + "s"].updated += 1
             self.changes.append(f"change {subject} {key}: {detail}")
-            self.history.append((subject, key, "changed", detail))
+            self.history.append((subject, key, "changed", detail, shared))
         self.steps.append(step)
 
 
@@ -82,7 +84,13 @@ def shown(value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
-def admin_entry(ctx: Acting, subject: str, key: str, action: str, detail: str) -> dict[str, Any]:
+def differs(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    """Whether a row creates (``old`` None) or changes something, as :meth:`Plan.change` counts it."""
+    return old is None or any(old.get(k) != v for k, v in new.items())
+
+
+def admin_entry(ctx: Acting, subject: str, key: str, action: str, detail: str, shared: bool = False
+                ) -> dict[str, Any]:
     """A row of the administration history, by the signed-in user, now."""
     return dict(at=ctx.now, actor=ctx.user.name, distributor_id=ctx.user.distributor_id, subject=subject,
-                key=key[:200], action=action, detail=detail)
+                key=key[:200], action=action, detail=detail, shared=shared)

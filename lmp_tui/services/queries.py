@@ -15,7 +15,6 @@ from ..pricing import CodeGrant
 from ..safetext import csv_cell
 from ..search import search_key
 from ..sorting import SORT_KEYS
-from ..storage.convert import report_from_row
 from ..domain import Action
 from ..storage.models import BillingReport, HistoryRow, Partner, PromoCodeRow, Region, StaffUser
 from ..storage.watch import ChangeWatch, open_watch
@@ -232,7 +231,7 @@ def csv_values(r: ReportRow) -> list[str]:
         str(r.id), r.partner, r.company_id, r.region, r.cycle, r.status.value,
         r.review_reason.value if r.review_reason else "", "yes" if r.auto_submitted else "no",
         r.po_number or "", str(r.line_count), str(r.discrepancy_count), str(r.comment_count),
-        "" if r.status is Status.MSP_PREPARING else str(r.total), r.currency,  # usage only while prepared
+        "" if not r.status.shows_money else str(r.total), r.currency,
     )]
 
 

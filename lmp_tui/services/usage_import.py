@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from ..search import search_key
 from .. import money
 from ..admin import Import
-from ..domain import Action, Line, Status, chargeable_for, check_transition, period_of, total_of
+from ..domain import Action, Line, Status, chargeable_for, check_transition, period_of, summary_of
 from ..errors import InvalidTransition
 from ..storage.models import BillingReport, HistoryRow, LineItem, Partner, PriceListEntry, Product, Region
 from .base import Acting
@@ -74,7 +74,13 @@ def plan_usage(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) 
         partner = by_id[partner_id]
         currency = regions[partner.region_id].currency
         report = reports.get(partner_id)
-        summary = _summary(lines, currency)
+        summary = summary_of(lines, currency)
+        if summary["total"] > money.MAX_AMOUNT:
+            plan.problem(numbered[0][0], "provisioned", f"the {cycle} report of {partner.name} would total "
+                                                        f"{money.format_money(summary['total'], currency)}, more "
+                                                        f"than {money.MAX_AMOUNT:,}, the largest lmp-tui stores; "
+                                                        "check the provisioned counts and the prices.")
+            continue
         if report is None:
             counts.created += 1
             plan.changes.append(f"create the {cycle} report of {partner.name} ({partner.company_id}): "
@@ -106,7 +112,7 @@ def plan_usage(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) 
         return
     plan.history.append(("usage", f"cycle {cycle}", "imported",
                          f"{cmd.source}: {counts.created} report(s) created, {counts.updated} replaced, "
-                         f"{counts.unchanged} unchanged; {len(cmd.rows)} line(s)"))
+                         f"{counts.unchanged} unchanged; {len(cmd.rows)} line(s)", False))
 
     def step() -> None:
         _write_usage(ctx, cmd.source, new_reports, replaced, plan, progress)
@@ -137,12 +143,6 @@ def _line_changes(old: list[tuple[Any, ...]], new: list[Line], names: dict[int, 
                 said.append(f"line {no} {after.name}: {', '.join(diff)}")
     more = f"; and {len(said) - most} more line change(s)" if len(said) > most else ""
     return "; ".join(said[:most]) + more
-
-
-def _summary(lines: list[Line], currency: str) -> dict[str, Any]:
-    return dict(total=total_of(lines, currency), line_count=len(lines),
-                discrepancy_count=sum(1 for ln in lines if ln.discrepancy),
-                comment_count=sum(1 for ln in lines if ln.partner_comment))
 
 
 def _current_lines(s: Any, report_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:

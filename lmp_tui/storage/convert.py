@@ -111,7 +111,5 @@ def write_back(report: Report, row: BillingReport) -> None:
 
 
 def summarise(report: Report, row: BillingReport) -> None:
-    row.total = report.total
-    row.line_count = len(report.lines)
-    row.discrepancy_count = report.discrepancy_count
-    row.comment_count = report.comment_count
+    for name, value in report.summary().items():
+        setattr(row, name, value)

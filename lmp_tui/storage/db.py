@@ -26,12 +26,13 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import DatabaseUnavailable, InvalidInput, LmpError
+from ..places import sqlite_file
 
 BUSY_TIMEOUT_S = 15.0
 _WRITE = "lmp_write"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 #: the schema revisions this version knows, oldest first (a test checks them against Alembic)
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD_REVISION = REVISIONS[-1]
 CREATE_HINT = ("`lmp-tui init --db URL --distributor NAME --admin LOGIN` starts your own, "
                "`lmp-tui demo --db URL` makes one with demo data")
@@ -56,7 +57,7 @@ def make_engine(url: str, *, create_dirs: bool = False, busy_timeout_s: float | 
             "postgresql://user@host/dbname."
         ) from None
     if parsed.get_backend_name() == "sqlite":
-        path = _sqlite_file(parsed.database)
+        path = sqlite_file(parsed.database)
         if path is not None and create_dirs:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -75,15 +76,9 @@ def make_engine(url: str, *, create_dirs: bool = False, busy_timeout_s: float | 
         raise DatabaseUnavailable(f"No driver for '{parsed.drivername}': {err}") from None
 
 
-def _sqlite_file(database: str | None) -> Path | None:
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database).expanduser()
-
-
 def sqlite_path(engine: Engine) -> Path | None:
     """The file of a SQLite database (None for PostgreSQL and in-memory databases)."""
-    return _sqlite_file(engine.url.database) if engine.dialect.name == "sqlite" else None
+    return sqlite_file(engine.url.database) if engine.dialect.name == "sqlite" else None
 
 
 def _sqlite_tuning(engine: Engine, busy_timeout_ms: int) -> None:

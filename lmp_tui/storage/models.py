@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -212,10 +213,13 @@ class HistoryRow(Base):
 
 class AdminHistoryRow(Base):
     """Who changed which user, region, product, partner, price or code, or imported usage;
-    when; old → new. Append-only (triggers, migration 0003)."""
+    when; old → new. Append-only (triggers, migration 0003). ``distributor_id`` is the
+    actor's; a change to shared data (regions, products, prices, general codes) is
+    ``shared`` and in every distributor's audit (migration 0007)."""
 
     __tablename__ = "admin_history"
-    __table_args__ = (Index("ix_admin_history_dist", "distributor_id", "id"),)
+    __table_args__ = (Index("ix_admin_history_dist", "distributor_id", "id"),
+                      Index("ix_admin_history_shared", "shared", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor: Mapped[str] = mapped_column(String(200))
@@ -224,6 +228,7 @@ class AdminHistoryRow(Base):
     key: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class StaffKey(Base):

@@ -23,6 +23,7 @@ async def test_an_imported_report_priced_and_submitted(sqlite_db, tmp_path):
     initialise(sqlite_db, "Ours Distribution", "ana")
     admin = BillingService(sqlite_db, "ana", clock=lambda: FIXED_NOW)
     admin.add_user("bob", "billing")
+    admin.set_role("ana", "operator")  # the shared reference data is an operator's (granted on the server itself)
     for kind, text in FILES.items():
         path = tmp_path / f"{kind}.csv"
         path.write_text(text, encoding="utf-8")

@@ -360,18 +360,16 @@ async def test_the_first_page_read_beside_the_start_shows_before_the_database_op
 
 
 async def test_a_status_chosen_before_the_database_opens_shows_at_once(sqlite_db, ui_world, tmp_path, monkeypatch):
-    """The first page came by its recipe (lmp_tui.quickread): a status chosen while the
-    database stack still loads shows its page then, read by that recipe, and Enter typed
+    """The first page came without the database stack (lmp_tui.quickread): a status chosen
+    while that stack still loads shows its page then, read the same way, and Enter typed
     right after the choice opens a report of that page once the database is open."""
-    from lmp_tui import prefetch, quickread
-    from lmp_tui.services.first_page import keep
+    from lmp_tui import prefetch
 
     monkeypatch.setenv("LMP_DATA_DIR", str(tmp_path / "data"))
     url = sqlite_db.engine.url.render_as_string(hide_password=False)
     service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
-    assert keep(service, quickread.recipe_path(url, "billing", False), prefetch.first_query(24), prefetch.PAGE_SIZE)
     first = prefetch._quick(url, "billing", False, prefetch.first_query(24))  # noqa: SLF001 - the child's read
-    assert first is not None and first.recipe is not None
+    assert first is not None and first.source is not None
     app, opened = _still_connecting(service, first, tmp_path, finished=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
