@@ -29,7 +29,8 @@ def add_ssh_parser(sub: Any, cmd: Callable[..., argparse.ArgumentParser], positi
     s.add_argument("--max-startups-per-source", type=positive, default=DEFAULT_STARTUPS_PER_SOURCE, metavar="N",
                    help=f"the same, from one client address (default {DEFAULT_STARTUPS_PER_SOURCE})")
     s.add_argument("--login-grace-seconds", type=_grace, default=DEFAULT_LOGIN_GRACE_S, metavar="N",
-                   help=f"close a connection that has not signed in after N seconds (default {DEFAULT_LOGIN_GRACE_S:g})")
+                   help="close a connection that has not signed in after N seconds (default "
+                   f"{DEFAULT_LOGIN_GRACE_S:g})")
     s.add_argument("--idle-minutes", type=_minutes, default="30", metavar="N",  # text: argparse converts it
                    help="close a terminal session after N minutes without a key (default 30)")
 

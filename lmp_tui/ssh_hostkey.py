@@ -43,8 +43,8 @@ def load_host_key(path: Path, *, make: bool = True) -> tuple[asyncssh.SSHKey, bo
                            "name without .pub.")
     if mode & 0o077:
         raise InvalidInput(f"The host key {path} can be read or changed by other users of this machine (mode "
-                           f"{stat.S_IMODE(mode):04o}); a private key must be its owner's alone: chmod 600 {path}, then "
-                           "start the server again.")
+                           f"{stat.S_IMODE(mode):04o}); a private key must be its owner's alone: chmod 600 {path}, "
+                           "then start the server again.")
     try:
         key = asyncssh.import_private_key(data)
     except (asyncssh.KeyImportError, ValueError, TypeError) as err:

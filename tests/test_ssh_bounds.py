@@ -182,7 +182,8 @@ class _PeakMemory:
         return (self.peak - self.base) / 1024
 
 
-def test_a_viewers_100_mb_import_over_ssh_is_refused_without_the_server_holding_it(server, keys, tmp_path):  # noqa: ANN001
+def test_a_viewers_100_mb_import_over_ssh_is_refused_without_the_server_holding_it(
+        server, keys, tmp_path):  # noqa: ANN001
     big = tmp_path / "usage.csv"
     with big.open("wb") as f:  # 100 MB of a usage file's shape (a sparse file: no disk, no memory here)
         f.write(b"partner,product,provisioned,used,chargeable\n")
@@ -430,7 +431,8 @@ def test_500_connections_that_never_sign_in_leave_room_for_a_clerk(server, keys)
             return took
 
         took = asyncio.run(sign_in())
-        _wait(lambda: sum(_closed_by_server(s) for s in held) >= 500 - PER_SOURCE, 10, "the connections over the cap to be closed")
+        _wait(lambda: sum(_closed_by_server(s) for s in held) >= 500 - PER_SOURCE, 10,
+              "the connections over the cap to be closed")
         still_open = sum(not _closed_by_server(s) for s in held)
     finally:
         for s in held:
@@ -488,6 +490,7 @@ def test_a_command_the_child_refuses_says_why_in_the_log(server, keys):  # noqa:
     assert "ended='refused: quotes do not match'" in server.log_text()
 
 
+@pytest.mark.postgres  # a throwaway cluster of its own, stopped under the server
 def test_a_database_outage_during_the_key_lookup_is_logged_and_the_client_refused(keys, tmp_path):
     cluster = start_cluster()  # a PostgreSQL of this test's own, to stop under the server
     server = None
