@@ -17,7 +17,6 @@ from typing import Any
 from textual import on, work
 from textual import events
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.screen import Screen
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher
@@ -27,21 +26,22 @@ from lmp_tui.commands import ApplyCode, RemoveCode, ResetPricing
 from lmp_tui.domain import WHY_READ_ONLY, Action, Report, Status
 from lmp_tui.draft import Draft
 from lmp_tui.editor import Notice, Outcome, ReadRequest, Refusal, ReportEditor, Write, WriteRequest
-from lmp_tui.errors import CodeRefused, InvalidInput, LmpError
+from lmp_tui.errors import LmpError
 from lmp_tui.merge import FieldKey, Merge, Side
 from lmp_tui.policy import offered
 from lmp_tui.pricing import CodeGrant
-from lmp_tui.services import BillingService, ReportStamp, StaffUserView
+from lmp_tui.services import BillingService, StaffUserView
 from lmp_tui.validation import parse
 from screens import report_edits
 from screens.confirm_dialog import ConfirmDialog
 from screens.merge_dialog import MergeDialog
+from screens.report_answers import CodeChecked, Failed, Loaded, Stamped, answer, check_code, stamp_of
+from screens.report_answers import read_to_open  # noqa: F401  (the app reads a report to open with it)
 from screens.reject_dialog import RejectDialog
 from screens.submit_dialog import SubmitDecision, SubmitDialog
 from widgets.history_table import HistoryTable
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.line_detail import LineDetail
-from widgets.line_cells import measure_widths
 from widgets.line_grid import LineGrid
 from widgets.plain_text import plain
 from widgets.report_header import ReportHeader
@@ -50,14 +50,6 @@ from widgets.tab_line import TabLine
 EDITING = {"save_draft", "submit", "reject", "edit_po", "specify_code", "edit_value", "reset_pricing", "remove_code"}
 #: the keys of the actions above: pressed when none is offered, they say why
 EDITING_KEYS = frozenset(k for c in keymap.BILLING_REPORT if c.action in EDITING for k in c.keys.split(","))
-
-
-def read_to_open(service: BillingService, report_id: int) -> "BillingReportScreen.Loaded | BillingReportScreen.Failed":
-    """A report to open, as read in a worker (with its columns' widths), or why not."""
-    try:
-        return BillingReportScreen.Loaded(service.load_report(report_id))
-    except LmpError as err:
-        return BillingReportScreen.Failed(err, "open")
 
 
 class BillingReportScreen(Screen[None]):
@@ -69,31 +61,7 @@ class BillingReportScreen(Screen[None]):
     COMMANDS_SPEC = keymap.BILLING_REPORT
     HELP_OFFERED_ONLY = True  # the help lists only what the user may do here
 
-    class Loaded(Message):
-        """The report as read or written; ``request``: what it answers (None: the opening)."""
-
-        def __init__(self, report: Report, request: WriteRequest | ReadRequest | None = None) -> None:
-            super().__init__()
-            self.report, self.request = report, request
-            # measured here, in the worker that read the report, not on the interface's thread
-            self.widths = measure_widths(report.lines, report.currency, report.status is Status.MSP_PREPARING)
-
-    class Failed(Message):
-        """Why a read or write failed; ``what``: the request, or "open" or "verify"."""
-
-        def __init__(self, error: LmpError, what: WriteRequest | ReadRequest | str) -> None:
-            super().__init__()
-            self.error, self.what = error, what
-
-    class Stamped(Message):
-        def __init__(self, stamp: ReportStamp) -> None:
-            super().__init__()
-            self.stamp = stamp
-
-    class CodeChecked(Message):
-        def __init__(self, line_no: int, code: str, grant: CodeGrant | None, refusal: str | None) -> None:
-            super().__init__()
-            self.line_no, self.code, self.grant, self.refusal = line_no, code, grant, refusal
+    Loaded, Failed, Stamped, CodeChecked = Loaded, Failed, Stamped, CodeChecked  # what its workers bring back
 
     def __init__(self, service: BillingService, user: StaffUserView, report_id: int, *,
                  first: Loaded | None = None) -> None:
@@ -217,27 +185,17 @@ class BillingReportScreen(Screen[None]):
 
     @work(thread=True, group="report")
     def _run(self, request: WriteRequest | ReadRequest) -> None:
-        try:
-            self.post_message(self.Loaded(request.run(self.service), request))
-        except LmpError as err:
-            self.post_message(self.Failed(err, request))
+        self.post_message(answer(request, self.service))
 
     @work(thread=True, exclusive=True, group="code")
     def _verify(self, line_no: int, code: str) -> None:
-        try:
-            grant = self.service.verify_code(self.report_id, line_no, code)
-            self.post_message(self.CodeChecked(line_no, code, grant, None))
-        except (CodeRefused, InvalidInput) as err:
-            self.post_message(self.CodeChecked(line_no, code, None, str(err)))
-        except LmpError as err:
-            self.post_message(self.Failed(err, "verify"))
+        self.post_message(check_code(self.service, self.report_id, line_no, code))
 
     @work(thread=True, exclusive=True, group="stamp")
     def _check_stamp(self) -> None:
-        try:
-            self.post_message(self.Stamped(self.service.report_stamp(self.report_id)))
-        except LmpError:
-            pass  # the next change, a reload or a save will say what is wrong
+        stamped = stamp_of(self.service, self.report_id)
+        if stamped is not None:
+            self.post_message(stamped)
 
     def _start(self, asked: WriteRequest | ReadRequest | Refusal) -> None:
         if isinstance(asked, Refusal):
@@ -342,19 +300,32 @@ class BillingReportScreen(Screen[None]):
         self._show()
         return True
 
-    def _ask(self, ask: report_edits.Ask) -> None:
-        def done(text: str | None) -> None:
-            if text is not None:
-                self._apply(ask.edit(text))
+    def _offer(self, asked: report_edits.Ask | Screen[Any] | Notice | None) -> None:
+        """A dialog that asks for a value (its answer applied as an edit), one that shows, or why not."""
+        if isinstance(asked, Notice):
+            self._tell(asked)
+        elif isinstance(asked, report_edits.Ask):
+            ask = asked
 
-        self.app.push_screen(ask.dialog, done)
+            def done(text: str | None) -> None:
+                if text is not None:
+                    self._apply(ask.edit(text))
+
+            self.app.push_screen(ask.dialog, done)
+        elif asked is not None:
+            self.app.push_screen(asked)
 
     def _line_no(self) -> int | None:
         return self.query_one(LineGrid).line_no if self.draft is not None else None
 
     def action_edit_po(self) -> None:
-        if self.draft is not None:
-            self._ask(report_edits.ask_po(self.draft.working))
+        self._offer(report_edits.ask_po(self.editor))
+
+    def action_edit_value(self) -> None:
+        self._offer(report_edits.ask_value(self.editor, self._line_no()))
+
+    def action_show_comment(self) -> None:
+        self._offer(report_edits.show_comment(self.editor, self._line_no()))
 
     def action_specify_code(self) -> None:
         line_no = self._line_no()
@@ -372,16 +343,6 @@ class BillingReportScreen(Screen[None]):
             self.draft.working, line_no, value, error,
             lambda: self.service.codes_for_line(self.report_id, line_no)), done)
 
-    def action_edit_value(self) -> None:
-        line_no = self._line_no()
-        if line_no is None:
-            return
-        ask = report_edits.ask_value(self.editor, line_no)
-        if isinstance(ask, str):
-            self.notify(ask, severity="warning", timeout=8)
-        else:
-            self._ask(ask)
-
     def action_remove_code(self) -> None:
         line_no = self._line_no()
         if line_no is None:
@@ -395,17 +356,6 @@ class BillingReportScreen(Screen[None]):
     def action_reset_pricing(self) -> None:
         self._apply(ResetPricing())
         self.notify("Unit prices and channel margins are back to the price list (not saved yet).", timeout=4)
-
-    def action_show_comment(self) -> None:
-        line_no = self._line_no()
-        if line_no is None:
-            return
-        assert self.draft is not None
-        shown = report_edits.show_comment(self.draft.working, line_no)
-        if isinstance(shown, str):
-            self.notify(shown, timeout=4)
-        else:
-            self.app.push_screen(shown)
 
     async def action_next_discrepancy(self) -> None:
         if self.draft is None:

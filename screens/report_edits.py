@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from lmp_tui.commands import ApplyCode, SetChannelMargin, SetPO, SetUnitPrice
 from lmp_tui.domain import EditableField, Report
-from lmp_tui.editor import ReportEditor
+from lmp_tui.editor import Notice, ReportEditor
 from lmp_tui.errors import InvalidInput
 from lmp_tui.services import CodeChoice
 from lmp_tui.validation import parse
@@ -41,7 +41,11 @@ def _check(make: Callable[[str], Any]) -> Callable[[str], str | None]:
     return check
 
 
-def ask_po(report: Report) -> Ask:
+def ask_po(editor: ReportEditor) -> Ask | None:
+    if editor.draft is None:
+        return None
+    report = editor.draft.working
+
     def make(value: str) -> SetPO:
         return parse(SetPO, po_number=value)
 
@@ -60,14 +64,15 @@ def ask_code(report: Report, line_no: int, value: str, error: str | None,
         check=_check(lambda text: parse(ApplyCode, line_no=line_no, code=text)), error=error)
 
 
-def ask_value(editor: ReportEditor, line_no: int) -> Ask | str:
+def ask_value(editor: ReportEditor, line_no: int | None) -> Ask | Notice | None:
     """The unit price or channel margin the line's code opened; why not, when none is open."""
-    assert editor.draft is not None
+    if editor.draft is None or line_no is None:
+        return None
     report = editor.draft.working
     line = report.line(line_no)
     if line.editable_field is None:
-        return (f"Line {line_no} has no promotional code: press c to specify a {report.code_kind.label}; "
-                f"it opens the {report.code_opens.label}.")
+        return Notice(f"Line {line_no} has no promotional code: press c to specify a {report.code_kind.label}; "
+                      f"it opens the {report.code_opens.label}.", severity="warning", timeout=8)
     is_price = line.editable_field is EditableField.UNIT_PRICE
     model = SetUnitPrice if is_price else SetChannelMargin
 
@@ -88,9 +93,11 @@ def ask_value(editor: ReportEditor, line_no: int) -> Ask | str:
                            str(line.unit_price if is_price else line.channel_margin), check=check), make)
 
 
-def show_comment(report: Report, line_no: int) -> CommentDialog | str:
+def show_comment(editor: ReportEditor, line_no: int | None) -> CommentDialog | Notice | None:
     """Show Partner Comment: the line's comment in full; why not, when it has none."""
-    line = report.line(line_no)
+    if editor.draft is None or line_no is None:
+        return None
+    line = editor.draft.working.line(line_no)
     if not line.partner_comment:
-        return f"Line {line_no} ({line.name}) has no partner comment."
+        return Notice(f"Line {line_no} ({line.name}) has no partner comment.")
     return CommentDialog(f"Partner comment — line {line_no} {line.name}", line.partner_comment)
