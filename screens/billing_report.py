@@ -12,7 +12,7 @@ by field (clashes are decided in a dialog)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual import events
@@ -23,7 +23,7 @@ from textual.widgets import ContentSwitcher
 
 from lmp_tui import keymap
 from lmp_tui.commands import ApplyCode, RemoveCode, ResetPricing
-from lmp_tui.domain import WHY_READ_ONLY, Action, Report, Status
+from lmp_tui.domain import WHY_READ_ONLY, Action, Line, Report, Status
 from lmp_tui.draft import Draft
 from lmp_tui.editor import Notice, Outcome, ReadRequest, Refusal, ReportEditor, Write, WriteRequest
 from lmp_tui.errors import LmpError
@@ -35,7 +35,7 @@ from lmp_tui.validation import parse
 from screens import report_edits
 from screens.confirm_dialog import ConfirmDialog
 from screens.merge_dialog import MergeDialog
-from screens.report_answers import CodeChecked, Failed, Loaded, Stamped, answer, check_code, stamp_of
+from screens import report_answers as answers
 from screens.report_answers import read_to_open  # noqa: F401  (the app reads a report to open with it)
 from screens.reject_dialog import RejectDialog
 from screens.submit_dialog import SubmitDecision, SubmitDialog
@@ -61,10 +61,12 @@ class BillingReportScreen(Screen[None]):
     COMMANDS_SPEC = keymap.BILLING_REPORT
     HELP_OFFERED_ONLY = True  # the help lists only what the user may do here
 
-    Loaded, Failed, Stamped, CodeChecked = Loaded, Failed, Stamped, CodeChecked  # what its workers bring back
+    # what its workers bring back (the app opens a report with these too)
+    Loaded: ClassVar[type[answers.Loaded]] = answers.Loaded
+    Failed: ClassVar[type[answers.Failed]] = answers.Failed
 
     def __init__(self, service: BillingService, user: StaffUserView, report_id: int, *,
-                 first: Loaded | None = None) -> None:
+                 first: answers.Loaded | None = None) -> None:
         """``first``: the report as read (:func:`read_to_open`), shown with the screen's first
         frame; without it, the app posts it when read (the screen says "Loading…" meanwhile)."""
         super().__init__()
@@ -72,7 +74,7 @@ class BillingReportScreen(Screen[None]):
         self._first = first
         self.editor = ReportEditor(report_id, user.name)
         self._history_of: Report | None = None  # the report the history tab shows
-        self._widths: tuple[list[object], dict[str, int]] | None = None  # lines as read, their column widths
+        self._widths: tuple[list[Line], dict[str, int]] | None = None  # lines as read, their column widths
 
     def compose(self) -> ComposeResult:
         yield ReportHeader(plain(f"Loading report #{self.report_id}…"), id="header")
@@ -185,15 +187,15 @@ class BillingReportScreen(Screen[None]):
 
     @work(thread=True, group="report")
     def _run(self, request: WriteRequest | ReadRequest) -> None:
-        self.post_message(answer(request, self.service))
+        self.post_message(answers.answer(request, self.service))
 
     @work(thread=True, exclusive=True, group="code")
     def _verify(self, line_no: int, code: str) -> None:
-        self.post_message(check_code(self.service, self.report_id, line_no, code))
+        self.post_message(answers.check_code(self.service, self.report_id, line_no, code))
 
     @work(thread=True, exclusive=True, group="stamp")
     def _check_stamp(self) -> None:
-        stamped = stamp_of(self.service, self.report_id)
+        stamped = answers.stamp_of(self.service, self.report_id)
         if stamped is not None:
             self.post_message(stamped)
 
@@ -203,7 +205,7 @@ class BillingReportScreen(Screen[None]):
         else:
             self._run(asked)
 
-    def on_billing_report_screen_loaded(self, msg: Loaded) -> None:
+    def on_billing_report_screen_loaded(self, msg: answers.Loaded) -> None:
         request = msg.request
         if request is None:  # the opening
             self.editor.opened(msg.report)
@@ -216,7 +218,7 @@ class BillingReportScreen(Screen[None]):
             self._widths = (msg.report.lines, msg.widths)
         self._follow(outcome)
 
-    def on_billing_report_screen_failed(self, msg: Failed) -> None:
+    def on_billing_report_screen_failed(self, msg: answers.Failed) -> None:
         what = msg.what
         if isinstance(what, WriteRequest):
             self._follow(self.editor.write_failed(msg.error))
@@ -253,10 +255,10 @@ class BillingReportScreen(Screen[None]):
         if self.editor.should_look(changes):
             self._check_stamp()
 
-    def on_billing_report_screen_stamped(self, msg: Stamped) -> None:
+    def on_billing_report_screen_stamped(self, msg: answers.Stamped) -> None:
         self._follow(self.editor.changed_elsewhere(msg.stamp))
 
-    def on_billing_report_screen_code_checked(self, msg: CodeChecked) -> None:
+    def on_billing_report_screen_code_checked(self, msg: answers.CodeChecked) -> None:
         if msg.grant is None:
             self._ask_code(msg.line_no, msg.code, msg.refusal)
             return
