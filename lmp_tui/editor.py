@@ -265,8 +265,9 @@ class ReportEditor:
 
     # ---------------------------------------------------------------- changes made elsewhere
 
-    def should_look(self, changes: Changes) -> bool:
-        """Reports changed (the app's change watch): may this one be newer than the draft?"""
+    def needs_stamp(self, changes: Changes) -> bool:
+        """Reports changed (the app's change watch): may this one be newer than the draft, so
+        that its stamp is to be read now? While busy, the answer waits (``Outcome.look_again``)."""
         if self.draft is None or not changes.touches(self.report_id):
             return False
         if self.state in (State.WRITING, State.READING):  # our own write may be what changed

@@ -30,7 +30,7 @@ from lmp_tui.errors import LmpError
 from lmp_tui.merge import FieldKey, Merge, Side
 from lmp_tui.policy import offered
 from lmp_tui.pricing import CodeGrant
-from lmp_tui.services import BillingService, StaffUserView
+from lmp_tui.services import BillingService, Changes, StaffUserView
 from lmp_tui.validation import parse
 from screens import report_edits
 from screens.confirm_dialog import ConfirmDialog
@@ -250,9 +250,9 @@ class BillingReportScreen(Screen[None]):
 
     # ---------------------------------------------------------------- changes made elsewhere
 
-    def reports_changed(self, changes: Any) -> None:
+    def reports_changed(self, changes: Changes) -> None:
         """Reports changed (the app's change watch): is this one newer than the draft?"""
-        if self.editor.should_look(changes):
+        if self.editor.needs_stamp(changes):
             self._check_stamp()
 
     def on_billing_report_screen_stamped(self, msg: answers.Stamped) -> None:

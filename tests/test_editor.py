@@ -142,8 +142,8 @@ def test_a_failed_write_says_what_failed_and_keeps_the_draft():
 
 def test_a_change_elsewhere_with_unsaved_changes_makes_it_stale_and_says_so_once():
     editor = editing(PO)
-    assert editor.should_look(UNKNOWN)  # SQLite: which report is not known
-    assert not editor.should_look(Changes(frozenset({RID}), ((RID, 1),)))  # not newer than ours
+    assert editor.needs_stamp(UNKNOWN)  # SQLite: which report is not known
+    assert not editor.needs_stamp(Changes(frozenset({RID}), ((RID, 1),)))  # not newer than ours
     out = editor.changed_elsewhere(stamp(2))
     assert editor.state is State.STALE and out.read is None
     assert [n.severity for n in out.notices] == ["warning"] and "ana changed report #7" in out.notices[0].message
@@ -166,7 +166,7 @@ def test_a_change_elsewhere_on_a_clean_report_reloads_it_quietly():
 def test_a_change_seen_while_writing_is_looked_at_once_the_write_is_done():
     editor = editing(PO)
     editor.begin_write("save")
-    assert not editor.should_look(UNKNOWN)  # our own write may be what changed
+    assert not editor.needs_stamp(UNKNOWN)  # our own write may be what changed
     assert editor.changed_elsewhere(stamp(2)).notices == [] and editor.state is State.WRITING
     out = editor.written(saved(report(), PO, actor="billing"))
     assert out.look_again
