@@ -88,12 +88,17 @@ def user_json(u: StaffUserView) -> dict[str, Any]:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], right: Sequence[int] = ()) -> str:
+    """Columns aligned by the cells a terminal gives each character (rich's measure: a
+    Japanese partner name takes two a character)."""
+    from rich.cells import cell_len
+
     body = [[display_text(v) for v in row] for row in rows]
-    widths = [max([len(h), *(len(row[i]) for row in body)]) for i, h in enumerate(headers)]
+    widths = [max([cell_len(h), *(cell_len(row[i]) for row in body)]) for i, h in enumerate(headers)]
 
     def fmt(cells: Sequence[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        padded = ((" " * (w - cell_len(c)) + c) if i in right else (c + " " * (w - cell_len(c)))
+                  for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(padded).rstrip()
 
     return "\n".join([fmt(headers), fmt(["-" * w for w in widths]), *(fmt(r) for r in body)])
 

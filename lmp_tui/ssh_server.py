@@ -219,6 +219,11 @@ class LmpSshServer:
             if refusal is not None:
                 session.ended = "refused: limit"
                 code = self._refuse(process, session, refusal)
+            elif (revoked := await self._still_signs_in(session)) is not None:
+                session.ended = f"refused: key {revoked}"  # since the connection signed in (a multiplexed one)
+                code = self._refuse(process, session, f"your key no longer signs you in ({revoked}): nothing was "
+                                    "run. Ask an admin of your distributor to add your key again (or enable your "
+                                    "user), then connect again.")
             elif not session.terminal and not session.command:
                 session.ended = "refused: no command"
                 code = self._refuse(process, session, "give a command (e.g. `ssh HOST reports --format json`), or "
@@ -234,6 +239,16 @@ class LmpSshServer:
                 process.exit(code)
             elif not process.is_closing():
                 process.close()
+
+    async def _still_signs_in(self, session: Session) -> str | None:
+        """Why the session's key no longer signs its user in ("removed", "disabled"), or None:
+        a connection stays open, and may open another session, after its key is removed."""
+        try:
+            owner = await asyncio.get_running_loop().run_in_executor(None, owner_of_key, self.db, session.fingerprint)
+        except Exception as err:  # the database is down: the child would fail too
+            log.error("key lookup failed (%s) for a new session of %s", type(err).__name__, session.user)
+            return "not checked: the database did not answer"
+        return key_refusal(owner, session.user)
 
     def _refuse(self, process: asyncssh.SSHServerProcess, session: Session, why: str) -> int:
         text = f"lmp-tui: {why}\r\n" if session.terminal else f"lmp-tui: {why}\n"

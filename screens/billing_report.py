@@ -2,40 +2,46 @@
 pane, history; and the distributor's actions on an Under-review report. Changes collect
 in a draft on screen until Save Draft, Submit or Reject writes them in one transaction.
 
-When someone else changes the report, the screen says who and what at once; without
-unsaved changes it reloads by itself, with them it keeps them and offers Reload (Ctrl+L),
-which merges them with the other's, field by field (clashes are decided in a dialog)."""
+The screen composes, binds keys and shows; the report's editing (the draft, the version
+it was read at, what is under way, what a key may do now) is a
+:class:`lmp_tui.editor.ReportEditor`. The screen asks it, runs the reads and writes it
+hands out in a worker, and feeds the answers back. When someone else changes the report,
+the screen says who and what at once; without unsaved changes it reloads by itself, with
+them it keeps them and offers Reload (Ctrl+L), which merges them with the other's, field
+by field (clashes are decided in a dialog)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual import events
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.screen import Screen
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher
 
 from lmp_tui import keymap
-from lmp_tui.domain import WHY_READ_ONLY, Action, Report, Status
+from lmp_tui.commands import ApplyCode, RemoveCode, ResetPricing
+from lmp_tui.domain import WHY_READ_ONLY, Action, Line, Report, Status
+from lmp_tui.draft import Draft
+from lmp_tui.editor import Notice, Outcome, ReadRequest, Refusal, ReportEditor, Write, WriteRequest
+from lmp_tui.errors import LmpError
+from lmp_tui.merge import FieldKey, Merge, Side
 from lmp_tui.policy import offered
 from lmp_tui.pricing import CodeGrant
-from lmp_tui.draft import Draft
-from lmp_tui.errors import CodeRefused, Conflict, InvalidInput, LmpError
-from lmp_tui.services import BillingService, ReportStamp, StaffUserView
-from lmp_tui.commands import ApplyCode
+from lmp_tui.services import BillingService, Changes, StaffUserView
 from lmp_tui.validation import parse
+from screens import report_edits
 from screens.confirm_dialog import ConfirmDialog
-from screens.report_edits import ReportEdits
-from screens.report_live import ReportLive
+from screens.merge_dialog import MergeDialog
+from screens import report_answers as answers
+from screens.report_answers import read_to_open  # noqa: F401  (the app reads a report to open with it)
 from screens.reject_dialog import RejectDialog
 from screens.submit_dialog import SubmitDecision, SubmitDialog
 from widgets.history_table import HistoryTable
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.line_detail import LineDetail
-from widgets.line_cells import measure_widths
 from widgets.line_grid import LineGrid
 from widgets.plain_text import plain
 from widgets.report_header import ReportHeader
@@ -44,21 +50,9 @@ from widgets.tab_line import TabLine
 EDITING = {"save_draft", "submit", "reject", "edit_po", "specify_code", "edit_value", "reset_pricing", "remove_code"}
 #: the keys of the actions above: pressed when none is offered, they say why
 EDITING_KEYS = frozenset(k for c in keymap.BILLING_REPORT if c.action in EDITING for k in c.keys.split(","))
-#: what a failed write was doing, as the title of its message ("Could not save")
-FAILED_TITLES = {"saved": "Could not save", "submitted": "Could not submit", "rejected": "Could not reject",
-                 "verify": "Could not check the code", "reloaded": "Could not reload",
-                 "refreshed": "Could not reload"}
 
 
-def read_to_open(service: BillingService, report_id: int) -> "BillingReportScreen.Loaded | BillingReportScreen.Failed":
-    """A report to open, as read in a worker (with its columns' widths), or why not."""
-    try:
-        return BillingReportScreen.Loaded(service.load_report(report_id))
-    except LmpError as err:
-        return BillingReportScreen.Failed(err, "open")
-
-
-class BillingReportScreen(ReportEdits, ReportLive, Screen[None]):
+class BillingReportScreen(Screen[None]):
     HELP_TITLE = "Billing report"
     DEFAULT_CSS = """
     BillingReportScreen #panes { height: 1fr; }
@@ -67,42 +61,20 @@ class BillingReportScreen(ReportEdits, ReportLive, Screen[None]):
     COMMANDS_SPEC = keymap.BILLING_REPORT
     HELP_OFFERED_ONLY = True  # the help lists only what the user may do here
 
-    class Loaded(Message):
-        def __init__(self, report: Report, done: str | None = None) -> None:
-            super().__init__()
-            self.report, self.done = report, done
-            # measured here, in the worker that read the report, not on the interface's thread
-            self.widths = measure_widths(report.lines, report.currency, report.status is Status.MSP_PREPARING)
-
-    class Failed(Message):
-        def __init__(self, error: LmpError, what: str) -> None:
-            super().__init__()
-            self.error, self.what = error, what
-
-    class Stamped(Message):
-        def __init__(self, stamp: ReportStamp) -> None:
-            super().__init__()
-            self.stamp = stamp
-
-    class CodeChecked(Message):
-        def __init__(self, line_no: int, code: str, grant: CodeGrant | None, refusal: str | None) -> None:
-            super().__init__()
-            self.line_no, self.code, self.grant, self.refusal = line_no, code, grant, refusal
+    # what its workers bring back (the app opens a report with these too)
+    Loaded: ClassVar[type[answers.Loaded]] = answers.Loaded
+    Failed: ClassVar[type[answers.Failed]] = answers.Failed
 
     def __init__(self, service: BillingService, user: StaffUserView, report_id: int, *,
-                 first: Loaded | None = None) -> None:
+                 first: answers.Loaded | None = None) -> None:
         """``first``: the report as read (:func:`read_to_open`), shown with the screen's first
         frame; without it, the app posts it when read (the screen says "Loading…" meanwhile)."""
         super().__init__()
         self.service, self.user, self.report_id = service, user, report_id
         self._first = first
-        self.draft: Draft | None = None
-        self.conflict = False  # someone else saved since the draft was read
-        self._writing = False  # our own save, submit or reject is under way
-        self._recheck = False  # a change came meanwhile: look again once it is written
-        self._told_version = 0  # the newest version of theirs already announced
+        self.editor = ReportEditor(report_id, user.name)
         self._history_of: Report | None = None  # the report the history tab shows
-        self._widths: tuple[list[object], dict[str, int]] | None = None  # lines as read, their column widths
+        self._widths: tuple[list[Line], dict[str, int]] | None = None  # lines as read, their column widths
 
     def compose(self) -> ComposeResult:
         yield ReportHeader(plain(f"Loading report #{self.report_id}…"), id="header")
@@ -124,15 +96,26 @@ class BillingReportScreen(ReportEdits, ReportLive, Screen[None]):
     def cannot_open(app: Any, error: LmpError) -> None:
         app.notify(str(error), title="Cannot open the report", severity="error", timeout=10)
 
-    # ---------------------------------------------------------------- state
+    # ---------------------------------------------------------------- state (the editor's)
+
+    @property
+    def draft(self) -> Draft | None:
+        return self.editor.draft
 
     @property
     def unsaved(self) -> int:
-        return self.draft.unsaved if self.draft else 0
+        return self.editor.unsaved
+
+    @property
+    def conflict(self) -> bool:
+        """Someone else saved since the draft was read."""
+        return self.editor.stale
 
     @property
     def can_edit(self) -> bool:
         return bool(self.draft and offered(Action.SAVE_DRAFT, self.user.role, self.draft.saved.status))
+
+    # ---------------------------------------------------------------- showing
 
     def _show(self) -> None:
         if self.draft is None:
@@ -188,6 +171,10 @@ class BillingReportScreen(ReportEdits, ReportLive, Screen[None]):
         self.query_one(LineDetail).show(report, line, usage_only=report.status is Status.MSP_PREPARING,
                                         editable=self.can_edit)  # no key offered that would be refused
 
+    def _tell(self, notices: Notice | list[Notice] | None) -> None:
+        for n in [notices] if isinstance(notices, Notice) else notices or []:
+            self.notify(n.message, title=n.title or "", severity=n.severity, timeout=n.timeout)
+
     @on(LineGrid.Selected, "#grid")
     def _selected(self, event: LineGrid.Selected) -> None:
         event.stop()
@@ -196,82 +183,82 @@ class BillingReportScreen(ReportEdits, ReportLive, Screen[None]):
         else:
             self._tell_why_not()
 
-    # ---------------------------------------------------------------- workers
+    # ---------------------------------------------------------------- workers: the editor's requests
 
-    @work(thread=True, exclusive=True, group="report")
-    def _load(self, done: str | None = None) -> None:
-        try:
-            self.post_message(self.Loaded(self.service.load_report(self.report_id), done))
-        except LmpError as err:
-            self.post_message(self.Failed(err, done or "open"))
-
-    def _write(self, what: str, call: Callable[[], Report]) -> None:
-        self._writing = True  # the change watch sees our own write too: it is not "someone else"
-        self._write_now(what, call)
-
-    @work(thread=True, exclusive=True, group="report")
-    def _write_now(self, what: str, call: Callable[[], Report]) -> None:
-        try:
-            self.post_message(self.Loaded(call(), what))
-        except LmpError as err:
-            self.post_message(self.Failed(err, what))
+    @work(thread=True, group="report")
+    def _run(self, request: WriteRequest | ReadRequest) -> None:
+        self.post_message(answers.answer(request, self.service))
 
     @work(thread=True, exclusive=True, group="code")
     def _verify(self, line_no: int, code: str) -> None:
-        try:
-            grant = self.service.verify_code(self.report_id, line_no, code)
-            self.post_message(self.CodeChecked(line_no, code, grant, None))
-        except (CodeRefused, InvalidInput) as err:
-            self.post_message(self.CodeChecked(line_no, code, None, str(err)))
-        except LmpError as err:
-            self.post_message(self.Failed(err, "verify"))
+        self.post_message(answers.check_code(self.service, self.report_id, line_no, code))
 
     @work(thread=True, exclusive=True, group="stamp")
     def _check_stamp(self) -> None:
-        try:
-            self.post_message(self.Stamped(self.service.report_stamp(self.report_id)))
-        except LmpError:
-            pass  # the next change, a reload or a save will say what is wrong
+        stamped = answers.stamp_of(self.service, self.report_id)
+        if stamped is not None:
+            self.post_message(stamped)
 
-    def on_billing_report_screen_loaded(self, msg: Loaded) -> None:
-        self._written()
-        if msg.done in ("reloaded", "refreshed") and self.draft is not None and self.draft.unsaved:
-            self._merge(msg.report)
-            return
-        self.conflict = False
-        self.draft = Draft(msg.report)
-        self._widths = (msg.report.lines, msg.widths)
-        messages = {"saved": "Draft saved.", "submitted": "Submitted to Trend Micro.",
-                    "rejected": "Rejected and returned to the partner.", "reloaded": "Report reloaded."}
-        if msg.done in messages:
-            self.notify(messages[msg.done], timeout=4)
-        self._show()
+    def _start(self, asked: WriteRequest | ReadRequest | Refusal) -> None:
+        if isinstance(asked, Refusal):
+            self._tell(asked)
+        else:
+            self._run(asked)
 
-    def _written(self) -> None:
-        if self._writing:
-            self._writing = False
-            if self._recheck:
-                self._recheck = False
-                self._check_stamp()
+    def on_billing_report_screen_loaded(self, msg: answers.Loaded) -> None:
+        request = msg.request
+        if request is None:  # the opening
+            self.editor.opened(msg.report)
+            outcome = Outcome()
+        elif isinstance(request, WriteRequest):
+            outcome = self.editor.written(msg.report)
+        else:
+            outcome = self.editor.reloaded(msg.report)
+        if self.draft is not None and self.draft.saved is msg.report:
+            self._widths = (msg.report.lines, msg.widths)
+        self._follow(outcome)
 
-    def on_billing_report_screen_failed(self, msg: Failed) -> None:
-        self._written()
-        if msg.what == "open" or (msg.what not in FAILED_TITLES and self.draft is None):
+    def on_billing_report_screen_failed(self, msg: answers.Failed) -> None:
+        what = msg.what
+        if isinstance(what, WriteRequest):
+            self._follow(self.editor.write_failed(msg.error))
+        elif isinstance(what, ReadRequest):
+            self._follow(self.editor.read_failed(msg.error))
+        elif what == "open" or self.draft is None:
             self.cannot_open(self.app, msg.error)
             self.app.pop_screen()
-            return
-        if isinstance(msg.error, Conflict):
-            self.conflict = True
-            err = msg.error
-            self.notify(f"{err.who} saved report #{self.report_id} first, so yours was not written. Your "
-                        f"{self.unsaved} change(s) are still here: press Ctrl+L to merge them with theirs, then "
-                        "save again.", title="Someone saved first", severity="error", timeout=20)
         else:
-            self.notify(str(msg.error), title=FAILED_TITLES.get(msg.what, "Could not do it"), severity="error",
-                        timeout=10)
+            self.notify(str(msg.error), title="Could not check the code", severity="error", timeout=10)
+
+    def _follow(self, outcome: Outcome) -> None:
+        """Tell what the editor's answer says and do what it asks next; repaint."""
+        self._tell(outcome.notices)
+        if outcome.look_again:
+            self._check_stamp()
+        if outcome.read is not None:
+            self._run(outcome.read)
+        if outcome.merge is not None:
+            self._decide(outcome.merge)
         self._show()
 
-    def on_billing_report_screen_code_checked(self, msg: CodeChecked) -> None:
+    def _decide(self, merge: Merge) -> None:
+        def decided(choices: dict[FieldKey, Side] | None) -> None:
+            self._follow(self.editor.decided(merge, choices))
+
+        self.app.clear_notifications()  # the notices that led here would cover the dialog
+        self.app.push_screen(MergeDialog(merge), decided)
+
+    # ---------------------------------------------------------------- changes made elsewhere
+
+    def reports_changed(self, changes: Changes) -> None:
+        """Reports changed (the app's change watch): is this one newer than the draft?"""
+        if self.editor.needs_stamp(changes):
+            self._check_stamp()
+
+    def on_billing_report_screen_stamped(self, msg: answers.Stamped) -> None:
+        self._follow(self.editor.changed_elsewhere(msg.stamp))
+
+    def on_billing_report_screen_code_checked(self, msg: answers.CodeChecked) -> None:
         if msg.grant is None:
             self._ask_code(msg.line_no, msg.code, msg.refusal)
             return
@@ -308,14 +295,69 @@ class BillingReportScreen(ReportEdits, ReportLive, Screen[None]):
         return True
 
     def _apply(self, edit: Any, grant: CodeGrant | None = None) -> bool:
-        assert self.draft is not None
-        try:
-            self.draft.apply(edit, grant)
-        except LmpError as err:
-            self.notify(str(err), severity="error", timeout=8)
+        refused = self.editor.edit(edit, grant)
+        if refused is not None:
+            self._tell(refused)
             return False
         self._show()
         return True
+
+    def _offer(self, asked: report_edits.Ask | Screen[Any] | Notice | None) -> None:
+        """A dialog that asks for a value (its answer applied as an edit), one that shows, or why not."""
+        if isinstance(asked, Notice):
+            self._tell(asked)
+        elif isinstance(asked, report_edits.Ask):
+            ask = asked
+
+            def done(text: str | None) -> None:
+                if text is not None:
+                    self._apply(ask.edit(text))
+
+            self.app.push_screen(ask.dialog, done)
+        elif asked is not None:
+            self.app.push_screen(asked)
+
+    def _line_no(self) -> int | None:
+        return self.query_one(LineGrid).line_no if self.draft is not None else None
+
+    def action_edit_po(self) -> None:
+        self._offer(report_edits.ask_po(self.editor))
+
+    def action_edit_value(self) -> None:
+        self._offer(report_edits.ask_value(self.editor, self._line_no()))
+
+    def action_show_comment(self) -> None:
+        self._offer(report_edits.show_comment(self.editor, self._line_no()))
+
+    def action_specify_code(self) -> None:
+        line_no = self._line_no()
+        if line_no is not None:
+            self._ask_code(line_no, "", None)
+
+    def _ask_code(self, line_no: int, value: str, error: str | None) -> None:
+        assert self.draft is not None
+
+        def done(code: str | None) -> None:
+            if code is not None:
+                self._verify(line_no, code)
+
+        self.app.push_screen(report_edits.ask_code(
+            self.draft.working, line_no, value, error,
+            lambda: self.service.codes_for_line(self.report_id, line_no)), done)
+
+    def action_remove_code(self) -> None:
+        line_no = self._line_no()
+        if line_no is None:
+            return
+        assert self.draft is not None
+        code = self.draft.working.line(line_no).promo_code
+        if self._apply(parse(RemoveCode, line_no=line_no)):
+            self.notify(f"Code {code} removed from line {line_no}; its unit price and channel margin are back from "
+                        "the price list (not saved yet).", timeout=4)
+
+    def action_reset_pricing(self) -> None:
+        self._apply(ResetPricing())
+        self.notify("Unit prices and channel margins are back to the price list (not saved yet).", timeout=4)
 
     async def action_next_discrepancy(self) -> None:
         if self.draft is None:
@@ -337,9 +379,23 @@ class BillingReportScreen(ReportEdits, ReportLive, Screen[None]):
         await self._show_pane("history-table" if self.query_one(ContentSwitcher).current == "lines" else "lines")
 
     def action_save_draft(self) -> None:
-        if self.draft and self.unsaved:
-            edits, version = self.draft.edits, self.draft.saved.version
-            self._write("saved", lambda: self.service.save_draft(self.report_id, edits, expected_version=version))
+        self._start(self.editor.begin_write("save"))
+
+    def _write_after(self, kind: Write, dialog: Any) -> None:
+        """Submit or Reject: asked in ``dialog`` first (if the editor may write now), then written."""
+        refused = self.editor.may_write(kind)
+        if refused is not None:
+            self._tell(refused)
+            return
+        assert self.draft is not None
+        seen = self.draft.saved.version  # what the user decides on
+
+        def done(answer: Any) -> None:
+            if answer is not None:
+                text = answer.comment if isinstance(answer, SubmitDecision) else answer
+                self._start(self.editor.begin_write(kind, text, seen=seen))
+
+        self.app.push_screen(dialog, done)
 
     def action_submit(self) -> None:
         assert self.draft is not None
@@ -347,30 +403,20 @@ class BillingReportScreen(ReportEdits, ReportLive, Screen[None]):
             self.notify("Specify the PO number first: press p (Edit PO Number). It is required before Submit to "
                         "Trend Micro.", severity="error", timeout=8)
             return
-        edits, version = self.draft.edits, self.draft.saved.version
-
-        def done(decision: SubmitDecision | None) -> None:
-            if decision is not None:
-                self._write("submitted", lambda: self.service.submit(
-                    self.report_id, decision.comment, edits, expected_version=version))
-
-        self.app.push_screen(SubmitDialog(self.draft.working, self.unsaved), done)
+        self._write_after("submit", SubmitDialog(self.draft.working, self.unsaved))
 
     def action_reject(self) -> None:
         assert self.draft is not None
-        edits, version = self.draft.edits, self.draft.saved.version
-
-        def done(reason: str | None) -> None:
-            if reason is not None:
-                self._write("rejected", lambda: self.service.reject(
-                    self.report_id, reason, edits, expected_version=version))
-
-        self.app.push_screen(RejectDialog(self.draft.working), done)
+        self._write_after("reject", RejectDialog(self.draft.working))
 
     def action_reload(self) -> None:
-        self._load("reloaded")
+        self._start(self.editor.begin_reload())
 
     def action_back(self) -> None:
+        refused = self.editor.may_leave()
+        if refused is not None:
+            self._tell(refused)
+            return
         if not self.unsaved:
             self.app.pop_screen()
             return

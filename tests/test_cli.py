@@ -194,3 +194,18 @@ def test_reports_limit_in_every_format(cli):
     assert code == 0 and len(out.strip().splitlines()) == 1 + 3
     code, out, _ = cli("reports", "--format", "csv")
     assert len(out.strip().splitlines()) == 1 + len(jrun(cli, "reports"))
+
+
+def test_tables_align_names_of_wide_characters():
+    """A Japanese partner name takes two terminal cells a character: the next column still
+    starts at the same place on every line."""
+    from rich.cells import cell_len
+
+    from lmp_tui.render import table
+
+    text = table(("Partner", "Cycle", "Total"), [("東京データ株式会社", "2026-10", "1,000"), ("Acme", "2026-10", "5")],
+                 right=(2,))
+    lines = text.splitlines()
+    starts = {cell_len(line[: line.index("2026-10")]) for line in lines[2:]}
+    ends = {cell_len(line) for line in lines}
+    assert len(starts) == 1 and len(ends) == 1, text

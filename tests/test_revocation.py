@@ -114,6 +114,44 @@ def test_a_removal_waits_for_a_save_that_already_checked_the_key(db, world):
         clerk.set_po(world["review"], "PO-LATE")
 
 
+@pytest.mark.parametrize("db", ["postgres"], indirect=True)
+def test_disabling_a_user_waits_for_a_save_that_already_checked_the_user(db, world):
+    """PostgreSQL: a save holds its user's row to its commit, so no save that found the user
+    enabled commits after the user is disabled."""
+    admin = BillingService(db, "admin")
+    clerk = BillingService(db, "billing")
+    checked, release = threading.Event(), threading.Event()
+
+    def save_in_flight() -> None:
+        with clerk._writing():  # the user is checked on entering
+            checked.set()
+            release.wait(30)
+
+    saving = threading.Thread(target=save_in_flight)
+    saving.start()
+    disabled: list[object] = []
+    disabler = threading.Thread(target=lambda: disabled.append(admin.disable_user("billing")))
+    try:
+        assert checked.wait(30)
+        disabler.start()
+
+        def disabling_waits_for_the_save() -> bool:
+            with db.engine.connect() as conn:
+                return bool(conn.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query ILIKE 'UPDATE staff_users%'")).scalar())
+
+        _wait(disabling_waits_for_the_save, 20, "disabling waiting for the save's lock on the user")
+        assert not disabled
+    finally:
+        release.set()
+        saving.join(30)
+    disabler.join(30)
+    assert disabled
+    with pytest.raises(NotAllowed, match="disabled"):
+        clerk.set_po(world["review"], "PO-LATE")
+
+
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 def test_the_command_line_checks_the_key_the_server_put_in_its_environment(db, world, monkeypatch, capsys):
     admin = BillingService(db, "admin")
@@ -210,4 +248,28 @@ def test_disabling_a_user_ends_a_command_waiting_for_its_input(db, world, keys, 
         _wait(lambda: "ended='revoked: user boss disabled'" in server.log_text(), 10, "the session's log line")
         assert len(BillingService(db, "admin").show_user("viewer")[1]) == 1  # nothing was added
     finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_a_connection_kept_open_opens_no_session_once_its_key_is_removed(db, world, keys, tmp_path):
+    """OpenSSH's connection sharing (ControlMaster): the connection signed in before the key
+    was removed; a session opened on it afterwards is refused with a sentence and a log line."""
+    server = _serve(db, keys, tmp_path)
+    control = tmp_path / "mux"
+    share = ["-o", f"ControlPath={control}"]
+    master = subprocess.Popen(server.ssh_argv(keys["billing"], options=[*share, "-o", "ControlMaster=yes", "-N"]),
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(control.exists, 30, "the shared connection")
+        assert server.ssh(keys["billing"], "reports", "--format", "json", options=share).returncode == 0
+        BillingService(db, "admin").remove_key("billing", _fingerprint(keys["billing"].with_suffix(".pub").read_text()))
+        refused = server.ssh(keys["billing"], "reports", "--format", "json", options=share)
+        assert master.poll() is None  # the same connection, still open
+        assert refused.returncode == 1
+        assert b"lmp-tui: your key no longer signs you in (removed)" in refused.stderr, refused.stderr
+        _wait(lambda: "ended='refused: key removed'" in server.log_text(), 10, "the refusal's log line")
+    finally:
+        master.terminate()
+        master.wait(10)
         server.stop()

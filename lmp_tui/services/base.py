@@ -126,7 +126,13 @@ class ServiceBase:
             listener(event)
 
     def _user(self, session: Session, *, write: bool = False) -> StaffUser:
-        user = session.execute(select(StaffUser).where(StaffUser.name == self.user_name)).scalar_one_or_none()
+        """The signed-in user, refused when unknown or disabled (or its SSH key removed). A
+        write holds the user's row (PostgreSQL's FOR SHARE) to its commit: disabling the user
+        waits for the write, or the write sees the user disabled."""
+        stmt = select(StaffUser).where(StaffUser.name == self.user_name)
+        if write:
+            stmt = stmt.with_for_update(read=True, of=StaffUser)
+        user = session.execute(stmt).scalar_one_or_none()
         if user is None:
             if session.scalar(select(StaffUser.id).limit(1)) is None:
                 raise NotFound("This database has no staff users yet. Start it with `lmp-tui init --distributor "

@@ -51,7 +51,7 @@ async def _merge_dialog(pilot):
         {"kind": "set_unit_price", "line_no": 1, "value": "8.00"}])
     screen = pilot.app.screen
     for _ in range(100):  # the change watch tells the screen (within a second)
-        if screen._told_version:  # noqa: SLF001
+        if screen.editor.told_version:
             break
         await pilot.pause(0.05)
     await settle(pilot)
