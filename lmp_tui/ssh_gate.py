@@ -6,17 +6,17 @@ grace time is closed (asyncssh's ``login_timeout``). The count per client addres
 one client, however many connections it opens, from taking every place from the staff
 who sign in; the total bounds what many addresses can take at once.
 
-And a command that is not UTF-8 text, which asyncssh refuses without a word, is refused
-with a sentence to the client and reported to the server's log (:func:`watch_commands`)."""
+And a command that is not UTF-8 text, which asyncssh refuses without a word, reaches the
+session, to be refused with a sentence and a log line (:func:`watch_commands`)."""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from asyncssh.packet import PacketDecodeError, SSHPacket
+from asyncssh.packet import PacketDecodeError, SSHPacket, String
 
 DEFAULT_STARTUPS = 64
 DEFAULT_STARTUPS_PER_SOURCE = 32  # half the places: a burst of clerks behind one address still signs in
@@ -66,16 +66,18 @@ class SignInGate:
         return len(self._pending)
 
 
-NOT_UTF8 = (b"lmp-tui: the command is not UTF-8 text (the terminal or script sent other bytes); type it again "
-            b"in UTF-8.\n")
+#: what a command that is not UTF-8 text reaches the session as (a client sending this very
+#: text is refused the same way: nothing is run either way)
+NOT_UTF8_COMMAND = "\x00lmp-tui: not UTF-8\x00"
 
 
-def watch_commands(conn: Any, refused: Callable[[int], None]) -> None:
-    """Have each session channel of ``conn`` refuse a command that is not UTF-8 text with a
-    sentence on its standard error, and call ``refused`` (the command's length) to log it.
+def watch_commands(conn: Any) -> None:
+    """Have each session channel of ``conn`` pass a command that is not UTF-8 text on as
+    :data:`NOT_UTF8_COMMAND`, for the session to refuse with a sentence and a log line.
     asyncssh decodes the command of an ``exec`` request itself and, when that fails, only
-    answers "failed": this wraps its handler for that request (a name of asyncssh's own,
-    checked to exist), on each channel the connection makes."""
+    answers "failed" (OpenSSH's client: "exec request failed on channel 0"), and nothing
+    is logged: this wraps its handler for that request (a name of asyncssh's own, checked
+    to exist), on each channel the connection makes."""
     make_channel = conn.create_server_channel
 
     def create_server_channel(*args: Any, **kwargs: Any) -> Any:
@@ -86,15 +88,11 @@ def watch_commands(conn: Any, refused: Callable[[int], None]) -> None:
 
         def process_exec_request(packet: SSHPacket) -> bool:
             try:
-                command = SSHPacket(packet.get_remaining_payload()).get_string()
+                SSHPacket(packet.get_remaining_payload()).get_string().decode("utf-8")
             except PacketDecodeError:
-                return handle(packet)  # malformed: asyncssh says so
-            try:
-                command.decode("utf-8")
+                pass  # malformed: asyncssh says so
             except UnicodeDecodeError:
-                chan.write_stderr(NOT_UTF8)
-                refused(len(command))
-                return False
+                packet = SSHPacket(String(NOT_UTF8_COMMAND))
             return handle(packet)
 
         chan._process_exec_request = process_exec_request  # noqa: SLF001

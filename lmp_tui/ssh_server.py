@@ -41,7 +41,8 @@ from .errors import InvalidInput, LmpError
 from .policy import SSH_SESSION_ENV
 from .settings import DEFAULT_MAX_INPUT_MB
 from .ssh_children import PtyChild, Session, pipe_child
-from .ssh_gate import DEFAULT_LOGIN_GRACE_S, DEFAULT_STARTUPS, DEFAULT_STARTUPS_PER_SOURCE, SignInGate, watch_commands
+from .ssh_gate import (DEFAULT_LOGIN_GRACE_S, DEFAULT_STARTUPS, DEFAULT_STARTUPS_PER_SOURCE, NOT_UTF8_COMMAND,
+                       SignInGate, watch_commands)
 from .ssh_hostkey import load_host_key
 from .services import key_refusal, owner_of_key
 from .ssh_revocation import watch_revocations
@@ -122,11 +123,7 @@ class _Auth(asyncssh.SSHServer):
         if self.refusal is not None:  # closed before the server says a word or does any work for it
             conn.abort()
         else:
-            watch_commands(conn, self._not_utf8)
-
-    def _not_utf8(self, length: int) -> None:
-        log.info("refused a command from user=%s key=%s client=%s: it is not UTF-8 text (%d bytes)", self.user,
-                 self.fingerprint, self._peer_text, length)
+            watch_commands(conn)
 
     def auth_completed(self) -> None:
         self.signed_in = True
@@ -224,6 +221,10 @@ class LmpSshServer:
                 code = self._refuse(process, session, f"your key no longer signs you in ({revoked}): nothing was "
                                     "run. Ask an admin of your distributor to add your key again (or enable your "
                                     "user), then connect again.")
+            elif session.command == NOT_UTF8_COMMAND:
+                session.command, session.ended = "(not UTF-8 text)", "refused: the command is not UTF-8 text"
+                code = self._refuse(process, session, "the command is not UTF-8 text (the terminal or script sent "
+                                    "other bytes), so nothing was run; type it again in UTF-8.")
             elif not session.terminal and not session.command:
                 session.ended = "refused: no command"
                 code = self._refuse(process, session, "give a command (e.g. `ssh HOST reports --format json`), or "

@@ -470,15 +470,16 @@ def test_connections_over_the_total_are_closed_and_a_silent_one_is_closed_after_
 # --------------------------------------------------------------------------- 6: a log line for each refusal
 
 
-def test_a_command_that_is_not_utf8_is_logged_as_such(server, keys):  # noqa: ANN001
+def test_a_command_that_is_not_utf8_is_refused_with_a_sentence_and_logged_as_such(server, keys):  # noqa: ANN001
     mark = len(server.log_text())
     argv = [os.fsencode(a) for a in server.ssh_argv(keys["billing"], "whoami")] + [b"\xff\xfe"]
     done = subprocess.run(argv, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
-    assert done.returncode == 255  # OpenSSH: "exec request failed"; nothing ran
-    _wait(lambda: "it is not UTF-8 text" in _log_since(server, mark), 10, "the refusal's log line")
-    line = next(ln for ln in _log_since(server, mark).splitlines() if "it is not UTF-8 text" in ln)
-    assert "refused a command from user=billing key=SHA256:" in line, line
-    assert "session user=" not in _log_since(server, mark)  # no session ran
+    assert done.returncode == 1 and done.stdout == b""  # nothing ran
+    assert b"lmp-tui: the command is not UTF-8 text" in done.stderr, done.stderr
+    _wait(lambda: "ended='refused: the command is not UTF-8 text'" in _log_since(server, mark), 10,
+          "the refusal's log line")
+    line = next(ln for ln in _log_since(server, mark).splitlines() if "not UTF-8" in ln)
+    assert "session user=billing key=SHA256:" in line and "command='(not UTF-8 text)' exit=1" in line, line
 
 
 def test_a_command_the_child_refuses_says_why_in_the_log(server, keys):  # noqa: ANN001
