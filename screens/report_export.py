@@ -48,6 +48,7 @@ class ReportExport:
         query = ReportQuery(**fields)
         path = None
         try:
+            self.service.whoami()  # still signed in and enabled: checked before a file is made
             path, out = new_export(folder)
             with out:
                 n = self.service.export_csv(out, query)
