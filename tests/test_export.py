@@ -72,6 +72,25 @@ def test_an_export_is_the_database_as_it_was_when_it_began_while_others_write(se
     assert len(after) == 10 and "Aaa Renamed" in {r["partner"] for r in after}  # the writes were real
 
 
+def test_an_export_of_many_pages_is_one_statement_without_counts(service, world, db):
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        statements.append(" ".join(statement.split()).upper())
+
+    svc = service()
+    svc.whoami()
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert len(_exported(svc)) == 9  # 2 rows a page
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    reads = [s for s in statements if "FROM BILLING_REPORTS" in s]
+    assert len(reads) == 1 and "COUNT(" not in reads[0] and "OFFSET" not in reads[0], statements
+
+
 def test_the_export_is_in_the_lists_order_for_every_sort_order(service, world):
     svc = service()
     for sort in SORT_KEYS:
