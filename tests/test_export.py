@@ -126,7 +126,8 @@ def test_two_exports_in_the_same_moment_are_two_files(tmp_path):
 
 
 def test_exports_from_processes_at_once_never_replace_each_other(tmp_path):
-    code = ("import sys; from datetime import datetime; from pathlib import Path; from lmp_tui.files import new_export\n"
+    code = ("import sys; from datetime import datetime; from pathlib import Path\n"
+            "from lmp_tui.files import new_export\n"
             "path, out = new_export(Path(sys.argv[1]), datetime(2026, 11, 20, 9, 30, 0, 123456))\n"
             "out.write(sys.argv[2]); out.close()")
     children = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path), f"child {i}"]) for i in range(6)]
