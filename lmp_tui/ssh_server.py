@@ -38,6 +38,7 @@ from pathlib import Path
 import asyncssh
 
 from .errors import InvalidInput
+from .files import make_folder
 from .policy import SSH_SESSION_ENV
 from .ssh_children import PtyChild, Session, pipe_child
 from .services import key_refusal, owner_of_key
@@ -95,7 +96,7 @@ def load_host_key(path: Path) -> tuple[asyncssh.SSHKey, bool]:
             raise RuntimeError(f"The host key {path} cannot be read ({err}); give another with --host-key, or "
                                "move this one away to have a new one made.") from None
     key = asyncssh.generate_private_key("ssh-ed25519")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(key.export_private_key())
@@ -273,7 +274,7 @@ class LmpSshServer:
             return self._refuse(process, session, "the command's quotes do not match; check them and try again.")
         env = self._child_env(process, session)
         workdir = self.data_dir / "sessions" / session.user  # where the interface's exports land
-        workdir.mkdir(parents=True, exist_ok=True)
+        make_folder(workdir)  # owner-only, as the exports in it (lmp_tui.files)
         if session.terminal:
             return await PtyChild(process, session, self.limits.idle_s).run(argv, env, workdir)
         return await pipe_child(process, session, argv, env, workdir)
