@@ -79,7 +79,8 @@ def csv_cell(value: Any) -> str:
     bidirectional overrides removed, a formula trigger at the start neutralised with ``'``."""
     text = "" if value is None else str(value)
     trigger = text.lstrip(" ").startswith(FORMULA_TRIGGERS)
-    text = "".join(ch for ch in text if not _is_unsafe(ch))
+    if _UNSAFE.search(text):  # most cells have none: one search, not a test of each character
+        text = _UNSAFE.sub("", text)
     return "'" + text if trigger or text.lstrip(" ").startswith(FORMULA_TRIGGERS) else text
 
 

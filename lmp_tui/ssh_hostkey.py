@@ -18,6 +18,7 @@ from pathlib import Path
 import asyncssh
 
 from .errors import InvalidInput
+from .files import make_folder
 from .sshkeys import MIN_RSA_BITS
 
 #: the most read of a host key file: an Ed25519 key is about 400 bytes, RSA-8192 about 7 KB
@@ -59,7 +60,7 @@ def load_host_key(path: Path, *, make: bool = True) -> tuple[asyncssh.SSHKey, bo
 
 def _make(path: Path) -> asyncssh.SSHKey:
     key = asyncssh.generate_private_key("ssh-ed25519")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)  # owner-only, as every folder lmp-tui makes (lmp_tui.files)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(key.export_private_key())

@@ -38,6 +38,7 @@ from pathlib import Path
 import asyncssh
 
 from .errors import InvalidInput, LmpError
+from .files import make_folder
 from .policy import SSH_SESSION_ENV
 from .settings import DEFAULT_MAX_INPUT_MB
 from .ssh_children import PtyChild, Session, pipe_child
@@ -291,7 +292,7 @@ class LmpSshServer:
             return self._refuse(process, session, "the command's quotes do not match; check them and try again.")
         env = self._child_env(process, session)
         workdir = self.data_dir / "sessions" / session.user  # where the interface's exports land
-        workdir.mkdir(parents=True, exist_ok=True)
+        make_folder(workdir)  # owner-only, as the exports in it (lmp_tui.files)
         if session.terminal:
             return await PtyChild(process, session, self.limits.idle_s).run(argv, env, workdir)
         return await pipe_child(process, session, argv, env, workdir)

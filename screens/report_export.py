@@ -4,7 +4,6 @@ the same CSV on one's own computer instead."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,21 +36,25 @@ class ReportExport:
         if self.service is None:
             self.notify("The database is still being opened; press x again in a moment.", severity="warning")
             return
-        path = self.export_dir / f"billing-reports-{datetime.now():%Y%m%d-%H%M%S}.csv"
         self.notify(f"Exporting {self.total_count:,} report(s)…", timeout=3)
-        self._export(self.list_query, path)
+        self._export(self.list_query, self.export_dir)
 
     @work(thread=True, group="export")
-    def _export(self, fields: dict[str, Any], path: Path) -> None:
+    def _export(self, fields: dict[str, Any], folder: Path) -> None:
+        from lmp_tui.files import new_export
         from lmp_tui.validation import ReportQuery
 
         assert self.service is not None
         query = ReportQuery(**fields)
+        path = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("w", newline="", encoding="utf-8") as out:
+            self.service.whoami()  # still signed in and enabled: checked before a file is made
+            path, out = new_export(folder)
+            with out:
                 n = self.service.export_csv(out, query)
         except (OSError, LmpError) as err:
+            if path is not None:  # a part of an export is not one: it is not left to be taken for one
+                path.unlink(missing_ok=True)
             self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error", timeout=10)
             return
         said = f"Exported {n:,} report(s) to {path}"

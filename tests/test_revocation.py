@@ -225,6 +225,16 @@ def test_removing_a_key_ends_its_open_interface_and_puts_the_terminal_back(db, w
         server.stop()
 
 
+def _reading_its_input(server) -> bool:  # noqa: ANN001
+    """The session's one child waits in a read of its standard input (a pipe from the server:
+    the kernel names the wait pipe_read or anon_pipe_read)."""
+    children = _children(server)
+    try:
+        return len(children) == 1 and open(f"/proc/{children[0]}/wchan").read().endswith("pipe_read")
+    except OSError:
+        return False
+
+
 @pytest.mark.parametrize("db", ["postgres"], indirect=True)
 def test_disabling_a_user_ends_a_command_waiting_for_its_input(db, world, keys, tmp_path):
     boss_key = make_key(tmp_path / "boss")
@@ -235,7 +245,7 @@ def test_disabling_a_user_ends_a_command_waiting_for_its_input(db, world, keys, 
     try:
         held = subprocess.Popen(server.ssh_argv(boss_key, "users", "add-key", "viewer", "-"), stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        _wait(lambda: len(_children(server)) == 1, 30, "the command's start")
+        _wait(lambda: _reading_its_input(server), 30, "the command waiting for its input (its checks passed)")
         admin.disable_user("boss")
         start = time.monotonic()
         _, err = held.communicate(timeout=15)  # its input is still open: only the server ends it

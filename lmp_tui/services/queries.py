@@ -66,10 +66,15 @@ def count_statement(distributor_id: int, q: ReportQuery) -> Select[Any]:
     return _filtered(distributor_id, q, select(func.count()).select_from(BillingReport))
 
 
+def _order(q: ReportQuery) -> list[Any]:
+    """The query's order: its sort columns, then the report number (so it is one order)."""
+    keys = [*_SORT[q.sort], BillingReport.id]
+    return [k.desc() if q.descending and k is not _PREPARING_LAST else k for k in keys]
+
+
 def page_statement(distributor_id: int, q: ReportQuery) -> Select[Any]:
     """One page of the list: the :meth:`ReportRow.from_values` columns of the query's rows."""
-    keys = [*_SORT[q.sort], BillingReport.id]
-    order = [k.desc() if q.descending and k is not _PREPARING_LAST else k for k in keys]
+    order = _order(q)
     # the page's ids come from the reports table alone (an index range for the usual
     # sorts); only those rows are then joined to their partner and region
     ids = select(BillingReport.id)
@@ -84,6 +89,18 @@ def page_statement(distributor_id: int, q: ReportQuery) -> Select[Any]:
         .join(Region, Region.id == Partner.region_id)
         .order_by(*order)
     )
+
+
+def rows_statement(distributor_id: int, q: ReportQuery, limit: int | None = None) -> Select[Any]:
+    """Every row of the query from its offset on (or the first ``limit``), in the list's
+    order, as one statement: read as one stream, it is one snapshot of the database."""
+    stmt = (_filtered(distributor_id, q, select(*_ROW_COLUMNS))
+            .join(Partner, Partner.id == BillingReport.partner_id)
+            .join(Region, Region.id == Partner.region_id)
+            .order_by(*_order(q)))
+    if q.offset:
+        stmt = stmt.offset(q.offset)
+    return stmt if limit is None else stmt.limit(limit)
 
 
 def status_count_statement(distributor_id: int, q: ReportQuery) -> Select[Any]:
@@ -199,8 +216,8 @@ class QueriesMixin(ServiceBase):
 
     def export_csv(self, out: IO[str], query: ReportQuery | None = None, *, page_size: int = 2000,
                    limit: int | None = None, **filters: Any) -> int:
-        """Export Reports: every report of the query (all pages, or the first ``limit``) as
-        CSV; returns the count."""
+        """Export Reports: every report of the query (or the first ``limit``) as CSV, as the
+        database was when the export began; returns the count."""
         q = query or parse(ReportQuery, **filters)
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
@@ -212,17 +229,17 @@ class QueriesMixin(ServiceBase):
 
     def iter_pages(self, query: ReportQuery, *, page_size: int = 2000,
                    limit: int | None = None) -> Iterator[list[ReportRow]]:
-        """The query's rows page by page (each page one short transaction)."""
-        offset, left = query.offset, limit
-        while left is None or left > 0:
-            size = page_size if left is None else min(page_size, left)
-            rows = self.query_reports(query.model_copy(update={"offset": offset, "limit": size})).rows
-            if rows:
-                yield rows
-            if len(rows) < size:
-                return
-            offset += size
-            left = None if left is None else left - size
+        """The query's rows from its offset on, ``page_size`` at a time, all from one
+        statement streamed in one read transaction: one snapshot, so a report that others
+        change or add meanwhile is neither skipped nor repeated (PostgreSQL reads it through
+        a server-side cursor; SQLite's WAL keeps the reader's snapshot), and no page costs
+        more than the one before. The transaction stays open until the last page is taken."""
+        with self._reading() as ctx:
+            result = ctx.session.execute(rows_statement(ctx.user.distributor_id, query, limit),
+                                         execution_options={"yield_per": page_size})
+            for rows in result.partitions():
+                yield [ReportRow.from_values(r) for r in rows]
+
 
 def csv_values(r: ReportRow) -> list[str]:
     """A report row as CSV cells that a spreadsheet shows as text (formula triggers

@@ -9,6 +9,7 @@ PostgreSQL goes through psycopg 3 (``postgresql+psycopg://``).
 from __future__ import annotations
 
 import enum
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -26,6 +27,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import DatabaseUnavailable, InvalidInput, LmpError
+from ..files import create_file, make_folder
 from ..places import sqlite_file
 
 BUSY_TIMEOUT_S = 15.0
@@ -46,8 +48,10 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, create_dirs: bool = False, busy_timeout_s: float | None = None,
+def make_engine(url: str, *, create: bool = False, busy_timeout_s: float | None = None,
                 **kwargs: Any) -> Engine:
+    """An engine for ``url``. With ``create``, a SQLite file that does not exist is made,
+    with its folder, owner-only (:mod:`lmp_tui.files`): SQLite would make it readable by all."""
     url = normalise_url(url)
     try:
         parsed = make_url(url)
@@ -58,14 +62,8 @@ def make_engine(url: str, *, create_dirs: bool = False, busy_timeout_s: float | 
         ) from None
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_file(parsed.database)
-        if path is not None and create_dirs:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as err:
-                raise DatabaseUnavailable(
-                    f"Cannot create the folder {path.parent} for the database ({err.strerror}); "
-                    "check the path given with --db."
-                ) from None
+        if path is not None and create:
+            _create_sqlite_file(path)
         timeout = BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
         engine = create_engine(parsed, connect_args={"timeout": timeout, "check_same_thread": False}, **kwargs)
         _sqlite_tuning(engine, int(timeout * 1000))
@@ -74,6 +72,27 @@ def make_engine(url: str, *, create_dirs: bool = False, busy_timeout_s: float | 
         return create_engine(parsed, pool_pre_ping=True, **kwargs)
     except (NoSuchModuleError, ImportError) as err:
         raise DatabaseUnavailable(f"No driver for '{parsed.drivername}': {err}") from None
+
+
+def _create_sqlite_file(path: Path) -> None:
+    """The database file and its folder, if missing, with the modes of :mod:`lmp_tui.files`
+    (SQLite gives its ``-wal`` and ``-shm`` the database file's mode)."""
+    try:
+        make_folder(path.parent)
+    except OSError as err:
+        raise DatabaseUnavailable(
+            f"Cannot create the folder {path.parent} for the database ({err.strerror}); "
+            "check the path given with --db."
+        ) from None
+    try:
+        os.close(create_file(path))
+    except FileExistsError:
+        pass
+    except OSError as err:
+        raise DatabaseUnavailable(
+            f"Cannot create the database file {path} ({err.strerror}); check the path given with --db "
+            "and that you may write in its folder."
+        ) from None
 
 
 def sqlite_path(engine: Engine) -> Path | None:
@@ -125,7 +144,7 @@ class Database:
         they may create the file and the schema, or migrate an older one. Every other
         caller is refused, with the command that would help, when the database is missing,
         empty, not lmp-tui's, older or newer; nothing is created."""
-        engine = make_engine(url, create_dirs=create, busy_timeout_s=busy_timeout_s)
+        engine = make_engine(url, create=create, busy_timeout_s=busy_timeout_s)
         db = cls(engine)
         try:
             path = sqlite_path(engine)

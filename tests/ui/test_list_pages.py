@@ -24,6 +24,44 @@ async def test_export_reports_writes_the_query_as_csv(make_app, ui_world, tmp_pa
         assert any(str(files[0]) in n.message for n in app._notifications)  # noqa: SLF001
 
 
+async def test_two_exports_at_once_are_two_files_and_a_failed_one_leaves_none(make_app, ui_world, tmp_path):
+    from lmp_tui.errors import DatabaseUnavailable
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "x")  # in the same second (the names once had seconds only)
+        await settle(pilot)
+        files = list((tmp_path / "exports").glob("*.csv"))
+        assert len(files) == 2 and all(len(f.read_text().strip().splitlines()) == 1 + 9 for f in files)
+
+        def part_then_fail(out, query):  # noqa: ANN001
+            out.write("id,partner\n")
+            raise DatabaseUnavailable("The database is busy; try again in a moment.")
+
+        app.service.export_csv = part_then_fail
+        await pilot.press("x")
+        await settle(pilot)
+        assert any("Export failed" in n.message for n in app._notifications)  # noqa: SLF001
+        assert sorted((tmp_path / "exports").glob("*.csv")) == sorted(files)
+
+
+async def test_a_user_disabled_meanwhile_is_refused_before_any_file_or_folder_is_made(make_app, ui_world,
+                                                                                       sqlite_db, tmp_path):
+    from sqlalchemy import text
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with sqlite_db.write() as s:  # an admin disables billing while the list is open
+            s.execute(text("UPDATE staff_users SET enabled = false WHERE name = 'billing'"))
+        await pilot.press("x")
+        await settle(pilot)
+        said = [n.message for n in app._notifications if "Export failed" in n.message]  # noqa: SLF001
+        assert said and "disabled" in said[0]
+        assert not (tmp_path / "exports").exists()
+
+
 async def test_export_over_ssh_says_the_file_is_on_the_server_and_how_to_get_a_copy(make_app, ui_world, tmp_path):
     import shlex
     import subprocess
