@@ -46,7 +46,7 @@ from .ssh_gate import (DEFAULT_LOGIN_GRACE_S, DEFAULT_STARTUPS, DEFAULT_STARTUPS
                        SignInGate, watch_commands)
 from .ssh_hostkey import load_host_key
 from .services import key_refusal, owner_of_key
-from .ssh_revocation import watch_revocations
+from .ssh_revocation import revocation, watch_revocations
 from .sshkeys import fingerprint_of
 from .storage.db import Database
 
@@ -217,8 +217,8 @@ class LmpSshServer:
             if refusal is not None:
                 session.ended = "refused: limit"
                 code = self._refuse(process, session, refusal)
-            elif (revoked := await self._still_signs_in(session)) is not None:
-                session.ended = f"refused: key {revoked}"  # since the connection signed in (a multiplexed one)
+            elif (revoked := await self._revocation(session)) is not None:
+                session.ended = f"refused: {revoked}"  # since the connection signed in (a shared one)
                 code = self._refuse(process, session, f"your key no longer signs you in ({revoked}): nothing was "
                                     "run. Ask an admin of your distributor to add your key again (or enable your "
                                     "user), then connect again.")
@@ -232,6 +232,8 @@ class LmpSshServer:
                                     "connect with a terminal (ssh -t HOST) for the interface.")
             else:
                 code = await self._run_child(process, session)
+                if code and session.revoked is None and (revoked := await self._revocation(session)) is not None:
+                    session.ended = f"revoked: {revoked} (the session saw it first)"
         except (asyncssh.Error, OSError, ConnectionError) as err:
             session.ended = f"connection error ({type(err).__name__})"
         finally:
@@ -242,15 +244,17 @@ class LmpSshServer:
             elif not process.is_closing():
                 process.close()
 
-    async def _still_signs_in(self, session: Session) -> str | None:
-        """Why the session's key no longer signs its user in ("removed", "disabled"), or None:
-        a connection stays open, and may open another session, after its key is removed."""
+    async def _revocation(self, session: Session) -> str | None:
+        """Why the session's key no longer signs its user in (:func:`revocation`'s words), or
+        None: a connection stays open, and may open another session, after its key is removed,
+        and a session may end on the removal before the once-a-second check sees it. A database
+        out of reach is the child's to say."""
         try:
             owner = await asyncio.get_running_loop().run_in_executor(None, owner_of_key, self.db, session.fingerprint)
-        except Exception as err:  # the database is down: the child would fail too
-            log.error("key lookup failed (%s) for a new session of %s", type(err).__name__, session.user)
-            return "not checked: the database did not answer"
-        return key_refusal(owner, session.user)
+        except Exception as err:  # noqa: BLE001 - logged; the child says it to the client
+            log.error("key lookup failed (%s) for a session of %s", type(err).__name__, session.user)
+            return None
+        return revocation(session, owner)
 
     def _refuse(self, process: asyncssh.SSHServerProcess, session: Session, why: str) -> int:
         text = f"lmp-tui: {why}\r\n" if session.terminal else f"lmp-tui: {why}\n"

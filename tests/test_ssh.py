@@ -190,6 +190,7 @@ def test_a_clerk_with_only_a_key_reviews_and_submits_a_report(server: Server, ke
     term.keys("PO-SSH-1")
     term.wait_for("PO-SSH-1")
     term.keys("Enter")
+    term.wait_for("Edit PO Number", gone=True)
     term.keys("s")
     term.wait_for("Comments to Trend Micro")
     term.keys("Checked over SSH")
