@@ -43,7 +43,7 @@ def _rss_kib() -> int:
 def child(url: str, user: str, sort: str, descending: bool) -> None:
     from lmp_tui.services import BillingService
     from lmp_tui.storage.db import Database
-    from lmp_tui.validation import ReportQuery
+    from lmp_tui.commands.validation import ReportQuery
 
     svc = BillingService(Database.open(url), user)
     svc.whoami()

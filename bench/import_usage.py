@@ -39,7 +39,7 @@ from typing import Any, Callable
 
 from sqlalchemy import func, select
 
-from lmp_tui.imports import read_file
+from lmp_tui.commands.import_files import read_file
 from lmp_tui.services import BillingService
 from lmp_tui.services.admin import initialise
 from lmp_tui.storage import models as m

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lmp_tui.app import build_app  # noqa: E402
+from lmp_tui.ui.app import build_app  # noqa: E402
 from lmp_tui.services import BillingService  # noqa: E402
 from lmp_tui.storage.db import Database  # noqa: E402
 from tests.factory import World  # noqa: E402

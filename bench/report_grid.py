@@ -26,9 +26,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from lmp_tui.app import build_app
+from lmp_tui.ui.app import build_app
 from lmp_tui.demo import DemoOptions, generate
-from lmp_tui.domain import EditableField, ReviewReason, Status
+from lmp_tui.domain.model import EditableField, ReviewReason, Status
 from lmp_tui.services import BillingService
 from lmp_tui.storage import models as m
 from lmp_tui.storage.db import Database

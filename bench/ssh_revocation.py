@@ -1,4 +1,4 @@
-"""What immediate revocation costs and how immediate it is (lmp_tui/ssh_revocation.py).
+"""What immediate revocation costs and how immediate it is (lmp_tui/ssh/revocation.py).
 
     uv run python bench/ssh_revocation.py [--sessions 5] [--seconds 20] [--rounds 5] [--postgres]
 

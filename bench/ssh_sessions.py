@@ -144,7 +144,7 @@ def main() -> int:
         folder = Path(tmp)
         url = f"sqlite:///{folder / 'demo.sqlite3'}"
         env = {**os.environ, "LMP_DATA_DIR": str(folder)}
-        lmp = [sys.executable, "-m", "lmp_tui.cli"]
+        lmp = [sys.executable, "-m", "lmp_tui.cli.main"]
         subprocess.run([*lmp, "demo", "--db", url], check=True, env=env, cwd=ROOT, capture_output=True)
         key = make_key(folder / "bench-key")
         subprocess.run([*lmp, "--db", url, "--user", "admin", "users", "add-key", "billing", f"{key}.pub"],

@@ -21,7 +21,7 @@ byte of the frame. Measures, each as median (p50), p95 and spread (min–max):
 ``--report-only`` skips the list's filter and find rounds (start is still measured).
 
 Each start has a new data folder: the first page is read without the database stack
-whatever was kept (:mod:`lmp_tui.quickread`: nothing is).
+whatever was kept (:mod:`lmp_tui.startup.quickread`: nothing is).
 
 The bare app paints a marker at start and repaints a line on a key, so the ratios show what
 lmp-tui adds over Textual itself in the same terminal. ``--root`` runs another source tree
@@ -184,7 +184,7 @@ def environment(root: Path) -> dict[str, str]:
 
 
 def lmp_argv(args: argparse.Namespace, *more: str) -> list[str]:
-    return [sys.executable, "-m", "lmp_tui.cli", "--db", args.db, "--user", args.user, *more]
+    return [sys.executable, "-m", "lmp_tui.cli.main", "--db", args.db, "--user", args.user, *more]
 
 
 def lmp_round(args: argparse.Namespace, root: Path, i: int) -> dict[str, float]:

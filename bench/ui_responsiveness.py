@@ -22,9 +22,9 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from lmp_tui.app import build_app
+from lmp_tui.ui.app import build_app
 from lmp_tui.demo import DemoOptions, generate
-from lmp_tui.domain import ReviewReason, Status
+from lmp_tui.domain.model import ReviewReason, Status
 from lmp_tui.services import BillingService
 from lmp_tui.storage import models as m
 from lmp_tui.storage.db import Database

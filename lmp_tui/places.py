@@ -2,7 +2,7 @@
 the environment (``LMP_DATABASE_URL``, ``LMP_USER``, ``LMP_DATA_DIR``), the platform's
 data folder, the login name. The rules only, without pydantic or SQLAlchemy:
 :mod:`lmp_tui.settings` builds on them, and so does the start's child
-(:mod:`lmp_tui.quickread`), which finds the first page's SQLite file with them before the
+(:mod:`lmp_tui.startup.quickread`), which finds the first page's SQLite file with them before the
 database stack is loaded."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def plain_sqlite_file(url: str) -> Path | None:
 def from_environment(url: str | None, user: str | None, demo: bool) -> tuple[str, str]:
     """The database URL and staff user of a start, read from the environment as the
     settings read it (names in any case), without validating them: for the start's child
-    only, whose caller (:mod:`lmp_tui.quickread`) refuses what is not plain text."""
+    only, whose caller (:mod:`lmp_tui.startup.quickread`) refuses what is not plain text."""
     env = {k.lower(): v for k, v in os.environ.items() if k.lower().startswith("lmp_")}
     data = env.get("lmp_data_dir")
     data_dir = Path(data) if data is not None else default_data_dir()

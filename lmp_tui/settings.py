@@ -17,9 +17,9 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .errors import InvalidInput
-from .places import default_data_dir, login_name
-from .safetext import find_unsafe
+from lmp_tui.errors import InvalidInput
+from lmp_tui.places import default_data_dir, login_name
+from lmp_tui.safetext import find_unsafe
 
 #: the most an import reads, in MB (LMP_MAX_INPUT_MB)
 DEFAULT_MAX_INPUT_MB = 64

@@ -4,7 +4,7 @@ in a draft on screen until Save Draft, Submit or Reject writes them in one trans
 
 The screen composes, binds keys and shows; the report's editing (the draft, the version
 it was read at, what is under way, what a key may do now) is a
-:class:`lmp_tui.editor.ReportEditor`. The screen asks it, runs the reads and writes it
+:class:`lmp_tui.editing.editor.ReportEditor`. The screen asks it, runs the reads and writes it
 hands out in a worker, and feeds the answers back. When someone else changes the report,
 the screen says who and what at once; without unsaved changes it reloads by itself, with
 them it keeps them and offers Reload (Ctrl+L), which merges them with the other's, field
@@ -21,17 +21,17 @@ from textual.screen import Screen
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher
 
-from lmp_tui import keymap
-from lmp_tui.commands import ApplyCode, RemoveCode, ResetPricing
-from lmp_tui.domain import WHY_READ_ONLY, Action, Line, Report, Status
-from lmp_tui.draft import Draft
-from lmp_tui.editor import Notice, Outcome, ReadRequest, Refusal, ReportEditor, Write, WriteRequest
+from lmp_tui.ui import keymap
+from lmp_tui.commands.edits import ApplyCode, RemoveCode, ResetPricing
+from lmp_tui.domain.model import WHY_READ_ONLY, Action, Line, Report, Status
+from lmp_tui.editing.draft import Draft
+from lmp_tui.editing.editor import Notice, Outcome, ReadRequest, Refusal, ReportEditor, Write, WriteRequest
 from lmp_tui.errors import LmpError
-from lmp_tui.merge import FieldKey, Merge, Side
-from lmp_tui.policy import offered
-from lmp_tui.pricing import CodeGrant
+from lmp_tui.editing.merge import FieldKey, Merge, Side
+from lmp_tui.domain.policy import offered
+from lmp_tui.domain.pricing import CodeGrant
 from lmp_tui.services import BillingService, Changes, StaffUserView
-from lmp_tui.validation import parse
+from lmp_tui.commands.validation import parse
 from screens import report_edits
 from screens.confirm_dialog import ConfirmDialog
 from screens.merge_dialog import MergeDialog

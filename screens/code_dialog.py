@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from lmp_tui.domain import EditableField
+from lmp_tui.domain.model import EditableField
 from lmp_tui.errors import LmpError
 from lmp_tui.services import CodeChoice
 from widgets.plain_input import PlainInput

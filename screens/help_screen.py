@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
-from lmp_tui.keymap import Command
+from lmp_tui.ui.keymap import Command
 from widgets.plain_text import plain
 from widgets.table_fill import fill_table
 from screens.dialog import Dialog

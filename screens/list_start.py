@@ -1,7 +1,7 @@
 """The report list before the database stack is up, for
 :class:`screens.report_list.ReportListScreen` (which mixes this in): the first page read
-beside the start (:mod:`lmp_tui.prefetch`), a status filter's page read by that page's
-statements meanwhile (:class:`lmp_tui.quickread.EarlyReader`), the lines of progress, and the
+beside the start (:mod:`lmp_tui.startup.prefetch`), a status filter's page read by that page's
+statements meanwhile (:class:`lmp_tui.startup.quickread.EarlyReader`), the lines of progress, and the
 services taking over once the app's first worker has signed in."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from widgets.plain_text import plain
 from widgets.report_table import ReportTable
 
 if TYPE_CHECKING:
-    from lmp_tui.prefetch import FirstPage
+    from lmp_tui.startup.prefetch import FirstPage
     from lmp_tui.services import BillingService, StaffUserView
 
 
@@ -36,7 +36,7 @@ class ListStart:
         self.reload(keep_id=self.query_one(ReportTable).highlighted_id)
 
     def show_first(self, first: FirstPage) -> None:
-        """The first page, read beside the start (:mod:`lmp_tui.prefetch`) while the database
+        """The first page, read beside the start (:mod:`lmp_tui.startup.prefetch`) while the database
         stack loads here; ignored when the list's query is no longer that one."""
         if not self._page_size:
             self._page_size = first.fields["limit"]

@@ -2,19 +2,19 @@
 the edit its answer makes: Edit PO Number, Specify Promotional Code (the answer is checked
 in a worker first), the unit price or channel margin a code opened; and Show Partner Comment.
 Plain functions: :class:`screens.billing_report.BillingReportScreen` shows the dialog and
-applies the edit through its :class:`lmp_tui.editor.ReportEditor`."""
+applies the edit through its :class:`lmp_tui.editing.editor.ReportEditor`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from lmp_tui.commands import ApplyCode, SetChannelMargin, SetPO, SetUnitPrice
-from lmp_tui.domain import EditableField, Report
-from lmp_tui.editor import Notice, ReportEditor
+from lmp_tui.commands.edits import ApplyCode, SetChannelMargin, SetPO, SetUnitPrice
+from lmp_tui.domain.model import EditableField, Report
+from lmp_tui.editing.editor import Notice, ReportEditor
 from lmp_tui.errors import InvalidInput
 from lmp_tui.services import CodeChoice
-from lmp_tui.validation import parse
+from lmp_tui.commands.validation import parse
 from screens.code_dialog import CodeDialog
 from screens.comment_dialog import CommentDialog
 from screens.input_dialog import InputDialog

@@ -42,7 +42,7 @@ class ReportExport:
     @work(thread=True, group="export")
     def _export(self, fields: dict[str, Any], folder: Path) -> None:
         from lmp_tui.files import new_export
-        from lmp_tui.validation import ReportQuery
+        from lmp_tui.commands.validation import ReportQuery
 
         assert self.service is not None
         query = ReportQuery(**fields)

@@ -18,11 +18,11 @@ from textual.widgets._select import SelectOverlay
 from textual.worker import get_current_worker
 from rich.text import Text
 
-from lmp_tui import keymap
-from lmp_tui.domain import Status
+from lmp_tui.ui import keymap
+from lmp_tui.domain.model import Status
 from lmp_tui.errors import LmpError
-from lmp_tui.prefetch import CHROME_LINES, page_rows
-from lmp_tui.sorting import DEFAULT_SORT, SORT_ORDERS, sort_order
+from lmp_tui.startup.prefetch import CHROME_LINES, page_rows
+from lmp_tui.domain.sorting import DEFAULT_SORT, SORT_ORDERS, sort_order
 from widgets.filter_bar import FilterBar, Filters
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.plain_text import plain
@@ -33,10 +33,10 @@ from screens.report_export import ReportExport
 from screens.choice_dialog import ChoiceDialog
 
 if TYPE_CHECKING:  # the services load in the app's first worker, after the first paint
-    from lmp_tui.prefetch import FirstPage
-    from lmp_tui.quickread import EarlyReader
+    from lmp_tui.startup.prefetch import FirstPage
+    from lmp_tui.startup.quickread import EarlyReader
     from lmp_tui.services import BillingService, Changes, ReportPage, StaffUserView
-    from lmp_tui.validation import ReportQuery
+    from lmp_tui.commands.validation import ReportQuery
 
 
 
@@ -203,7 +203,7 @@ class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
         """One page; the counts per status first when they may have changed (one grouped read
         of an index), and the page's total from them (or from the ``known`` counts): no
         separate count of the matching reports."""
-        from lmp_tui.validation import ReportQuery
+        from lmp_tui.commands.validation import ReportQuery
 
         assert self.service is not None
         try:

@@ -1,4 +1,4 @@
-"""Opening a billing report, for the app (:class:`lmp_tui.app.LmpApp` mixes this in): the
+"""Opening a billing report, for the app (:class:`lmp_tui.ui.app.LmpApp` mixes this in): the
 report is read in a worker first, then its screen is shown with it, complete in its first
 frame; a read slower than OPEN_WAIT_S shows the screen meanwhile ("Loading report #…").
 The report screen's modules are imported in a worker a moment after the list is up."""

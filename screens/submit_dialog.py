@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static, TextArea
 
-from lmp_tui.money import format_money
-from lmp_tui.domain import Report
+from lmp_tui.domain.money import format_money
+from lmp_tui.domain.model import Report
 from widgets.plain_input import PlainTextArea
 from widgets.plain_text import plain
 from screens.dialog import Dialog

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal as D
 
-from lmp_tui.domain import CodeKind, EditableField, Line, ReviewReason, Role, Status, period_of
+from lmp_tui.domain.model import CodeKind, EditableField, Line, ReviewReason, Role, Status, period_of
 from lmp_tui.storage import models as m
 from lmp_tui.storage.db import Database
 

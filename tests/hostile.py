@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal as D
 
-from lmp_tui.domain import CodeKind, EditableField, ReviewReason, Role, Status
+from lmp_tui.domain.model import CodeKind, EditableField, ReviewReason, Role, Status
 from lmp_tui.storage import models as m
 from lmp_tui.storage.db import Database
 

@@ -67,7 +67,7 @@ def start_server(url: str, data_dir: Path, *args: str) -> Server:
     env = {**os.environ, "LMP_DATA_DIR": str(data_dir), "LMP_DATABASE_URL": url}
     env.pop("LMP_USER", None)
     out = log.open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "lmp_tui.cli", "serve-ssh", "--listen", f"127.0.0.1:{port}", *args],
+    proc = subprocess.Popen([sys.executable, "-m", "lmp_tui.cli.main", "serve-ssh", "--listen", f"127.0.0.1:{port}", *args],
                             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
     server = Server(port, proc, log)
     deadline = time.monotonic() + 60

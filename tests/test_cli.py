@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lmp_tui.cli import main
+from lmp_tui.cli.main import main
 from lmp_tui.storage.db import HEAD_REVISION
 
 
@@ -201,7 +201,7 @@ def test_tables_align_names_of_wide_characters():
     starts at the same place on every line."""
     from rich.cells import cell_len
 
-    from lmp_tui.render import table
+    from lmp_tui.cli.render import table
 
     text = table(("Partner", "Cycle", "Total"), [("東京データ株式会社", "2026-10", "1,000"), ("Acme", "2026-10", "5")],
                  right=(2,))

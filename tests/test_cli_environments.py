@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from lmp_tui.cli import main
+from lmp_tui.cli.main import main
 from lmp_tui.storage.db import HEAD_REVISION
 
-CLI = [sys.executable, "-m", "lmp_tui.cli"]
+CLI = [sys.executable, "-m", "lmp_tui.cli.main"]
 
 
 @pytest.fixture(scope="module")

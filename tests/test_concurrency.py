@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from lmp_tui.domain import Action
+from lmp_tui.domain.model import Action
 from lmp_tui.errors import Conflict
 
 

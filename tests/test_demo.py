@@ -7,9 +7,9 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from lmp_tui.cli import main
+from lmp_tui.cli.main import main
 from lmp_tui.demo import DemoOptions, generate
-from lmp_tui.domain import CodeKind, EditableField, ReviewReason, Role, Status
+from lmp_tui.domain.model import CodeKind, EditableField, ReviewReason, Role, Status
 from lmp_tui.errors import InvalidInput
 from lmp_tui.services import BillingService
 from lmp_tui.storage import models as m

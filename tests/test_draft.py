@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from lmp_tui import commands as c
+from lmp_tui.commands import edits as c
 from lmp_tui.errors import LmpError
 
 from .test_merge import draft, grant, report, with_code

@@ -1,4 +1,4 @@
-"""The billing report's editing as a plain object (lmp_tui/editor.py), without a screen or a
+"""The billing report's editing as a plain object (lmp_tui/editing/editor.py), without a screen or a
 thread: what each key may do in each state (idle, reading, writing, stale, conflict), what a
 write sends, and what the user is told, in order. Among them the reported double save: a
 second Ctrl+S while the first is written is refused, never sent as a second write."""
@@ -8,13 +8,13 @@ from __future__ import annotations
 from decimal import Decimal as D
 from typing import Any
 
-from lmp_tui import commands as c
-from lmp_tui.domain import Action, Status
-from lmp_tui.editor import Notice, Outcome, ReadRequest, Refusal, ReportEditor, State, WriteRequest
+from lmp_tui.commands import edits as c
+from lmp_tui.domain.model import Action, Status
+from lmp_tui.editing.editor import Notice, Outcome, ReadRequest, Refusal, ReportEditor, State, WriteRequest
 from lmp_tui.errors import Conflict, DatabaseUnavailable
-from lmp_tui.merge import FieldKey
+from lmp_tui.editing.merge import FieldKey
 from lmp_tui.storage.watch import UNKNOWN, Changes
-from lmp_tui.views import ReportStamp
+from lmp_tui.domain.views import ReportStamp
 
 from .test_merge import AT, grant, report, saved
 

@@ -16,10 +16,10 @@ from typing import Callable, Iterator
 import pytest
 from sqlalchemy import text
 
-from lmp_tui.cli import main
-from lmp_tui.domain import Status
+from lmp_tui.cli.main import main
+from lmp_tui.domain.model import Status
 from lmp_tui.files import make_folder, new_export
-from lmp_tui.sorting import SORT_KEYS
+from lmp_tui.domain.sorting import SORT_KEYS
 from lmp_tui.storage.db import Database
 
 MOMENT = datetime(2026, 11, 20, 9, 30, 0, 123456)

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from lmp_tui.cli import main
+from lmp_tui.cli.main import main
 from lmp_tui.safetext import csv_cell, display_text, json_text
 
 from . import hostile as h

@@ -12,11 +12,11 @@ from decimal import Decimal as D
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmp_tui.admin import Numbered, PriceRow, UsageRow
+from lmp_tui.commands.admin import Numbered, PriceRow, UsageRow
 from lmp_tui.errors import ImportProblems, LmpError
 from lmp_tui.services import BillingService, initialise
 from lmp_tui.storage.db import Database
-from lmp_tui.validation import ReportQuery
+from lmp_tui.commands.validation import ReportQuery
 
 from .conftest import FIXED_NOW
 from .test_imports import FILES
@@ -78,7 +78,7 @@ def test_totals_are_the_sum_of_the_rounded_subtotals(sqlite_template, tmp_path, 
         admin = BillingService(db, "ana", clock=lambda: FIXED_NOW)
         admin.set_role("ana", "operator")  # the shared prices are an operator's (granted on the server itself)
         for kind in ("regions", "products", "partners", "codes"):
-            from lmp_tui.imports import read_file
+            from lmp_tui.commands.import_files import read_file
 
             file = tmp_path / f"{kind}.csv"
             file.write_text(FILES[kind].replace("2026-01-01,2026-12-31,,2.00,", "2026-01-01,2026-12-31,,,"))

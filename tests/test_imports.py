@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from lmp_tui.cli import main
+from lmp_tui.cli.main import main
 from lmp_tui.storage import models as m
 
 FILES = {

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from lmp_tui import money
-from lmp_tui.domain import TRANSITIONS, Action, Status
+from lmp_tui.domain import money
+from lmp_tui.domain.model import TRANSITIONS, Action, Status
 from lmp_tui.errors import LmpError
-from lmp_tui.render import report_json
+from lmp_tui.cli.render import report_json
 from lmp_tui.services import BillingService
 from lmp_tui.storage.db import Database
 
@@ -111,7 +111,7 @@ def make_machine(make_db):
                 subtotals = [ln.subtotal(r.currency) for ln in r.lines]
                 assert all(s == money.round_money(s, r.currency) for s in subtotals)
                 assert r.total == sum(subtotals)
-                assert rows[rid].total == r.total and rows[rid].discrepancy_count == r.discrepancy_count
+                assert rows[rid].total == r.total and rows[rid].discrepancy_count == r.summary()["discrepancy_count"]
 
         @invariant()
         def completed_never_changes(self):

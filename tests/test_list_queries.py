@@ -7,10 +7,10 @@ import csv
 import io
 import json
 
-from lmp_tui import render
-from lmp_tui.cli import main
-from lmp_tui.domain import Status
-from lmp_tui.search import search_key
+from lmp_tui.cli import render
+from lmp_tui.cli.main import main
+from lmp_tui.domain.model import Status
+from lmp_tui.domain.search import search_key
 from lmp_tui.storage import models as m
 
 

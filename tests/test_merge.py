@@ -9,11 +9,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from lmp_tui import commands as c
-from lmp_tui.domain import Action, CodeKind, EditableField, HistoryEntry, Line, Report, Status
-from lmp_tui.draft import Draft
-from lmp_tui.merge import FieldKey
-from lmp_tui.pricing import CodeGrant
+from lmp_tui.commands import edits as c
+from lmp_tui.domain.model import Action, CodeKind, EditableField, HistoryEntry, Line, Report, Status
+from lmp_tui.editing.draft import Draft
+from lmp_tui.editing.merge import FieldKey
+from lmp_tui.domain.pricing import CodeGrant
 
 AT = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
 

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lmp_tui import commands as c
-from lmp_tui import money
-from lmp_tui.admin import AdminAction
-from lmp_tui.domain import (
+from lmp_tui.commands import edits as c
+from lmp_tui.domain import money
+from lmp_tui.commands.admin import AdminAction
+from lmp_tui.domain.model import (
     TRANSITIONS, Action, Line, Role, Status, chargeable_for, check_transition,
 )
 from lmp_tui.errors import InvalidTransition, NotAllowed
-from lmp_tui.policy import POLICY, authorise, offered
+from lmp_tui.domain.policy import POLICY, authorise, offered
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_subtotal_formula():
 def test_total_is_sum_of_rounded_subtotals_not_rounded_sum():
     # three lines of 0.005 each: rounded separately → 0.03; rounding the sum would give 0.02 (0.015→0.02)
     lines = [Line(i, 1, "x", "u", 1, 1, 1, None, D("0.01"), D("50"), D("0.01"), D("50")) for i in (1, 2, 3)]
-    from lmp_tui.domain import Report, CodeKind, EditableField
+    from lmp_tui.domain.model import Report, CodeKind, EditableField
     from datetime import date
 
     r = Report(1, 1, 1, "P", "g", 1, "NA", "NA", "USD", CodeKind.BID_DESK, EditableField.UNIT_PRICE, "2026-10",
@@ -166,7 +166,7 @@ def test_the_status_machine_decides_the_new_status(action):
 def _report(status: Status):
     from datetime import date
 
-    from lmp_tui.domain import CodeKind, EditableField, Report
+    from lmp_tui.domain.model import CodeKind, EditableField, Report
 
     line = Line(1, 1, "x", "u", 10, 8, 8, None, D(1), D(0), D(1), D(0))
     return Report(1, 1, 1, "P", "c", 1, "NA", "North America", "USD", CodeKind.BID_DESK, EditableField.UNIT_PRICE,

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from lmp_tui.cli import main
+from lmp_tui.cli.main import main
 from lmp_tui.storage import models as m
 
 from .factory import World

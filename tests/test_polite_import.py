@@ -1,4 +1,4 @@
-"""The start's imports give way to keys (lmp_tui.polite_import): the importing thread waits
+"""The start's imports give way to keys (lmp_tui.startup.polite_import): the importing thread waits
 before each module while the interface is busy, never longer than the limits; other
 threads never wait."""
 
@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 
-from lmp_tui.polite_import import PoliteImports
+from lmp_tui.startup.polite_import import PoliteImports
 
 
 def test_an_import_waits_while_the_interface_is_busy(tmp_path, monkeypatch):

@@ -1,5 +1,5 @@
 """The report list's first page read in a forked child while the interface starts
-(lmp_tui.prefetch): the same page, counts, cycles and user the service gives; nothing when
+(lmp_tui.startup.prefetch): the same page, counts, cycles and user the service gives; nothing when
 the child cannot sign in (the interface's own start says why); no child left behind."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import os
 
 import pytest
 
-from lmp_tui import prefetch
+from lmp_tui.startup import prefetch
 from lmp_tui.services import BillingService
-from lmp_tui.validation import ReportQuery
+from lmp_tui.commands.validation import ReportQuery
 
 from .factory import World
 

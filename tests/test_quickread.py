@@ -1,6 +1,6 @@
-"""The first page without the database stack (lmp_tui.quickread): the start's child reads
+"""The first page without the database stack (lmp_tui.startup.quickread): the start's child reads
 the same user, counts, page and cycles as the services, with sqlite3 alone, by statements
-kept as code (lmp_tui.storage.first_page_sql, made from the services' statements and
+kept as code (lmp_tui.startup.first_page_sql, made from the services' statements and
 current); nothing in the data folder decides what runs or slows the start; a user disabled
 or moved, another schema or another query is not read that way; the database is found as
 the settings find it."""
@@ -16,13 +16,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text, update
 
-from lmp_tui import places, prefetch, quickread
-from lmp_tui.domain import Status
+from lmp_tui import places
+
+from lmp_tui.startup import prefetch
+
+from lmp_tui.startup import quickread
+from lmp_tui.domain.model import Status
 from lmp_tui.services import BillingService
-from lmp_tui.services.first_page import TARGET, source
+from lmp_tui.startup.first_page import TARGET, source
 from lmp_tui.settings import Settings
 from lmp_tui.storage import models as m
-from lmp_tui.validation import ReportQuery
+from lmp_tui.commands.validation import ReportQuery
 
 from .factory import World
 
@@ -53,7 +57,7 @@ def test_the_kept_statements_are_the_services_own(sqlite_db):
     """The module of statements is what the present code makes: a change to a statement,
     a model or the first query without making it again fails here."""
     assert source(sqlite_db) == TARGET.read_text(encoding="utf-8"), (
-        "lmp_tui/storage/first_page_sql.py is stale: run `uv run python -m lmp_tui.services.first_page`")
+        "lmp_tui/startup/first_page_sql.py is stale: run `uv run python -m lmp_tui.startup.first_page`")
 
 
 @pytest.mark.parametrize("height", [24, 10, 60])

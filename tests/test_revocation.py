@@ -15,10 +15,10 @@ import asyncssh
 import pytest
 from sqlalchemy import text
 
-from lmp_tui.cli import main
+from lmp_tui.cli.main import main
 from lmp_tui.errors import NotAllowed
 from lmp_tui.services import BillingService
-from lmp_tui.sshkeys import parse_public_key
+from lmp_tui.commands.ssh_keys import parse_public_key
 
 from .sshd import make_key
 from .terminal import ROOT, Terminal
@@ -165,7 +165,7 @@ def test_the_command_line_checks_the_key_the_server_put_in_its_environment(db, w
 
 
 def test_the_child_is_given_the_key_by_the_server_never_by_the_client(tmp_path):
-    from lmp_tui.ssh_server import Limits, LmpSshServer, Session
+    from lmp_tui.ssh.server import Limits, LmpSshServer, Session
 
     class Client:
         term_type, env = None, {"LMP_SSH_KEY": "SHA256:" + "A" * 43}
@@ -253,7 +253,8 @@ def test_disabling_a_user_ends_a_command_waiting_for_its_input(db, world, keys, 
         _wait(lambda: _reading_its_input(server), 30, "the command waiting for its input (its checks passed)")
         admin.disable_user("boss")
         start = time.monotonic()
-        _, err = held.communicate(timeout=15)  # its input is still open: only the server ends it
+        held.wait(timeout=15)  # its input is still open (not closed, as communicate would): only the server ends it
+        err = held.stderr.read()
         took = time.monotonic() - start
         print(f"users disable to the end of the session: {took:.2f} s")
         assert took < 5

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select, text
 
-from lmp_tui.domain import Action, EditableField, ReviewReason, Status
+from lmp_tui.domain.model import Action, EditableField, ReviewReason, Status
 from lmp_tui.errors import (
     CodeRefused,
     Conflict,
@@ -18,7 +18,7 @@ from lmp_tui.errors import (
     NotAllowed,
     NotFound,
 )
-from lmp_tui.render import report_json
+from lmp_tui.cli.render import report_json
 from lmp_tui.storage.models import HistoryRow, LineItem
 
 from .conftest import FIXED_NOW

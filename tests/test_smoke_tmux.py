@@ -27,7 +27,7 @@ def terminal(tmp_path):
     marker = tmp_path / "exited"
     env = {**os.environ, "LMP_DATA_DIR": str(tmp_path / "data"), "TERM": "xterm-256color"}
     env.pop("LMP_DATABASE_URL", None)
-    command = f"{sys.executable} -m lmp_tui.cli --demo; echo $? > {marker}; sleep 5"
+    command = f"{sys.executable} -m lmp_tui.cli.main --demo; echo $? > {marker}; sleep 5"
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", str(ROOT), command],
                    check=True, env=env)
     term = Terminal(name)
@@ -88,7 +88,7 @@ def hostile_terminal(tmp_path, sqlite_db):
     go, raw, marker = tmp_path / "go", tmp_path / "raw.out", tmp_path / "exited"
     # the app waits for "go", so that the recording holds its very first byte
     command = (f"while [ ! -e {go} ]; do sleep 0.05; done; env -u LMP_DATABASE_URL -u LMP_DEBUG "
-               f"LMP_DATA_DIR={tmp_path / 'data'} TERM=xterm-256color {sys.executable} -m lmp_tui.cli "
+               f"LMP_DATA_DIR={tmp_path / 'data'} TERM=xterm-256color {sys.executable} -m lmp_tui.cli.main "
                f"--db '{url}' --user billing; echo $? > {marker}; sleep 5")
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", str(ROOT), command],
                    check=True)
@@ -158,7 +158,7 @@ def test_open_a_report_move_down_and_read_a_long_comment(sqlite_db, tmp_path):
     url = sqlite_db.engine.url.render_as_string(hide_password=False)
     name = f"lmp-comment-{uuid.uuid4().hex[:8]}"
     command = (f"env -u LMP_DATABASE_URL LMP_DATA_DIR={tmp_path / 'data'} TERM=xterm-256color {sys.executable} "
-               f"-m lmp_tui.cli --db '{url}' --user billing --open {rid}; sleep 5")
+               f"-m lmp_tui.cli.main --db '{url}' --user billing --open {rid}; sleep 5")
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", str(ROOT), command],
                    check=True)
     term = Terminal(name)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from lmp_tui.services import BillingService
-from lmp_tui.ssh_server import colour_system
+from lmp_tui.ssh.server import colour_system
 
 from .sshd import Server, make_key, start_server
 from .terminal import ROOT, Terminal
@@ -280,7 +280,7 @@ def test_the_host_key_is_made_once_kept_and_presented(db, world, keys, tmp_path)
             "-o", "StrictHostKeyChecking=yes", "-o", f"UserKnownHostsFile={known}"])
         assert done.returncode == 0, done.stderr  # the client checked the server against that key
         # a second server on the same port: one sentence, not a crash
-        busy = subprocess.run([sys.executable, "-m", "lmp_tui.cli", "serve-ssh", "--listen", f"127.0.0.1:{again.port}",
+        busy = subprocess.run([sys.executable, "-m", "lmp_tui.cli.main", "serve-ssh", "--listen", f"127.0.0.1:{again.port}",
                                "--db", _url(db)], capture_output=True, text=True, timeout=60,
                               env={**os.environ, "LMP_DATA_DIR": str(folder)}, stdin=subprocess.DEVNULL)
         assert busy.returncode == 1 and "choose another with --listen" in busy.stderr, busy.stderr
@@ -327,7 +327,7 @@ class _Client:
 
 
 def test_the_childs_environment_is_the_servers_not_the_clients(tmp_path):
-    from lmp_tui.ssh_server import Limits, LmpSshServer, Session
+    from lmp_tui.ssh.server import Limits, LmpSshServer, Session
 
     server = LmpSshServer(db=None, url="postgresql+psycopg://lmp:secret@dbhost/lmp", data_dir=tmp_path,
                           limits=Limits())  # type: ignore[arg-type]
@@ -344,7 +344,7 @@ def test_the_childs_environment_is_the_servers_not_the_clients(tmp_path):
 
 
 def test_serve_ssh_defaults():
-    from lmp_tui.cli import build_parser
+    from lmp_tui.cli.main import build_parser
 
     args = build_parser().parse_args(["serve-ssh"])
     assert (args.listen, args.idle_minutes, args.max_sessions, args.max_per_user) == ("127.0.0.1:2222", 1800.0, 50, 5)

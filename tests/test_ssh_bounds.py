@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy import select
 
 from lmp_tui.services import BillingService
-from lmp_tui.ssh_children import MAX_TERMINAL, clamp_size
-from lmp_tui.ssh_gate import DEFAULT_STARTUPS_PER_SOURCE as PER_SOURCE
+from lmp_tui.ssh.children import MAX_TERMINAL, clamp_size
+from lmp_tui.ssh.gate import DEFAULT_STARTUPS_PER_SOURCE as PER_SOURCE
 from lmp_tui.storage.db import Database
 from lmp_tui.storage.models import Region
 
@@ -90,7 +90,7 @@ def _log_since(server: Server, mark: int) -> str:
 
 def _cli(db: Database, user: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     """The command line as a child, its standard input a pipe the test holds open."""
-    return subprocess.Popen([sys.executable, "-m", "lmp_tui.cli", "--db", _url(db), "--user", user, *args],
+    return subprocess.Popen([sys.executable, "-m", "lmp_tui.cli.main", "--db", _url(db), "--user", user, *args],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
                             env={**os.environ, **(env or {})})
 
@@ -371,7 +371,7 @@ HOST_KEY_PROBLEMS: dict[str, tuple[Callable[[Path], Path], str]] = {
 @pytest.mark.parametrize("problem", list(HOST_KEY_PROBLEMS))
 def test_each_host_key_problem_is_its_own_sentence(problem: str, tmp_path: Path):
     from lmp_tui.errors import InvalidInput
-    from lmp_tui.ssh_hostkey import load_host_key
+    from lmp_tui.ssh.hostkey import load_host_key
 
     make, sentence = HOST_KEY_PROBLEMS[problem]
     with pytest.raises(InvalidInput) as refused:
@@ -383,7 +383,7 @@ def test_each_host_key_problem_is_its_own_sentence(problem: str, tmp_path: Path)
 def test_serve_ssh_says_the_host_key_problem_and_stops(problem: str, tmp_path: Path, sqlite_template: Path):
     make, sentence = HOST_KEY_PROBLEMS[problem]
     key = make(tmp_path / "host_key")
-    done = subprocess.run([sys.executable, "-m", "lmp_tui.cli", "serve-ssh", "--db", f"sqlite:///{sqlite_template}",
+    done = subprocess.run([sys.executable, "-m", "lmp_tui.cli.main", "serve-ssh", "--db", f"sqlite:///{sqlite_template}",
                            "--listen", "127.0.0.1:1", "--host-key", str(key)], capture_output=True, text=True,
                           timeout=30, cwd=ROOT, stdin=subprocess.DEVNULL,  # a pipe or a device is never waited on
                           env={**os.environ, "LMP_DATA_DIR": str(tmp_path / "data")})
@@ -393,7 +393,7 @@ def test_serve_ssh_says_the_host_key_problem_and_stops(problem: str, tmp_path: P
 
 
 def test_a_host_key_of_the_owners_alone_is_used_and_a_first_start_makes_one(tmp_path: Path):
-    from lmp_tui.ssh_hostkey import load_host_key
+    from lmp_tui.ssh.hostkey import load_host_key
 
     given = _private(tmp_path / "given", asyncssh.generate_private_key("ssh-rsa", key_size=2048))
     key, made = load_host_key(given, make=False)

@@ -28,7 +28,7 @@ def _start_in_a_pty(url: str, data_dir: Path):
         env = {k: v for k, v in os.environ.items() if not k.startswith("LMP_")}
         env.update(TERM="xterm-256color", LMP_DATA_DIR=str(data_dir))
         os.chdir(ROOT)
-        os.execve(sys.executable, [sys.executable, "-m", "lmp_tui.cli", "--db", url, "--user", "billing"], env)
+        os.execve(sys.executable, [sys.executable, "-m", "lmp_tui.cli.main", "--db", url, "--user", "billing"], env)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     return pid, fd
 
@@ -63,7 +63,7 @@ def _stop(pid: int, fd: int, out: bytearray) -> None:
 
 def test_the_first_start_paints_its_first_page_at_once(sqlite_db, tmp_path):
     """The start's child reads the first page by the statements kept as code
-    (lmp_tui.quickread): the very first frame already holds the page, "Loading…" is never
+    (lmp_tui.startup.quickread): the very first frame already holds the page, "Loading…" is never
     painted, and nothing is kept in the data folder for it."""
     World.build(sqlite_db)
     url = sqlite_db.engine.url.render_as_string(hide_password=False)
@@ -99,7 +99,7 @@ def test_keys_typed_before_the_interface_takes_the_terminal_are_kept(sqlite_db, 
 def test_the_early_key_mode_is_set_and_put_back(monkeypatch):
     """Keys typed before Textual starts: no echo, no line holding, Enter kept as Enter,
     Ctrl+Q not flow control; the mode found is put back afterwards."""
-    from lmp_tui.cli_interface import _keep_early_keys
+    from lmp_tui.ui.launch import _keep_early_keys
 
     master, slave = pty.openpty()
     try:

@@ -8,9 +8,9 @@ from typing import get_args
 import pytest
 
 from lmp_tui.errors import InvalidInput
-from lmp_tui.commands import ApplyCode, Reject, SetChannelMargin, SetPO, SetUnitPrice, Submit
-from lmp_tui.sorting import DEFAULT_SORT, SORT_KEYS, SORT_ORDERS
-from lmp_tui.validation import ReportQuery, parse, parse_cycle
+from lmp_tui.commands.edits import ApplyCode, Reject, SetChannelMargin, SetPO, SetUnitPrice, Submit
+from lmp_tui.domain.sorting import DEFAULT_SORT, SORT_KEYS, SORT_ORDERS
+from lmp_tui.commands.validation import ReportQuery, parse, parse_cycle
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_query_refuses_unknown_sort_and_status():
 
 
 def test_one_table_of_sort_orders():
-    """The query accepts exactly the keys of lmp_tui.sorting, and the services know the
+    """The query accepts exactly the keys of lmp_tui.domain.sorting, and the services know the
     columns of each one, in the same order."""
     from lmp_tui.services.queries import _SORT
 

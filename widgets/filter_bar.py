@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Select
 from textual.widgets._select import SelectOverlay
 
-from lmp_tui.domain import Status
+from lmp_tui.domain.model import Status
 from widgets.plain_input import PlainInput
 from widgets.plain_text import plain
 

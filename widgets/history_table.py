@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from lmp_tui.domain import Report
+from lmp_tui.domain.model import Report
 from widgets.plain_text import plain
 from widgets.table_fill import fill_table
 

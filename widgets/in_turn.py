@@ -5,7 +5,7 @@ Textual runs a priority key's action the moment the key arrives, but a plain key
 after queue. So in "↓ ↓ ⏎" sent in one burst (an SSH packet, a paste), a priority Enter
 runs before the moves it follows. Posted to the focused widget, an :class:`InTurn` takes
 the same way up, behind those keys, and the app runs its callback when it arrives
-(:meth:`lmp_tui.app.LmpApp.on_in_turn`): after them."""
+(:meth:`lmp_tui.ui.app.LmpApp.on_in_turn`): after them."""
 
 from __future__ import annotations
 

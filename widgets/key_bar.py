@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from lmp_tui.keymap import Command
+from lmp_tui.ui.keymap import Command
 from widgets.repaint import repaint
 
 

@@ -9,9 +9,9 @@ from typing import Iterable, Sequence
 
 from rich.cells import cell_len
 
-from lmp_tui import money
-from lmp_tui.domain import EditableField, Line, over_provisioned_pct
-from lmp_tui.money import grouped
+from lmp_tui.domain import money
+from lmp_tui.domain.model import EditableField, Line, over_provisioned_pct
+from lmp_tui.domain.money import grouped
 from lmp_tui.safetext import display_text
 from widgets.virtual_table import Column
 

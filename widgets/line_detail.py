@@ -13,8 +13,8 @@ from rich.text import Text
 from textual.geometry import Region
 from textual.widget import Widget
 
-from lmp_tui.domain import COMMENT_MARK, DISCREPANCY_MARK, EditableField, Line, Report
-from lmp_tui.money import grouped
+from lmp_tui.domain.model import COMMENT_MARK, DISCREPANCY_MARK, EditableField, Line, Report
+from lmp_tui.domain.money import grouped
 from widgets.plain_text import plain
 
 #: the lines of text the pane holds (its height is this plus its top border)

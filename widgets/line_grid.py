@@ -23,7 +23,7 @@ from rich.style import Style
 from textual import work
 from textual.message import Message
 
-from lmp_tui.domain import Line, Report
+from lmp_tui.domain.model import Line, Report
 from widgets import line_cells
 from widgets.line_cells import FROZEN, NAME_MAX, NAME_MIN, SCROLLING, cell_texts, measure_widths
 from widgets.virtual_table import Column, VirtualTable

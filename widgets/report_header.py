@@ -7,8 +7,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from lmp_tui.domain import AUTO_SUBMITTED_FLAG, WHY_READ_ONLY, Report
-from lmp_tui.money import format_money
+from lmp_tui.domain.model import AUTO_SUBMITTED_FLAG, WHY_READ_ONLY, Report
+from lmp_tui.domain.money import format_money
 from widgets.plain_text import plain
 from widgets.repaint import repaint
 

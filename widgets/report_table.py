@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from textual import events
 from textual.message import Message
 
-from lmp_tui.money import format_money
+from lmp_tui.domain.money import format_money
 from lmp_tui.safetext import display_text
 from widgets.virtual_table import Column, VirtualTable
 

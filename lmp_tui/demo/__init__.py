@@ -1,5 +1,5 @@
 """The demo database: deterministic for a seed, every status and rule on show."""
 
-from .generator import DemoOptions, ensure, generate
+from lmp_tui.demo.generator import DemoOptions, ensure, generate
 
 __all__ = ["DemoOptions", "ensure", "generate"]

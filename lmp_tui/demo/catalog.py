@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..domain import CodeKind, EditableField
-from ..places import DEMO_USER
+from lmp_tui.domain.model import CodeKind, EditableField
+from lmp_tui.places import DEMO_USER
 
 DEMO_DISTRIBUTOR = "Northwind Distribution"
 OTHER_DISTRIBUTOR = "Contoso Channel Partners"

@@ -3,7 +3,7 @@
 Deterministic for a seed (the cycles are anchored on ``last_cycle``, not on today's
 date). Rows are written with Core bulk inserts in batches so that 100k reports and about
 1M lines take about a minute on SQLite; the figures (totals, counts, penalties) still come
-from :mod:`lmp_tui.domain`, the same code the services use.
+from :mod:`lmp_tui.domain.model`, the same code the services use.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import Any, Callable
 
 from sqlalchemy import func, select, text
 
-from .. import money
-from ..domain import CodeKind, EditableField, period_of
-from ..errors import InvalidInput
-from ..storage.db import Database
-from ..storage import models as m
-from . import catalog as c
-from .reports import ReportWriter
+from lmp_tui.domain import money
+from lmp_tui.domain.model import CodeKind, EditableField, period_of
+from lmp_tui.errors import InvalidInput
+from lmp_tui.storage.db import Database
+from lmp_tui.storage import models as m
+from lmp_tui.demo import catalog as c
+from lmp_tui.demo.reports import ReportWriter
 
 Progress = Callable[[int, int], None]
 MARKER = "demo"

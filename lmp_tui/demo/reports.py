@@ -9,8 +9,8 @@ from typing import Any, Callable
 
 from sqlalchemy import insert
 
-from ..search import search_key
-from ..commands import (
+from lmp_tui.domain.search import search_key
+from lmp_tui.commands.edits import (
     AutoSubmit,
     Context,
     PartnerSubmit,
@@ -22,10 +22,10 @@ from ..commands import (
     VendorReturn,
     apply,
 )
-from ..domain import EditableField, Line, Report, ReviewReason, Status, check_transition, penalise, period_of
-from ..storage import models as m
-from ..storage.db import Database
-from . import catalog as c
+from lmp_tui.domain.model import EditableField, Line, Report, ReviewReason, Status, check_transition, penalise, period_of
+from lmp_tui.storage import models as m
+from lmp_tui.storage.db import Database
+from lmp_tui.demo import catalog as c
 
 BATCH_REPORTS = 1000
 

@@ -19,19 +19,19 @@ from typing import Any, Callable, Iterable, Literal, Sequence
 
 from sqlalchemy import func, or_, select
 
-from ..admin import (AddKey, AddUser, AdminAction, DisableUser, EnableUser, Import, Numbered, RemoveKey, SetRole,
+from lmp_tui.commands.admin import (AddKey, AddUser, AdminAction, DisableUser, EnableUser, Import, Numbered, RemoveKey, SetRole,
                      ShowUser, admin_command)
-from ..domain import Role
-from ..errors import InvalidInput, NotAllowed, NotFound
-from ..policy import authorise, authorise_staff_change, import_action, may
-from ..storage.db import Database
-from ..storage.models import AdminHistoryRow, Distributor, StaffKey, StaffUser
-from ..validation import parse
-from .base import Acting, ServiceBase, utcnow
-from .imports import import_rows
-from .plan import ImportResult, Progress, admin_entry
-from .pipeline import ReportChanged
-from ..views import AdminEntryView, StaffKeyView, StaffUserView
+from lmp_tui.domain.model import Role
+from lmp_tui.errors import InvalidInput, NotAllowed, NotFound
+from lmp_tui.domain.policy import authorise, authorise_staff_change, import_action, may
+from lmp_tui.storage.db import Database
+from lmp_tui.storage.models import AdminHistoryRow, Distributor, StaffKey, StaffUser
+from lmp_tui.commands.validation import parse
+from lmp_tui.services.base import Acting, ServiceBase, utcnow
+from lmp_tui.services.imports import import_rows
+from lmp_tui.services.plan import ImportResult, Progress, admin_entry
+from lmp_tui.services.pipeline import ReportChanged
+from lmp_tui.domain.views import AdminEntryView, StaffKeyView, StaffUserView
 
 
 class AdminMixin(ServiceBase):
@@ -275,7 +275,7 @@ def key_refusal(owner: KeyOwner | None, user: str | None = None) -> Literal["rem
 def initialise(db: Database, distributor: str, admin: str, clock: Callable[[], datetime] = utcnow
                ) -> StaffUserView:
     """On a database with no distributor yet: the distributor and its first admin."""
-    from ..admin import InitialiseRequest
+    from lmp_tui.commands.admin import InitialiseRequest
 
     req = parse(InitialiseRequest, distributor=distributor, admin=admin)
     with db.write() as session:

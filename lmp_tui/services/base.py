@@ -10,15 +10,15 @@ from typing import Any, Callable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..domain import Action, Report
-from ..errors import Conflict, NotAllowed, NotFound
-from ..policy import over_ssh
-from ..storage.convert import report_from_row, write_back
-from ..storage.db import Database
-from ..storage.read import read_report
-from ..storage.models import BillingReport, HistoryRow, StaffKey, StaffUser
-from ..validation import MAX_ID
-from ..views import StaffUserView
+from lmp_tui.domain.model import Action, Report
+from lmp_tui.errors import Conflict, NotAllowed, NotFound
+from lmp_tui.domain.policy import over_ssh
+from lmp_tui.storage.convert import report_from_row, write_back
+from lmp_tui.storage.db import Database
+from lmp_tui.storage.read import read_report
+from lmp_tui.storage.models import BillingReport, HistoryRow, StaffKey, StaffUser
+from lmp_tui.commands.validation import MAX_ID
+from lmp_tui.domain.views import StaffUserView
 
 Clock = Callable[[], datetime]
 
@@ -34,7 +34,7 @@ class Acting:
     session: Session
     user: StaffUser
     now: datetime
-    #: on the server itself, not over SSH (lmp_tui.policy.over_ssh): local administration
+    #: on the server itself, not over SSH (lmp_tui.domain.policy.over_ssh): local administration
     local: bool
 
     def load(self, report_id: int) -> BillingReport:

@@ -1,5 +1,5 @@
 """The promotional codes a report line can take: every code that passes each check a save
-runs (:func:`lmp_tui.pricing.verify_code`, in the same order), for the interface to offer
+runs (:func:`lmp_tui.domain.pricing.verify_code`, in the same order), for the interface to offer
 when the user specifies a code."""
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from decimal import Decimal
 
 from sqlalchemy import or_, select
 
-from .. import pricing
-from ..commands import RemoveCode
-from ..domain import TRANSITIONS, Action, CodeKind, EditableField, check_transition
-from ..errors import CodeRefused
-from ..policy import authorise
-from ..storage.convert import code_from_row, report_from_row
-from ..storage.models import PromoCodeRow, Region
-from ..validation import parse
-from .base import ServiceBase
+from lmp_tui.domain import pricing
+from lmp_tui.commands.edits import RemoveCode
+from lmp_tui.domain.model import TRANSITIONS, Action, CodeKind, EditableField, check_transition
+from lmp_tui.errors import CodeRefused
+from lmp_tui.domain.policy import authorise
+from lmp_tui.storage.convert import code_from_row, report_from_row
+from lmp_tui.storage.models import PromoCodeRow, Region
+from lmp_tui.commands.validation import parse
+from lmp_tui.services.base import ServiceBase
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@ from typing import Any, Callable
 
 from sqlalchemy import insert, select, update
 
-from ..search import search_key
-from .. import money
-from ..admin import Import, fits_currency
-from ..domain import EditableField
-from ..imports import ImportProblems
-from ..policy import SHARED_REFUSAL, may_change
-from ..storage.models import (
+from lmp_tui.domain.search import search_key
+from lmp_tui.domain import money
+from lmp_tui.commands.admin import Import, fits_currency
+from lmp_tui.domain.model import EditableField
+from lmp_tui.commands.import_files import ImportProblems
+from lmp_tui.domain.policy import SHARED_REFUSAL, may_change
+from lmp_tui.storage.models import (
     AdminHistoryRow,
     BillingReport,
     Partner,
@@ -24,9 +24,9 @@ from ..storage.models import (
     PromoCodeRow,
     Region,
 )
-from .base import Acting
-from .plan import ImportResult, Plan, Progress, admin_entry, differs, product_list
-from .usage_import import plan_usage
+from lmp_tui.services.base import Acting
+from lmp_tui.services.plan import ImportResult, Plan, Progress, admin_entry, differs, product_list
+from lmp_tui.services.usage_import import plan_usage
 
 
 def import_rows(ctx: Acting, cmd: Import, progress: Progress | None) -> tuple[ImportResult, list[tuple[int, int]]]:
@@ -167,7 +167,7 @@ def _prices(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> 
 
 
 def _code_owner(partner: Partner | None) -> int | None:
-    """Who owns a code for ``partner`` (lmp_tui.policy.may_change): the partner's
+    """Who owns a code for ``partner`` (lmp_tui.domain.policy.may_change): the partner's
     distributor; None, a general code (for no partner), is shared by every distributor."""
     return partner.distributor_id if partner is not None else None
 

@@ -15,14 +15,14 @@ from typing import Any, Sequence
 
 from sqlalchemy import select
 
-from .. import pricing
-from ..commands import ApplyCode, Context, SaveDraft, apply
-from ..domain import TRANSITIONS, Report, check_transition
-from ..policy import authorise
-from ..pricing import CodeGrant
-from ..storage.convert import code_from_row, report_from_row
-from ..storage.models import PromoCodeRow
-from .base import Acting
+from lmp_tui.domain import pricing
+from lmp_tui.commands.edits import ApplyCode, Context, SaveDraft, apply
+from lmp_tui.domain.model import TRANSITIONS, Report, check_transition
+from lmp_tui.domain.policy import authorise
+from lmp_tui.domain.pricing import CodeGrant
+from lmp_tui.storage.convert import code_from_row, report_from_row
+from lmp_tui.storage.models import PromoCodeRow
+from lmp_tui.services.base import Acting
 
 
 @dataclass(frozen=True)

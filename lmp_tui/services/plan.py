@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .base import Acting
+from lmp_tui.services.base import Acting
 
 
 Progress = Callable[[str, int, int], None]

@@ -9,21 +9,21 @@ from typing import IO, Any, Iterator
 
 from sqlalchemy import Select, case, func, or_, select
 
-from ..commands import ApplyCode
-from ..domain import Report, Status
-from ..pricing import CodeGrant
-from ..safetext import csv_cell
-from ..search import search_key
-from ..sorting import SORT_KEYS
-from ..domain import Action
-from ..storage.models import BillingReport, HistoryRow, Partner, PromoCodeRow, Region, StaffUser
-from ..storage.watch import ChangeWatch, open_watch
-from ..validation import ReportQuery, parse
-from .base import ServiceBase
-from .pipeline import admit, verify
-from ..views import PromoCodeView, ReportPage, ReportRow, ReportStamp, StaffUserView
+from lmp_tui.commands.edits import ApplyCode
+from lmp_tui.domain.model import Report, Status
+from lmp_tui.domain.pricing import CodeGrant
+from lmp_tui.safetext import csv_cell
+from lmp_tui.domain.search import search_key
+from lmp_tui.domain.sorting import SORT_KEYS
+from lmp_tui.domain.model import Action
+from lmp_tui.storage.models import BillingReport, HistoryRow, Partner, PromoCodeRow, Region, StaffUser
+from lmp_tui.storage.watch import ChangeWatch, open_watch
+from lmp_tui.commands.validation import ReportQuery, parse
+from lmp_tui.services.base import ServiceBase
+from lmp_tui.services.pipeline import admit, verify
+from lmp_tui.domain.views import PromoCodeView, ReportPage, ReportRow, ReportStamp, StaffUserView
 
-#: the columns each sort order of :data:`lmp_tui.sorting.SORT_ORDERS` sorts by (then by id)
+#: the columns each sort order of :data:`lmp_tui.domain.sorting.SORT_ORDERS` sorts by (then by id)
 _SORT: dict[str, tuple[Any, ...]] = {
     "cycle": (BillingReport.cycle, BillingReport.partner_name),
     "partner": (BillingReport.partner_name,),
@@ -39,7 +39,7 @@ _SORT: dict[str, tuple[Any, ...]] = {
     "id": (),
 }
 if tuple(_SORT) != SORT_KEYS:
-    raise RuntimeError(f"the sort columns {tuple(_SORT)} do not match lmp_tui.sorting's keys {SORT_KEYS}")
+    raise RuntimeError(f"the sort columns {tuple(_SORT)} do not match lmp_tui.domain.sorting's keys {SORT_KEYS}")
 
 CSV_COLUMNS = ("id", "partner", "company_id", "region", "cycle", "status", "review_reason",
                "auto_submitted", "po_number", "lines", "discrepancies", "comments", "total", "currency")
@@ -180,7 +180,7 @@ class QueriesMixin(ServiceBase):
         try:
             return open_watch(self.db.engine)
         except Exception as err:  # noqa: BLE001 - the driver's own errors, as a sentence
-            from ..errors import DatabaseUnavailable
+            from lmp_tui.errors import DatabaseUnavailable
 
             raise DatabaseUnavailable(f"Cannot watch {self.db.display_url} for changes ({err}); the list "
                                       "refreshes only with F5.") from None

@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 from sqlalchemy import select
 
-from ..commands import (
+from lmp_tui.commands.edits import (
     ApplyCode,
     AutoSubmit,
     PartnerSubmit,
@@ -23,13 +23,13 @@ from ..commands import (
     VendorReturn,
     command,
 )
-from ..domain import Report, ReviewReason, Status
-from ..errors import InvalidInput, NotFound
-from ..storage.models import BillingReport
-from ..validation import parse, parse_cycle
-from .base import ServiceBase
-from .pipeline import ReportChanged, execute
-from ..views import CycleCloseResult
+from lmp_tui.domain.model import Report, ReviewReason, Status
+from lmp_tui.errors import InvalidInput, NotFound
+from lmp_tui.storage.models import BillingReport
+from lmp_tui.commands.validation import parse, parse_cycle
+from lmp_tui.services.base import ServiceBase
+from lmp_tui.services.pipeline import ReportChanged, execute
+from lmp_tui.domain.views import CycleCloseResult
 
 
 class WritesMixin(ServiceBase):

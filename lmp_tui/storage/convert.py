@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .. import money
-from ..domain import HistoryEntry, Line, Report
-from ..pricing import PromoCode, field_value
-from ..domain import Action
-from .models import BillingReport, HistoryRow, LineItem, PromoCodeRow
+from lmp_tui.domain import money
+from lmp_tui.domain.model import HistoryEntry, Line, Report
+from lmp_tui.domain.pricing import PromoCode, field_value
+from lmp_tui.domain.model import Action
+from lmp_tui.storage.models import BillingReport, HistoryRow, LineItem, PromoCodeRow
 
 _PCT = Decimal("0.01")
 

@@ -26,9 +26,9 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..errors import DatabaseUnavailable, InvalidInput, LmpError
-from ..files import create_file, make_folder
-from ..places import sqlite_file
+from lmp_tui.errors import DatabaseUnavailable, InvalidInput, LmpError
+from lmp_tui.files import create_file, make_folder
+from lmp_tui.places import sqlite_file
 
 BUSY_TIMEOUT_S = 15.0
 _WRITE = "lmp_write"

@@ -1,5 +1,5 @@
 """How an exact decimal column is stored, without SQLAlchemy (the column types of
-:mod:`lmp_tui.storage.types` use it, and so does :mod:`lmp_tui.quickread`, which reads the
+:mod:`lmp_tui.storage.types` use it, and so does :mod:`lmp_tui.startup.quickread`, which reads the
 first page before SQLAlchemy is loaded).
 
 PostgreSQL has an exact NUMERIC. SQLite has none, so there a decimal is stored as an

@@ -23,9 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from ..domain import CodeKind, EditableField, ReviewReason, Role, Status
-from ..search import search_key
-from .types import ExactDecimal, UTCDateTime
+from lmp_tui.domain.model import CodeKind, EditableField, ReviewReason, Role, Status
+from lmp_tui.domain.search import search_key
+from lmp_tui.storage.types import ExactDecimal, UTCDateTime
 
 
 def _enum(cls: type) -> Enum:
@@ -150,7 +150,7 @@ class BillingReport(Base):
     # list is one index range, without a join and without sorting 100k rows
     distributor_id: Mapped[int] = mapped_column(ForeignKey("distributors.id"))
     partner_name: Mapped[str] = mapped_column(String(200))
-    #: the name as the find box compares it (:func:`lmp_tui.search.search_key`), written with
+    #: the name as the find box compares it (:func:`lmp_tui.domain.search.search_key`), written with
     #: the name by the services, the imports and the demo (here too, for any other insert)
     partner_key: Mapped[str] = mapped_column(String(400), default=_partner_key)
     cycle: Mapped[str] = mapped_column(String(7))

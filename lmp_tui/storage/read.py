@@ -16,11 +16,11 @@ from typing import Callable
 from sqlalchemy import select, type_coerce
 from sqlalchemy.orm import Session
 
-from .. import money
-from ..domain import EditableField, Line, Report
-from .convert import history_from_row
-from .models import BillingReport, HistoryRow, LineItem, Partner, Region
-from .types import RawExactDecimal, exact_from_db
+from lmp_tui.domain import money
+from lmp_tui.domain.model import EditableField, Line, Report
+from lmp_tui.storage.convert import history_from_row
+from lmp_tui.storage.models import BillingReport, HistoryRow, LineItem, Partner, Region
+from lmp_tui.storage.types import RawExactDecimal, exact_from_db
 
 _PCT = Decimal("0.01")
 _RAW = RawExactDecimal()

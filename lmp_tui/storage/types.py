@@ -14,7 +14,7 @@ from sqlalchemy import BigInteger, DateTime, Numeric
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from .exact import _FACTOR, PRECISION, SCALE, exact_from_db
+from lmp_tui.storage.exact import _FACTOR, PRECISION, SCALE, exact_from_db
 
 __all__ = ["ExactDecimal", "RawExactDecimal", "UTCDateTime", "exact_from_db", "PRECISION", "SCALE"]
 #: NUMERIC(18,4) holds less than 10^14; SQLite, as 1/10,000ths in 64 bits, would hold more:

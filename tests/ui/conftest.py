@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from lmp_tui.app import LmpApp, build_app
+from lmp_tui.ui.app import LmpApp, build_app
 from lmp_tui.services import BillingService
 
 from ..conftest import FIXED_NOW

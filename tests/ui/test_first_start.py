@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from lmp_tui.app import build_app
-from lmp_tui.domain import Status
-from lmp_tui.imports import read_file
+from lmp_tui.ui.app import build_app
+from lmp_tui.domain.model import Status
+from lmp_tui.commands.import_files import read_file
 from lmp_tui.services import BillingService, initialise
-from lmp_tui.validation import ReportQuery
+from lmp_tui.commands.validation import ReportQuery
 from screens.submit_dialog import SubmitDialog
 
 from ..conftest import FIXED_NOW

@@ -23,7 +23,7 @@ CRASHING = textwrap.dedent("""
     import sys
     from textual.app import App
     import screens.report_list as report_list
-    from lmp_tui.cli import main
+    from lmp_tui.cli.main import main
 
     def boom(self):
         password = "hunter2-local"

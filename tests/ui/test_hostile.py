@@ -8,7 +8,7 @@ import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
-from lmp_tui.domain import Status
+from lmp_tui.domain.model import Status
 from lmp_tui.safetext import display_text
 from lmp_tui.storage import models as m
 from screens.billing_report import BillingReportScreen

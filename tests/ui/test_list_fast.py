@@ -15,8 +15,8 @@ import pytest
 
 from textual.widgets import Input
 
-from lmp_tui.app import LmpApp
-from lmp_tui.domain import Status
+from lmp_tui.ui.app import LmpApp
+from lmp_tui.domain.model import Status
 from lmp_tui.services import BillingService
 from lmp_tui.storage import models as m
 from screens.billing_report import BillingReportScreen
@@ -35,7 +35,7 @@ LONG = "Northern Lights Managed Security Services"
 
 
 def rename(db, report_id: int, name: str) -> None:
-    from lmp_tui.search import search_key
+    from lmp_tui.domain.search import search_key
 
     with db.write() as s:
         row = s.get(m.BillingReport, report_id)
@@ -83,7 +83,7 @@ async def test_number_and_partner_stay_while_the_other_columns_scroll_right(make
 
 
 async def test_columns_are_not_made_again_for_each_page(make_app, ui_world, monkeypatch):
-    import lmp_tui.prefetch as prefetch
+    import lmp_tui.startup.prefetch as prefetch
 
     monkeypatch.setattr(prefetch, "PAGE_SIZE", 3)
     app = make_app()
@@ -100,7 +100,7 @@ async def test_columns_are_not_made_again_for_each_page(make_app, ui_world, monk
 
 
 async def test_pgdn_and_pgup_page_through_the_database_with_the_list_focused(make_app, ui_world, monkeypatch):
-    import lmp_tui.prefetch as prefetch
+    import lmp_tui.startup.prefetch as prefetch
 
     monkeypatch.setattr(prefetch, "PAGE_SIZE", 4)
     app = make_app()
@@ -238,7 +238,7 @@ async def test_a_refusal_while_connecting_ends_the_app_with_it(tmp_path):
 
 
 def test_the_interface_imports_no_database_stack_before_its_first_paint():
-    code = ("import sys, lmp_tui.cli, lmp_tui.cli_interface, lmp_tui.app, screens.report_list, lmp_tui.quickread;"
+    code = ("import sys, lmp_tui.cli.main, lmp_tui.ui.launch, lmp_tui.ui.app, screens.report_list, lmp_tui.startup.quickread;"
             "print(sorted(m for m in ('sqlalchemy', 'alembic', 'pydantic', 'lmp_tui.services') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
@@ -317,7 +317,7 @@ async def test_the_first_key_after_a_pause_finds_at_once(make_app, ui_world, mon
 
 
 class _Ready:
-    """A first page already read (what lmp_tui.prefetch's child hands over: tests/test_prefetch.py)."""
+    """A first page already read (what lmp_tui.startup.prefetch's child hands over: tests/test_prefetch.py)."""
 
     def __init__(self, first, finished: bool = False) -> None:
         self.first, self.closed, self._finished = first, False, finished
@@ -337,8 +337,8 @@ class _Ready:
 @pytest.mark.parametrize("finished", [False, True], ids=["child-still-reading", "child-done-at-start"])
 async def test_the_first_page_read_beside_the_start_shows_before_the_database_opens(sqlite_db, ui_world, tmp_path,
                                                                                    finished):
-    from lmp_tui.prefetch import FirstPage, first_query
-    from lmp_tui.validation import ReportQuery
+    from lmp_tui.startup.prefetch import FirstPage, first_query
+    from lmp_tui.commands.validation import ReportQuery
 
     service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
     fields = first_query(24)
@@ -360,10 +360,10 @@ async def test_the_first_page_read_beside_the_start_shows_before_the_database_op
 
 
 async def test_a_status_chosen_before_the_database_opens_shows_at_once(sqlite_db, ui_world, tmp_path, monkeypatch):
-    """The first page came without the database stack (lmp_tui.quickread): a status chosen
+    """The first page came without the database stack (lmp_tui.startup.quickread): a status chosen
     while that stack still loads shows its page then, read the same way, and Enter typed
     right after the choice opens a report of that page once the database is open."""
-    from lmp_tui import prefetch
+    from lmp_tui.startup import prefetch
 
     monkeypatch.setenv("LMP_DATA_DIR", str(tmp_path / "data"))
     url = sqlite_db.engine.url.render_as_string(hide_password=False)
@@ -388,12 +388,12 @@ async def test_a_status_chosen_before_the_database_opens_shows_at_once(sqlite_db
 
 @pytest.mark.parametrize("signs_in", [True, False], ids=["signed-in", "still-connecting"])
 async def test_the_collector_is_back_on_once_started(sqlite_db, ui_world, tmp_path, monkeypatch, signs_in):
-    """The command line turns the garbage collector off for the start (lmp_tui.cli_interface); the app
+    """The command line turns the garbage collector off for the start (lmp_tui.ui.launch); the app
     turns it on again once signed in, or after START_COLLECTOR_S however long that takes:
     a long session never runs without it."""
     import gc
 
-    from lmp_tui import app as app_module
+    from lmp_tui.ui import app as app_module
 
     monkeypatch.setattr(app_module, "START_COLLECTOR_S", 60 if signs_in else 0.3)
     service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
@@ -432,8 +432,8 @@ async def test_a_find_typed_before_the_database_opens_then_enter_opens_a_report_
     """The first page came beside the start; "/berl ⏎ ⏎" before the database is open: the
     report opened is Berlin's (read once the database is open), not the one highlighted in
     the first page."""
-    from lmp_tui.prefetch import FirstPage, first_query
-    from lmp_tui.validation import ReportQuery
+    from lmp_tui.startup.prefetch import FirstPage, first_query
+    from lmp_tui.commands.validation import ReportQuery
 
     service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
     fields = first_query(24)
@@ -456,8 +456,8 @@ async def test_a_find_typed_before_the_database_opens_then_enter_opens_a_report_
 
 
 async def test_escape_calls_off_a_report_still_to_open(sqlite_db, ui_world, tmp_path):
-    from lmp_tui.prefetch import FirstPage, first_query
-    from lmp_tui.validation import ReportQuery
+    from lmp_tui.startup.prefetch import FirstPage, first_query
+    from lmp_tui.commands.validation import ReportQuery
 
     service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
     fields = first_query(24)

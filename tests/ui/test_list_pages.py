@@ -83,7 +83,7 @@ async def test_export_over_ssh_says_the_file_is_on_the_server_and_how_to_get_a_c
         assert "--status under-review" in command
         # the command it offers writes the same rows as the file on the server
         server_file = next((tmp_path / "exports").glob("*.csv")).read_text()
-        done = subprocess.run([sys.executable, "-m", "lmp_tui.cli", *shlex.split(command), "--db",
+        done = subprocess.run([sys.executable, "-m", "lmp_tui.cli.main", *shlex.split(command), "--db",
                                app.service.db.engine.url.render_as_string(hide_password=False), "--user", "billing"],
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
@@ -106,7 +106,7 @@ async def test_export_reports_keeps_a_spreadsheet_from_running_partner_text(make
 
 
 async def test_paging_through_the_database_by_moving_past_the_edge(make_app, ui_world, monkeypatch):
-    import lmp_tui.prefetch as prefetch
+    import lmp_tui.startup.prefetch as prefetch
 
     monkeypatch.setattr(prefetch, "PAGE_SIZE", 4)
     app = make_app()

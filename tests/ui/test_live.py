@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lmp_tui.app import build_app
-from lmp_tui.domain import Action, Status
+from lmp_tui.ui.app import build_app
+from lmp_tui.domain.model import Action, Status
 from lmp_tui.services import BillingService
 from screens.billing_report import BillingReportScreen
 from screens.merge_dialog import MergeDialog

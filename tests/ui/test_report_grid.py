@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 from textual.widgets import OptionList, Static
 
-from lmp_tui.domain import ReviewReason, Status
+from lmp_tui.domain.model import ReviewReason, Status
 from lmp_tui.errors import InvalidInput
 from lmp_tui.storage import models as m
 from screens.billing_report import BillingReportScreen
@@ -426,7 +426,7 @@ def test_every_column_is_as_wide_as_its_widest_cell():
     equal amounts written with more digits (3.5 and 3.50) measured by what they show."""
     from rich.cells import cell_len
 
-    from lmp_tui.domain import EditableField, Line
+    from lmp_tui.domain.model import EditableField, Line
     from widgets.line_cells import FROZEN, SCROLLING, cell_texts, measure_widths
 
     price = EditableField.UNIT_PRICE

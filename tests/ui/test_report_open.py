@@ -10,7 +10,7 @@ from decimal import Decimal as D
 
 from sqlalchemy import update
 
-from lmp_tui.domain import EditableField, total_of
+from lmp_tui.domain.model import EditableField, total_of
 from lmp_tui.storage import models as m
 from screens.billing_report import BillingReportScreen
 from screens.report_list import ReportListScreen

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from lmp_tui.domain import Action
+from lmp_tui.domain.model import Action
 
 from .conftest import settle, type_text
 from .test_live import told, until

@@ -150,7 +150,7 @@ async def test_a_choice_opened_while_the_last_choice_s_page_is_read_keeps_the_fo
 
 
 async def test_status_counts_that_change_while_its_choices_are_open_keep_the_highlight(make_app, ui_world):
-    from lmp_tui.domain import Status
+    from lmp_tui.domain.model import Status
     from widgets.filter_bar import FilterBar
 
     app = make_app()

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 from textual.widgets import Input, Select, TextArea
 
-from lmp_tui.domain import Action, Status
+from lmp_tui.domain.model import Action, Status
 from screens.billing_report import BillingReportScreen
 from screens.code_dialog import CodeDialog
 from screens.confirm_dialog import ConfirmDialog
@@ -377,7 +377,7 @@ async def test_palette_names_the_documented_actions_and_help_lists_keys(make_app
 
 
 async def test_help_names_the_screen_and_shows_each_description_whole_at_80_columns(make_app):
-    from lmp_tui.keymap import REPORT_LIST
+    from lmp_tui.ui.keymap import REPORT_LIST
     from screens.help_screen import HelpScreen
 
     app = make_app()

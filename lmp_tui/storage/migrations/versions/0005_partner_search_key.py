@@ -5,7 +5,7 @@ Revises: 0004
 Create Date: 2026-11-26
 
 ``billing_reports.partner_key``: the partner's name as the find box compares it (NFKD,
-combining marks removed, casefolded: :func:`lmp_tui.search.search_key`), filled here for
+combining marks removed, casefolded: :func:`lmp_tui.domain.search.search_key`), filled here for
 the reports that exist and written with the name from now on. An index on
 (distributor_id, partner_key, id) lets a search read that narrow index instead of the
 reports. On PostgreSQL a trigram index (``pg_trgm``, GIN) serves ``LIKE '%text%'``
@@ -16,7 +16,7 @@ from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
-from lmp_tui.search import search_key
+from lmp_tui.domain.search import search_key
 
 
 revision = '0005'

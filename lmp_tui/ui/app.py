@@ -1,0 +1,382 @@
+"""The composition root of the terminal interface (the only core module that imports
+Textual): builds the app from a service, a signed-in user and settings.
+
+Started from the command line (:func:`run_app`), the app paints its frame first — title,
+filter bar, "Loading…" — and only then, in a worker, imports the database stack
+(SQLAlchemy, the services, pydantic), reads the settings, opens the database and signs the
+user in (:meth:`LmpApp._connect`); the list then reads its first page."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from textual import events, work
+from textual.app import App, SystemCommand
+from textual.message import Message
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from screens.confirm_dialog import ConfirmDialog
+from screens.report_opening import PRELOAD_AFTER_S, ReportOpening
+from screens.help_screen import HelpScreen
+from screens.report_list import ReportListScreen
+from screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from widgets.in_turn import InTurn
+from widgets.key_bar import bindings_for
+
+from lmp_tui.ui import keymap
+from lmp_tui.errors import LmpError
+
+if TYPE_CHECKING:  # loaded by the first worker, after the first paint
+    from lmp_tui.startup.prefetch import FirstPage, Prefetch
+    from lmp_tui.services import BillingService, Changes, StaffUserView
+
+#: what opens the database and signs in, in a worker; ``announce`` shows a line of progress
+Connect = Callable[[Callable[[str], None]], "tuple[BillingService, StaffUserView]"]
+
+
+#: the longest the first page read beside the start is waited for (then the list reads it itself)
+FIRST_PAGE_WAIT_S = 10.0
+
+#: how long a key keeps the start's imports waiting (lmp_tui.startup.polite_import)
+KEY_BUSY_S = 0.15
+
+#: the longest the garbage collector stays off after the start (lmp_tui.ui.launch turns it off)
+START_COLLECTOR_S = 5.0
+
+#: the longest the change watch blocks before it looks whether the app is stopping
+WATCH_WAIT_S = 0.5
+
+
+class LmpApp(ReportOpening, App[int]):
+    CSS_PATH = "lmp.tcss"
+    TITLE = "lmp-tui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = bindings_for(keymap.APP)
+
+    class ReportsChanged(Message):
+        """Reports changed in the database, whoever changed them: one message per batch."""
+
+        def __init__(self, changes: Changes) -> None:
+            super().__init__()
+            self.changes = changes
+
+    def __init__(self, service: BillingService | None = None, user: StaffUserView | None = None, *,
+                 connect: Connect | None = None, open_report: int | None = None,
+                 export_dir: Path | None = None, over_ssh: bool = False, first_page: Prefetch | None = None,
+                 end_on_sigterm: bool = False) -> None:
+        super().__init__()
+        self._first_page = first_page
+        if service is None and connect is None:
+            raise TypeError("LmpApp needs a service (and its user) or a way to connect")
+        self.service, self.user, self.open_report_id = service, user, open_report
+        self._connect_with = connect
+        #: why the app could not start (no database, unknown user…): run_app raises it after the app ends
+        self.startup_error: LmpError | None = None
+        self.export_dir = export_dir or Path.cwd()
+        #: run by serve-ssh: a file the app writes is on the server, not the user's computer
+        self.over_ssh = over_ssh
+        self._lmp_small = False
+        self._lmp_started = False  # the size is checked once the first screen is up
+        #: SIGTERM ends the app as Ctrl+Q does, without asking (run_app's app only: a test's
+        #: app leaves the test process's signals alone)
+        self._end_on_sigterm = end_on_sigterm
+        #: a SIGTERM came (before the mount, run_app's handler only notes it): the app ends
+        self.terminated = False
+
+    def on_mount(self) -> None:
+        if self._end_on_sigterm:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminate)
+            if self.terminated:  # it came during the start
+                self.terminate()
+                return
+        first, child = None, self._first_page if self.service is None else None
+        if child is not None and child.finished():  # read beside the start, and there: in the first frame
+            first, child = child.take(timeout=FIRST_PAGE_WAIT_S), None
+        self.push_screen(ReportListScreen(self.service, self.user, self.export_dir, first=first))
+        self._lmp_started = True
+        self.call_after_refresh(self._check_size)
+        self.set_timer(START_COLLECTOR_S, gc.enable)  # even if signing in takes long
+        if self.service is not None:
+            self._connected()
+        elif child is not None:  # its page first, then the database stack (one interpreter)
+            self._take_first_page()
+        elif first is not None:
+            self.call_after_refresh(self._connect)
+        else:
+            self._connect()  # the frame is painted first; the database stack loads in the worker
+
+    @work(thread=True, group="connect", exit_on_error=True)
+    def _connect(self) -> None:
+        """Import the database stack, open the database, sign in (off the event loop)."""
+        assert self._connect_with is not None
+
+        def announce(text: str) -> None:
+            self.call_from_thread(self._announce, text)
+
+        from lmp_tui.startup.polite_import import PoliteImports
+
+        try:
+            with PoliteImports(lambda: self._keys_until):  # the keys typed meanwhile go first
+                service, user = self._connect_with(announce)
+        except LmpError as err:
+            self.call_from_thread(self._start_failed, err)
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._connected, service, user)
+
+    @work(thread=True, group="first-page", exit_on_error=False)
+    def _take_first_page(self) -> None:
+        """The first page read beside the start, shown while the database stack loads here."""
+        assert self._first_page is not None
+        first = self._first_page.take(timeout=FIRST_PAGE_WAIT_S)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._show_first_page, first)
+
+    def _show_first_page(self, first: FirstPage | None) -> None:
+        """Show the page, then load the database stack here (after that paint: both would
+        compete for the interpreter); without a page, load it at once."""
+        if first is None:
+            self._connect()
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, ReportListScreen):
+                screen.show_first(first)
+        self.call_after_refresh(self._connect)
+
+    def _announce(self, text: str) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ReportListScreen):
+                screen.announce(text)
+
+    #: until when the interface counts as busy with the last key (PoliteImports waits)
+    _keys_until = 0.0
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._keys_until = time.monotonic() + KEY_BUSY_S
+        await super().on_event(event)
+
+    def on_in_turn(self, msg: InTurn) -> None:
+        """A callback that came up behind the keys typed before it (widgets/in_turn.py)."""
+        msg.callback()
+
+    def _start_failed(self, err: LmpError) -> None:
+        self.startup_error = err
+        self.exit(1)
+
+    def _connected(self, service: BillingService | None = None, user: StaffUserView | None = None) -> None:
+        # What is loaded by now (Textual, the database stack, their modules and classes: ~140k
+        # objects) lives as long as the app: out of the collector's full passes, which otherwise
+        # scan it all and froze the interface for ~110 ms in the middle of a Reset or an opening.
+        gc.freeze()
+        gc.enable()  # off since the start (lmp_tui.ui.launch)
+        if service is not None:
+            self.service, self.user = service, user
+            for screen in self.screen_stack:
+                if isinstance(screen, ReportListScreen):
+                    screen.attach(service, user)  # type: ignore[arg-type]
+        if self.open_report_id is not None:
+            self.open_report(self.open_report_id)
+        else:
+            self.set_timer(PRELOAD_AFTER_S, self._preload)
+        self._watch_changes()
+
+    # ---------------------------------------------------------------- following the database
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def _watch_changes(self) -> None:
+        """For the app's lifetime: wait for changes, post one message per batch. Stops
+        within WATCH_WAIT_S of the app's exit (Textual cancels its workers then)."""
+        worker = get_current_worker()
+        try:
+            watch = self.service.watch_changes()
+        except LmpError as err:
+            self.call_from_thread(self.notify, str(err), title="No live refresh", severity="warning", timeout=10)
+            return
+        try:
+            while not worker.is_cancelled:
+                changes = watch.wait(WATCH_WAIT_S)
+                if changes is not None and not worker.is_cancelled:
+                    self.post_message(self.ReportsChanged(changes))
+        finally:
+            watch.close()
+
+    def on_lmp_app_reports_changed(self, msg: "LmpApp.ReportsChanged") -> None:
+        """Each screen that shows reports learns of the change (the list, an open report)."""
+        for screen in list(self.screen_stack):
+            hook = getattr(screen, "reports_changed", None)
+            if hook is not None:
+                hook(msg.changes)
+
+    # ---------------------------------------------------------------- palette and help
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for c in getattr(screen, "COMMANDS_SPEC", ()):
+            if screen.check_action(c.action, ()) is not False:
+                yield SystemCommand(c.title, c.help, _runner(screen, c.action))
+        yield SystemCommand("Help", "List every key", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        spec = getattr(screen, "COMMANDS_SPEC", ())
+        if not spec:
+            return
+        name = getattr(screen, "HELP_TITLE", "") or type(screen).__name__.replace("Screen", "")
+        self.push_screen(HelpScreen(name, [("screen", spec), ("app", keymap.APP)]))
+
+    async def action_quit(self) -> None:
+        """Textual's Quit (the palette's system command) asks like Ctrl+Q does."""
+        self.action_quit_app()
+
+    def action_quit_app(self) -> None:
+        dirty = [s for s in self.screen_stack if getattr(s, "unsaved", 0)]
+        if not dirty:
+            self.exit(0)
+            return
+        n = sum(getattr(s, "unsaved", 0) for s in dirty)
+
+        def done(leave: bool | None) -> None:
+            if leave:
+                self.exit(0)
+
+        self.push_screen(ConfirmDialog("Quit with unsaved changes?",
+                                       f"{n} change(s) are not saved. Quit and discard them? "
+                                       "(Press n, then Ctrl+S to save them.)", yes="Discard and quit"), done)
+
+    def terminate(self) -> None:
+        """Asked to end from outside (SIGTERM: serve-ssh ends a session whose key was removed
+        or whose user was disabled, or someone ran `kill`): the app ends at once, unsaved
+        changes unasked, and Textual puts the terminal back as it found it."""
+        self.terminated = True
+        self.exit(0)
+
+    # ---------------------------------------------------------------- plain text, safe stop
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast is plain text, its message and its title: they quote partners' and
+        staff's data. Control characters show visibly; ``markup`` is ignored (never markup)."""
+        from lmp_tui.safetext import display_text
+
+        super().notify(display_text(message, multiline=True), title=display_text(title), severity=severity,
+                       timeout=timeout, markup=False)
+
+    def run_guarded(self, *, headless: bool = False) -> int:
+        """Run the app and return the exit status. A crash exits non-zero with one sentence
+        on stderr: Textual's report (a traceback with local variables, which may hold
+        partners' data) is kept back. With ``LMP_DEBUG=1`` that report is written instead,
+        its control characters made visible."""
+        import io
+        import os
+
+        from rich.console import Console
+
+        from lmp_tui.safetext import display_text
+
+        captured = io.StringIO()
+        self.error_console = Console(file=captured, markup=False, highlight=False, color_system=None)
+        result = self.run(headless=headless)
+        code = self.return_code or 0
+        if os.environ.get("LMP_DEBUG") == "1":
+            sys.stderr.write(display_text(captured.getvalue(), multiline=True))
+        elif code:
+            sys.stderr.write(self.crash_sentence(captured.getvalue()) + "\n")
+        return code or int(result or 0)
+
+    @staticmethod
+    def crash_sentence(report: str) -> str:
+        """One sentence for a crash: the error's type name (read from the line after the last
+        traceback box, never its message, which may quote hostile data) and what to do."""
+        import re
+
+        lines = report.splitlines()
+        after_box = [lines[i + 1] for i, line in enumerate(lines[:-1]) if line.startswith("╰")]
+        found = re.match(r"[A-Za-z_][\w.]{0,100}(?=:|$)", after_box[-1]) if after_box else None
+        what = f" ({found.group(0).rsplit('.', 1)[-1]})" if found else ""
+        return (f"lmp-tui stopped on an unexpected error{what}; what you had saved is safe, unsaved changes "
+                "are lost. Run with LMP_DEBUG=1 to see the details and report them.")
+
+    # ---------------------------------------------------------------- size
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)
+
+    def _check_size(self, size: Size | None = None) -> None:
+        """The size the terminal has now (a resize event's own: the app's size follows it a
+        moment later)."""
+        if not self._lmp_started:
+            return
+        size = size or self.size
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        if small and not self._lmp_small:
+            self._lmp_small = True
+            self.push_screen(TooSmallScreen(), lambda _: setattr(self, "_lmp_small", False))
+
+
+def _runner(screen: Screen, action: str):  # noqa: ANN202
+    async def run() -> None:
+        await screen.run_action(action)
+
+    return run
+
+
+def build_app(service: BillingService, *, open_report: int | None = None, export_dir: Path | None = None) -> LmpApp:
+    """The one factory: the command line and the tests build the app through it."""
+    return LmpApp(service, service.whoami(), open_report=open_report, export_dir=export_dir)
+
+
+def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int | None,
+            first_page: Prefetch | None = None) -> int:
+    """The interface from the command line: the frame paints at once; the settings, the
+    database stack and the database are loaded in the app's first worker (the first page
+    may come sooner, from ``first_page``: :mod:`lmp_tui.startup.prefetch`). A refusal (no
+    database, an unknown user…) ends the app and is raised here, as one sentence."""
+    opened: list[object] = []
+
+    def connect(announce: Callable[[str], None]) -> tuple[BillingService, StaffUserView]:
+        from lmp_tui.startup.connect import open_service
+
+        service, me, db = open_service(url, user, demo, announce)
+        opened.append(db)
+        return service, me
+
+    from lmp_tui.domain.policy import over_ssh
+
+    _one_malloc_arena()
+    app = LmpApp(connect=connect, open_report=open_report, over_ssh=over_ssh(), first_page=first_page,
+                 end_on_sigterm=True)
+    signal.signal(signal.SIGTERM, lambda *_: setattr(app, "terminated", True))  # until the app mounts
+    try:
+        code = app.run_guarded()
+    finally:
+        if first_page is not None:
+            first_page.close()
+        for db in opened:
+            db.dispose()  # type: ignore[attr-defined]
+    if app.startup_error is not None:
+        raise app.startup_error
+    return 128 + signal.SIGTERM if app.terminated else code
+
+
+def _one_malloc_arena() -> None:
+    """Before the interface starts its threads (terminal input, workers): with glibc, each
+    thread that allocates gets a malloc arena of its own, memory the process keeps; one
+    arena for all is ~1 MiB less at its peak with a large report open (the interpreter's
+    lock lets one thread run at a time anyway). Elsewhere, nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-8, 1)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
