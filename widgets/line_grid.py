@@ -17,7 +17,7 @@ text and the columns' widths are computed in :mod:`widgets.line_cells`."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.style import Style
 from textual import work
@@ -27,7 +27,6 @@ from lmp_tui.domain.model import Line, Report
 from widgets import line_cells
 from widgets.line_cells import FROZEN, NAME_MAX, NAME_MIN, SCROLLING, cell_texts, measure_widths
 from widgets.virtual_table import Column, VirtualTable
-
 
 #: more changed lines than this are measured in a worker (those on screen at once)
 SYNC_MEASURE = 64
@@ -42,23 +41,23 @@ class LineGrid(VirtualTable):
     class Highlighted(Message):
         """The cursor moved to another line."""
 
-        def __init__(self, grid: "LineGrid", row: int, line_no: int | None) -> None:
+        def __init__(self, grid: LineGrid, row: int, line_no: int | None) -> None:
             super().__init__()
             self.grid, self.row, self.line_no = grid, row, line_no
 
         @property
-        def control(self) -> "LineGrid":
+        def control(self) -> LineGrid:
             return self.grid
 
     class Selected(Message):
         """Enter on a line."""
 
-        def __init__(self, grid: "LineGrid", row: int, line_no: int | None) -> None:
+        def __init__(self, grid: LineGrid, row: int, line_no: int | None) -> None:
             super().__init__()
             self.grid, self.row, self.line_no = grid, row, line_no
 
         @property
-        def control(self) -> "LineGrid":
+        def control(self) -> LineGrid:
             return self.grid
 
     def __init__(self, *, on_move: Callable[[], None] | None = None, **kwargs: object) -> None:

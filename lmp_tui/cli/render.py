@@ -5,8 +5,9 @@ JSON keeps every character (the command line escapes what a terminal could act o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from lmp_tui.domain.model import AUTO_SUBMITTED_FLAG, MARKS_LEGEND, Report
 from lmp_tui.domain.money import format_money

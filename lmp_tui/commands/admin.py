@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal, Union
+from functools import cache
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, TypeAdapter, model_validator
 
-from lmp_tui.domain.model import ADMIN_WHAT, AdminAction, CodeKind, EditableField, Role
-from lmp_tui.domain.money import CURRENCY_DECIMALS, quantum
 from lmp_tui.commands.validation import ChannelMargin, CodeText, InputModel, UnitPrice, one_of, parse_whole, text_check
-
+from lmp_tui.domain.model import AdminAction, CodeKind, EditableField, Role
+from lmp_tui.domain.money import CURRENCY_DECIMALS, quantum
 
 # --------------------------------------------------------------------------- field types
 
@@ -172,7 +171,7 @@ class CodeRow(ImportRow):
     max_channel_margin: OptionalMargin
 
     @model_validator(mode="after")
-    def _period(self) -> "CodeRow":
+    def _period(self) -> CodeRow:
         if self.valid_to < self.valid_from:
             raise ValueError(f"valid_to {self.valid_to} is before valid_from {self.valid_from}.")
         return self
@@ -188,7 +187,7 @@ class UsageRow(ImportRow):
     comment: OptionalText
 
     @model_validator(mode="after")
-    def _chargeable(self) -> "UsageRow":
+    def _chargeable(self) -> UsageRow:
         # Chargeable equals Provisioned when Used is empty; the partner may lower it (doc)
         if self.chargeable is None:
             return self
@@ -281,7 +280,7 @@ class Numbered(InputModel):
     """A row of a file with the line it starts on (for the refusals)."""
 
     line: int
-    row: Union[RegionRow, ProductRow, PartnerRow, PriceRow, CodeRow, UsageRow]
+    row: RegionRow | ProductRow | PartnerRow | PriceRow | CodeRow | UsageRow
 
 
 class Import(_AdminCommand):
@@ -297,7 +296,7 @@ class Import(_AdminCommand):
     dry_run: bool = False
 
     @model_validator(mode="after")
-    def _usage_has_cycle(self) -> "Import":
+    def _usage_has_cycle(self) -> Import:
         if self.what == "usage" and self.cycle is None:
             raise ValueError("A usage import needs the report cycle: --cycle YYYY-MM.")
         if self.what != "usage" and self.cycle is not None:
@@ -312,7 +311,7 @@ class InitialiseRequest(InputModel):
     admin: Login
 
 
-AdminCommand = Annotated[Union[AddUser, SetRole, DisableUser, EnableUser, AddKey, RemoveKey, Import],
+AdminCommand = Annotated[AddUser | SetRole | DisableUser | EnableUser | AddKey | RemoveKey | Import,
                          Field(discriminator="kind")]
 
 

@@ -9,14 +9,15 @@ import csv
 import difflib
 import io
 import re
-from pathlib import Path
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO, Callable
+from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import ValidationError
 
 from lmp_tui.commands.admin import ROW_MODELS, Numbered
-from lmp_tui.errors import MAX_PROBLEMS, ImportProblems, InvalidInput, LmpError
+from lmp_tui.errors import ImportProblems, InvalidInput
 from lmp_tui.settings import DEFAULT_MAX_INPUT_MB
 
 #: files with more rows than this show a progress bar

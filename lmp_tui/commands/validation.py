@@ -10,10 +10,10 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 from lmp_tui.domain.model import ReviewReason, Status
-from lmp_tui.errors import InvalidInput
 from lmp_tui.domain.money import MAX_UNIT_PRICE
-from lmp_tui.safetext import find_unsafe
 from lmp_tui.domain.sorting import DEFAULT_SORT, SORT_KEYS
+from lmp_tui.errors import InvalidInput
+from lmp_tui.safetext import find_unsafe
 
 MAX_TEXT = 2000
 PO_MAX = 35

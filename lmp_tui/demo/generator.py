@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import func, select, text
 
+from lmp_tui.demo import catalog as c
+from lmp_tui.demo.reports import ReportWriter
 from lmp_tui.domain import money
 from lmp_tui.domain.model import CodeKind, EditableField, period_of
 from lmp_tui.errors import InvalidInput
-from lmp_tui.storage.db import Database
 from lmp_tui.storage import models as m
-from lmp_tui.demo import catalog as c
-from lmp_tui.demo.reports import ReportWriter
+from lmp_tui.storage.db import Database
 
 Progress = Callable[[int, int], None]
 MARKER = "demo"

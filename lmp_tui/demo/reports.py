@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import insert
 
-from lmp_tui.domain.search import search_key
 from lmp_tui.commands.edits import (
     AutoSubmit,
     Context,
@@ -22,10 +22,20 @@ from lmp_tui.commands.edits import (
     VendorReturn,
     apply,
 )
-from lmp_tui.domain.model import EditableField, Line, Report, ReviewReason, Status, check_transition, penalise, period_of
+from lmp_tui.demo import catalog as c
+from lmp_tui.domain.model import (
+    EditableField,
+    Line,
+    Report,
+    ReviewReason,
+    Status,
+    check_transition,
+    penalise,
+    period_of,
+)
+from lmp_tui.domain.search import search_key
 from lmp_tui.storage import models as m
 from lmp_tui.storage.db import Database
-from lmp_tui.demo import catalog as c
 
 BATCH_REPORTS = 1000
 
@@ -179,7 +189,7 @@ class ReportWriter:
         """Replay the moves that bring the report from MSP preparing to its status, through
         the same status machine and rules as the services, so its history reads as theirs."""
         def at(days: int, hour: int) -> datetime:
-            return datetime.combine(end + timedelta(days=days), time(hour, 0), tzinfo=timezone.utc)
+            return datetime.combine(end + timedelta(days=days), time(hour, 0), tzinfo=UTC)
 
         status, po = report.status, report.po_number
         report.status, report.review_reason, report.po_number = Status.MSP_PREPARING, None, None

@@ -222,7 +222,7 @@ class Line:
     #: the code's bound on the opened field: lowest unit price or highest channel margin
     code_bound: Decimal | None = None
 
-    def __copy__(self) -> "Line":
+    def __copy__(self) -> Line:
         """A copy (its fields are immutable values): a Reset copies every line of a report,
         and this is ~4× quicker than :func:`copy.copy`'s generic way."""
         new = object.__new__(Line)

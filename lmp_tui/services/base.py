@@ -3,28 +3,29 @@ loading a report under a write lock with its version checked, and writing histor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from lmp_tui.commands.validation import MAX_ID
 from lmp_tui.domain.model import Action, Report
-from lmp_tui.errors import Conflict, NotAllowed, NotFound
 from lmp_tui.domain.policy import over_ssh
+from lmp_tui.domain.views import StaffUserView
+from lmp_tui.errors import Conflict, NotAllowed, NotFound
 from lmp_tui.storage.convert import report_from_row, write_back
 from lmp_tui.storage.db import Database
-from lmp_tui.storage.read import read_report
 from lmp_tui.storage.models import BillingReport, HistoryRow, StaffKey, StaffUser
-from lmp_tui.commands.validation import MAX_ID
-from lmp_tui.domain.views import StaffUserView
+from lmp_tui.storage.read import read_report
 
 Clock = Callable[[], datetime]
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -162,10 +163,10 @@ class ServiceBase:
                              f"{user.distributor.name} to add your key again (lmp-tui users add-key {user.name} "
                              "KEY.pub), then connect again.")
 
-    def _reading(self) -> "_Ctx":
+    def _reading(self) -> _Ctx:
         return _Ctx(self, write=False)
 
-    def _writing(self) -> "_Ctx":
+    def _writing(self) -> _Ctx:
         return _Ctx(self, write=True)
 
     def whoami(self) -> StaffUserView:

@@ -5,16 +5,20 @@ Reference data here; the partners' usage in :mod:`lmp_tui.services.usage_import`
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from lmp_tui.domain.search import search_key
-from lmp_tui.domain import money
 from lmp_tui.commands.admin import Import, fits_currency
-from lmp_tui.domain.model import EditableField
 from lmp_tui.commands.import_files import ImportProblems
+from lmp_tui.domain import money
+from lmp_tui.domain.model import EditableField
 from lmp_tui.domain.policy import SHARED_REFUSAL, may_change
+from lmp_tui.domain.search import search_key
+from lmp_tui.services.base import Acting
+from lmp_tui.services.plan import ImportResult, Plan, Progress, admin_entry, differs, product_list
+from lmp_tui.services.usage_import import plan_usage
 from lmp_tui.storage.models import (
     AdminHistoryRow,
     BillingReport,
@@ -24,9 +28,6 @@ from lmp_tui.storage.models import (
     PromoCodeRow,
     Region,
 )
-from lmp_tui.services.base import Acting
-from lmp_tui.services.plan import ImportResult, Plan, Progress, admin_entry, differs, product_list
-from lmp_tui.services.usage_import import plan_usage
 
 
 def import_rows(ctx: Acting, cmd: Import, progress: Progress | None) -> tuple[ImportResult, list[tuple[int, int]]]:

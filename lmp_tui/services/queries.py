@@ -4,24 +4,24 @@ one report, codes, users, and the CSV export of a query."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from itertools import takewhile
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 from sqlalchemy import Select, case, func, or_, select
 
 from lmp_tui.commands.edits import ApplyCode
-from lmp_tui.domain.model import Report, Status
+from lmp_tui.commands.validation import ReportQuery, parse
+from lmp_tui.domain.model import Action, Report, Status
 from lmp_tui.domain.pricing import CodeGrant
-from lmp_tui.safetext import csv_cell
 from lmp_tui.domain.search import search_key
 from lmp_tui.domain.sorting import SORT_KEYS
-from lmp_tui.domain.model import Action
-from lmp_tui.storage.models import BillingReport, HistoryRow, Partner, PromoCodeRow, Region, StaffUser
-from lmp_tui.storage.watch import ChangeWatch, open_watch
-from lmp_tui.commands.validation import ReportQuery, parse
+from lmp_tui.domain.views import PromoCodeView, ReportPage, ReportRow, ReportStamp, StaffUserView
+from lmp_tui.safetext import csv_cell
 from lmp_tui.services.base import ServiceBase
 from lmp_tui.services.pipeline import admit, verify
-from lmp_tui.domain.views import PromoCodeView, ReportPage, ReportRow, ReportStamp, StaffUserView
+from lmp_tui.storage.models import BillingReport, HistoryRow, Partner, PromoCodeRow, Region, StaffUser
+from lmp_tui.storage.watch import ChangeWatch, open_watch
 
 #: the columns each sort order of :data:`lmp_tui.domain.sorting.SORT_ORDERS` sorts by (then by id)
 _SORT: dict[str, tuple[Any, ...]] = {

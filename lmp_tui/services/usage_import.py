@@ -9,15 +9,14 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from lmp_tui.domain.search import search_key
-from lmp_tui.domain import money
 from lmp_tui.commands.admin import Import
+from lmp_tui.domain import money
 from lmp_tui.domain.model import Action, Line, Status, chargeable_for, check_transition, period_of, summary_of
+from lmp_tui.domain.search import search_key
 from lmp_tui.errors import InvalidTransition
-from lmp_tui.storage.models import BillingReport, HistoryRow, LineItem, Partner, PriceListEntry, Product, Region
 from lmp_tui.services.base import Acting
 from lmp_tui.services.plan import Plan, Progress, shown
-
+from lmp_tui.storage.models import BillingReport, HistoryRow, LineItem, Partner, PriceListEntry, Product, Region
 
 _LINE_KEY = ("product_id", "provisioned", "used", "chargeable", "partner_comment", "list_unit_price",
              "list_channel_margin")

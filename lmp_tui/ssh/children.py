@@ -16,10 +16,11 @@ import signal
 import struct
 import termios
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import asyncssh
 
@@ -42,7 +43,7 @@ class Session:
     client: str
     command: str | None
     terminal: bool
-    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
     bytes_in: int = 0
     bytes_out: int = 0
     #: why it ended: the child exited, the client left, it idled out, or it was refused
@@ -223,7 +224,7 @@ async def end_child(child: asyncio.subprocess.Process, first: signal.Signals, gr
         try:
             await asyncio.wait_for(child.wait(), wait)
             return sig is signal.SIGKILL
-        except asyncio.TimeoutError:
+        except TimeoutError:
             continue
     return True
 

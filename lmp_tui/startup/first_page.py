@@ -25,13 +25,13 @@ from typing import Any
 from sqlalchemy import Boolean, Enum, Integer, Select, String, event, select
 from sqlalchemy.types import TypeEngine
 
+from lmp_tui.commands.validation import ReportQuery
 from lmp_tui.domain.model import Status
+from lmp_tui.services.queries import cycles_statement, page_statement, status_count_statement
 from lmp_tui.startup.prefetch import PAGE_SIZE, first_query
 from lmp_tui.storage.db import HEAD_REVISION, Database
 from lmp_tui.storage.models import Distributor, StaffUser
 from lmp_tui.storage.types import ExactDecimal
-from lmp_tui.commands.validation import ReportQuery
-from lmp_tui.services.queries import cycles_statement, page_statement, status_count_statement
 
 #: the module this one writes
 TARGET = Path(__file__).resolve().with_name("first_page_sql.py")

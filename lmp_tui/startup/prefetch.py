@@ -29,8 +29,8 @@ from lmp_tui.domain.sorting import DEFAULT_SORT, sort_order
 
 if TYPE_CHECKING:
     from lmp_tui.domain.model import Status
-    from lmp_tui.startup.quickread import EarlyReader, Source
     from lmp_tui.domain.views import ReportPage, StaffUserView
+    from lmp_tui.startup.quickread import EarlyReader, Source
 
 #: the most rows a page of the list holds; a page is as many rows as the list shows, and
 #: PAGE_SPARE more (80×24 shows about 16)
@@ -166,8 +166,8 @@ def _quick(url: str | None, user: str | None, demo: bool, fields: dict[str, Any]
 
 
 def _long_way(url: str | None, user: str | None, demo: bool, fields: dict[str, Any]) -> FirstPage:
-    from lmp_tui.startup.connect import open_service
     from lmp_tui.commands.validation import ReportQuery
+    from lmp_tui.startup.connect import open_service
 
     service, me, db = open_service(url, user, demo, make_demo=False)
     try:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from lmp_tui.domain import money
-from lmp_tui.domain.model import HistoryEntry, Line, Report
+from lmp_tui.domain.model import Action, HistoryEntry, Line, Report
 from lmp_tui.domain.pricing import PromoCode, field_value
-from lmp_tui.domain.model import Action
 from lmp_tui.storage.models import BillingReport, HistoryRow, LineItem, PromoCodeRow
 
 _PCT = Decimal("0.01")

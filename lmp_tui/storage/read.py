@@ -10,8 +10,8 @@ test compares the two); the writes still go through the ORM rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 from sqlalchemy import select, type_coerce
 from sqlalchemy.orm import Session

@@ -6,10 +6,10 @@ Create Date: 2026-11-25
 
 The report history is append-only: a trigger refuses any UPDATE of it.
 """
-from alembic import op
 import sqlalchemy as sa
-import lmp_tui.storage.types
+from alembic import op
 
+import lmp_tui.storage.types
 
 revision = '0001'
 down_revision = None
