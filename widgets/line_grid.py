@@ -1,10 +1,11 @@
 """The billing report's line items, every field of DOMAIN.md, as a virtual grid on Textual's
 Line API (:class:`widgets.virtual_table.VirtualTable`): only the rows on screen are formatted
-(:meth:`LineGrid.format_row`, cached per row), the column widths are measured from the data off the interface's thread (by the worker
-that read the report; for an edit of many lines, those on screen at once and the others in a
-worker) and grow only when a value no longer fits; an edit repaints only the rows whose line
-changed (the draft keeps an unchanged line the very same object), a cursor move the two rows
-it leaves and enters, a vertical scroll the rows of lines (not the titles or scrollbars).
+(:meth:`LineGrid.format_row`, cached per row), the column widths are measured from the data off
+the interface's thread (by the worker that read the report; for an edit of many lines, those on
+screen at once and the others in a worker) and grow only when a value no longer fits; an edit
+repaints only the rows whose line changed (the draft keeps an unchanged line the very same
+object), a cursor move the two rows it leaves and enters, a vertical scroll the rows of lines
+(not the titles or scrollbars).
 
 At 80 columns #, Name (shortened), Provisioned, Used, Over %, Chargeable and Subtotal
 show without scrolling; Units, Unit Price, Margin % and Code follow to the right (←/→
@@ -99,8 +100,9 @@ class LineGrid(VirtualTable):
         (columns only ever widen, as for an edited value that no longer fits)."""
         old, new = self._lines, report.lines
         whole = (usage_only != self._usage_only or report.currency != self._currency or len(old) != len(new)
-                 or any(a.line_no != b.line_no for a, b in zip(old[:1], new[:1])))
-        changed = list(range(len(new))) if whole else [i for i, (a, b) in enumerate(zip(old, new)) if a is not b]
+                 or any(a.line_no != b.line_no for a, b in zip(old[:1], new[:1], strict=True)))
+        changed = (list(range(len(new))) if whole
+                   else [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b])
         self._lines, self._currency, self._usage_only = list(new), report.currency, usage_only
         before = self._widths
         if whole:

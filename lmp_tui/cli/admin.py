@@ -160,8 +160,8 @@ def _import(svc: BillingService, args: argparse.Namespace) -> int:
                                limit=import_limit(Settings.load().max_input_mb))
     if rows:  # the database's checks of the good rows, listed with the file's problems in one round
         try:
-            result = svc.import_rows(args.kind, "standard input" if args.file == "-" else args.file, rows, cycle=cycle, dry_run=args.dry_run or bool(problems),
-                                     progress=bar)
+            result = svc.import_rows(args.kind, "standard input" if args.file == "-" else args.file, rows, cycle=cycle,
+                                     dry_run=args.dry_run or bool(problems), progress=bar)
         except ImportProblems as err:
             problems += err.problems
     bar.done()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter
 
@@ -130,10 +130,11 @@ class VendorReturn(_Command):
     reason: Reason
 
 
-Edit = Union[SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing, RemoveCode]
-Closing = Union[SaveDraft, Submit, Reject]
+Edit = SetPO | ApplyCode | SetUnitPrice | SetChannelMargin | ResetPricing | RemoveCode
+Closing = SaveDraft | Submit | Reject
 Command = Annotated[
-    SetPO | ApplyCode | SetUnitPrice | SetChannelMargin | ResetPricing | RemoveCode | SaveDraft | Submit | Reject | PartnerSubmit | AutoSubmit | VendorComplete | VendorReturn,
+    SetPO | ApplyCode | SetUnitPrice | SetChannelMargin | ResetPricing | RemoveCode | SaveDraft | Submit | Reject
+    | PartnerSubmit | AutoSubmit | VendorComplete | VendorReturn,
     Field(discriminator="kind"),
 ]
 EDITS = (SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing, RemoveCode)

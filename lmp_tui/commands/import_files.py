@@ -179,7 +179,7 @@ def read_rows(path: Path, kind: str, progress: Progress | None = None, limit: In
                                 f"{len(names)} column(s); check its commas and quotes.")
                 continue
             try:
-                row = model.model_validate(dict(zip(names, values)))
+                row = model.model_validate(dict(zip(names, values, strict=True)))
             except ValidationError as err:
                 for e in err.errors():
                     column, msg = _location(e, fields)

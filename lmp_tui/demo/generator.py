@@ -109,7 +109,8 @@ def generate(db: Database, opts: DemoOptions = DemoOptions(), progress: Progress
         s.flush()
         _codes(s, rng, regions, products, partners, cycles)
         partner_data = [(p.id, p.name, p.distributor_id, p.region.code, p.region.currency) for p in partners]
-        product_data = [(p.id, p.name, p.units, reports) for p, (_, _, reports, _) in zip(products, c.PRODUCTS)]
+        product_data = [(p.id, p.name, p.units, reports)
+                        for p, (_, _, reports, _) in zip(products, c.PRODUCTS, strict=True)]
         price_data = {k: (v.unit_price, v.channel_margin) for k, v in prices.items()}
         region_codes = {code: (r.code_opens, f"{_code_prefix(code)}-{code}-GEN") for code, r in regions.items()}
     writer = ReportWriter(db, rng, cycles, product_data, price_data, region_codes, progress,
@@ -135,7 +136,7 @@ def _price_list(rng: random.Random, regions: dict[str, m.Region], products: list
     out = {}
     for code, region in regions.items():
         rate, (lo, hi) = c.REGION_PRICING[code]
-        for product, (_, _, _, usd) in zip(products, c.PRODUCTS):
+        for product, (_, _, _, usd) in zip(products, c.PRODUCTS, strict=True):
             price = money.round_money(usd * rate, region.currency)
             margin = (lo + (hi - lo) * Decimal(rng.randint(0, 100)) / 100).quantize(Decimal("0.01"))
             out[(region.id, product.id)] = m.PriceListEntry(

@@ -156,8 +156,8 @@ class ReportWriter:
                         self.region_codes[region][0], cycle, start, end, status, reason, auto, po, None, None, lines)
         self._history(report, end, reason)  # may penalise: an automatic submission follows the rules
         self.reports.append(dict(
-            id=rid, partner_id=partner_id, distributor_id=distributor_id, partner_name=name, partner_key=search_key(name),
-            cycle=cycle,
+            id=rid, partner_id=partner_id, distributor_id=distributor_id, partner_name=name,
+            partner_key=search_key(name), cycle=cycle,
             period_start=start, period_end=end, status=report.status, review_reason=report.review_reason,
             auto_submitted=report.auto_submitted, po_number=report.po_number, vendor_comment=report.vendor_comment,
             usage_approved_at=report.usage_approved_at, version=1, **report.summary()))

@@ -128,7 +128,8 @@ def _partners(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -
                 return
             if cur.name != r.name:  # the report list keeps a copy of the name
                 s.execute(update(BillingReport).where(BillingReport.partner_id == cur.id)
-                          .values(partner_name=r.name, partner_key=search_key(r.name)).execution_options(synchronize_session=False))
+                          .values(partner_name=r.name, partner_key=search_key(r.name))
+                          .execution_options(synchronize_session=False))
             cur.name, cur.city, cur.state, cur.region_id = r.name, r.city or "", r.state or "", region.id
 
         plan.change("partner", r.company_id, old, new, step)

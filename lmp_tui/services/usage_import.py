@@ -127,7 +127,7 @@ def _line_changes(old: list[tuple[Any, ...]], new: list[Line], names: dict[int, 
     """What a replacement changes, line by line (old → new), the first few of them."""
     said: list[str] = []
     for no in range(1, max(len(old), len(new)) + 1):
-        before = dict(zip(_LINE_KEY, old[no - 1])) if no <= len(old) else None
+        before = dict(zip(_LINE_KEY, old[no - 1], strict=True)) if no <= len(old) else None
         after = new[no - 1] if no <= len(new) else None
         if after is None:
             said.append(f"line {no} {names.get(before['product_id'], '?')} removed")  # type: ignore[index]
@@ -199,8 +199,9 @@ def _write_usage(ctx: Acting, source: str, new_reports: list[dict[str, Any]], re
             [dict(rid=report.id, new_version=report.version + 1, **summary) for report, _, _, summary in replaced])
         for report, lines, currency, summary in replaced:
             line_rows(report.id, lines)
+            new_total = money.format_money(summary["total"], currency)
             history.append(_report_entry(ctx, report.id, f"usage lines replaced from {source}: {report.line_count} → "
-                                         f"{len(lines)} line(s), total {money.format_money(summary['total'], currency)}"))
+                                         f"{len(lines)} line(s), total {new_total}"))
             plan.changed_reports.append((report.id, report.version + 1))
     for i in range(0, len(lines_out), 5000):
         # render_nulls: rows with different empty fields still share one statement

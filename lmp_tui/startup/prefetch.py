@@ -5,11 +5,11 @@ services: about as long again) are both work for the interpreter, which runs one
 a time. Forked before Textual loads, a child reads the first page, the counts per status and
 the cycles: from a SQLite file by the first page's statements, kept as code, without the
 database stack (:mod:`lmp_tui.startup.quickread`, ~60 ms: the page is there for the first frame),
-else (PostgreSQL, or anything unusual) on another core by opening the database and signing in exactly as the interface will
-(:func:`lmp_tui.startup.connect.open_service`). It hands them over through a pipe as plain values
-(:mod:`lmp_tui.domain.views`) and exits. The interface shows them as soon as they come, and reads
-the page again once its own database stack is up (what it shows is never older than the
-start).
+else (PostgreSQL, or anything unusual) on another core by opening the database and signing in
+exactly as the interface will (:func:`lmp_tui.startup.connect.open_service`). It hands them
+over through a pipe as plain values (:mod:`lmp_tui.domain.views`) and exits. The interface
+shows them as soon as they come, and reads the page again once its own database stack is up
+(what it shows is never older than the start).
 
 The child only ever saves time: whatever goes wrong in it (no database, an unknown user, a
 slow disk) is left to the interface's own start, which says it properly. It never writes

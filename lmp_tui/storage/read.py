@@ -41,7 +41,8 @@ _HISTORY = (HistoryRow.at, HistoryRow.actor, HistoryRow.action, HistoryRow.detai
 def read_report(session: Session, report_id: int, distributor_id: int, *, with_history: bool = True) -> Report | None:
     """The report as the domain sees it, or None when it is not one of the distributor's."""
     head = session.execute(
-        select(*_HEAD).join(Partner, Partner.id == BillingReport.partner_id).join(Region, Region.id == Partner.region_id)
+        select(*_HEAD).join(Partner, Partner.id == BillingReport.partner_id)
+        .join(Region, Region.id == Partner.region_id)
         .where(BillingReport.id == report_id, BillingReport.distributor_id == distributor_id)
     ).first()
     if head is None:
