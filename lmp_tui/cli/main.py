@@ -339,9 +339,11 @@ def _fail(message: str, code: int = 1, prefix: str = "lmp-tui: ") -> int:
 def _tolerant_streams() -> None:
     """Output that the terminal's encoding cannot show is escaped, never an error."""
     for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # a TextIOWrapper's; a replaced stream may lack it
         try:
-            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
+        except ValueError:
             pass
 
 

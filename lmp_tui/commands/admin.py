@@ -12,7 +12,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BeforeValidator, Field, TypeAdapter, model_validator
 
@@ -201,7 +201,9 @@ class UsageRow(ImportRow):
 
 
 ImportKind = Literal["regions", "products", "partners", "prices", "codes", "usage"]
-ROW_MODELS: dict[str, type[ImportRow]] = {
+#: a row of any import file
+AnyRow = RegionRow | ProductRow | PartnerRow | PriceRow | CodeRow | UsageRow
+ROW_MODELS: dict[str, type[AnyRow]] = {
     "regions": RegionRow, "products": ProductRow, "partners": PartnerRow, "prices": PriceRow,
     "codes": CodeRow, "usage": UsageRow,
 }
@@ -276,11 +278,14 @@ class ShowUser(InputModel):
     name: Login
 
 
+RowT = TypeVar("RowT", bound=ImportRow)
+
+
 class Numbered(InputModel):
     """A row of a file with the line it starts on (for the refusals)."""
 
     line: int
-    row: RegionRow | ProductRow | PartnerRow | PriceRow | CodeRow | UsageRow
+    row: AnyRow
 
 
 class Import(_AdminCommand):
@@ -294,6 +299,16 @@ class Import(_AdminCommand):
     rows: tuple[Numbered, ...]
     cycle: Annotated[str | None, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] = None
     dry_run: bool = False
+
+    def rows_as(self, model: type[RowT]) -> list[tuple[int, RowT]]:
+        """The rows, each with the line it starts on, as ``model``: the one row model of
+        :data:`ROW_MODELS` that this kind of import reads."""
+        out: list[tuple[int, RowT]] = []
+        for n in self.rows:
+            if not isinstance(n.row, model):
+                raise TypeError(f"a {self.what} import holds {type(n.row).__name__} rows, not {model.__name__}")
+            out.append((n.line, n.row))
+        return out
 
     @model_validator(mode="after")
     def _usage_has_cycle(self) -> Import:

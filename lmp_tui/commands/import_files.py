@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from lmp_tui.commands.admin import ROW_MODELS, Numbered
 from lmp_tui.errors import ImportProblems, InvalidInput
@@ -26,7 +27,7 @@ PROGRESS_FROM = 2000
 Progress = Callable[[str, int, int], None]
 
 
-def _location(err: dict, model_fields: tuple[str, ...]) -> tuple[str, str]:
+def _location(err: ErrorDetails, model_fields: tuple[str, ...]) -> tuple[str, str]:
     loc = [p for p in err.get("loc", ()) if isinstance(p, str)]
     column = loc[0] if loc and loc[0] in model_fields else ""
     msg = str(err.get("msg", "is not valid"))

@@ -12,7 +12,7 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -176,7 +176,7 @@ def _codes(s: Any, rng: random.Random, regions: dict[str, m.Region], products: l
         pre = _code_prefix(code)
         local = [p for p in partners if p.region is region]
         other_kind = CodeKind.PROMOTE if region.code_kind is CodeKind.BID_DESK else CodeKind.BID_DESK
-        specs = [
+        specs: list[tuple[str, CodeKind, list[m.Product], tuple[date, date], m.Partner | None, bool]] = [
             (f"{pre}-{code}-GEN", region.code_kind, products, current, None, True),
             (f"{pre}-{code}-EDR", region.code_kind, products[2:4], current, None, False),
             (f"{pre}-{code}-OLD", region.code_kind, products,

@@ -312,7 +312,7 @@ def chargeable_for(provisioned: int, used: int | None, chargeable: int | None) -
 class HistoryEntry:
     at: datetime
     actor: str
-    action: Action
+    action: Action | str  # a str: an action written by a newer version, shown as it is
     detail: str
     comment: str | None = None
 

@@ -120,7 +120,7 @@ def set_unit_price(report: Report, line_no: int, value: Decimal) -> str:
     line = report.line(line_no)
     _require_opened(report, line, EditableField.UNIT_PRICE)
     digits = money.minor_digits(report.currency)
-    if value.as_tuple().exponent < -digits:  # type: ignore[operator]
+    if money.decimals(value) > digits:
         raise InvalidInput(
             f"A unit price in {report.currency} has at most {digits} decimals; {value} has more."
             if digits else f"A unit price in {report.currency} has no decimals; type a whole number."

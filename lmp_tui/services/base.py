@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from types import TracebackType
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from lmp_tui.commands.validation import MAX_ID
@@ -71,12 +72,14 @@ class Acting:
                 select(BillingReport.version).where(BillingReport.id == report_id).with_for_update())
         row = self.load(report_id)
         seen = row.version if expected_version is None else expected_version
-        result = self.session.execute(
+        # an UPDATE's result is a CursorResult (it has the rowcount); Session.execute is typed
+        # for any statement
+        result = cast(CursorResult[Any], self.session.execute(
             update(BillingReport)
             .where(BillingReport.id == report_id, BillingReport.version == seen)
             .values(version=BillingReport.version + 1)
             .execution_options(synchronize_session=False)
-        )
+        ))
         if result.rowcount != 1:
             self.session.expire(row)
             current = self.session.get(BillingReport, report_id)
@@ -189,6 +192,7 @@ class _Ctx:
             raise
         return Acting(session, user, self.svc.clock(), self.svc.local)
 
-    def __exit__(self, *exc: object) -> bool | None:
-        return self._cm.__exit__(*exc)  # type: ignore[arg-type]
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> bool | None:
+        return self._cm.__exit__(exc_type, exc, tb)
 

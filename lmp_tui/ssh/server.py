@@ -172,7 +172,7 @@ class _Auth(asyncssh.SSHServer):
                 self.told_database_down = True
                 self.conn.send_auth_banner(DATABASE_DOWN)
             return False
-        if key_refusal(owner) is not None:
+        if owner is None or key_refusal(owner) is not None:
             self.refusal = "disabled user " + owner.name if owner else "unknown key"
             log.info("refused %s from %s: %s", fingerprint, self._peer(), self.refusal)
             return False

@@ -42,13 +42,13 @@ _STAND_INS: dict[str, Any] = {"user": "\x00user\x00", "distributor_id": 2_000_00
                               "status": Status.UNDER_REVIEW.value}
 
 
-def user_statement(name: str) -> Select[Any]:
+def user_statement(name: str) -> Select[*tuple[Any, ...]]:
     """The signing-in user: name, role, distributor's name, enabled, distributor id."""
     return (select(StaffUser.name, StaffUser.role, Distributor.name, StaffUser.enabled, StaffUser.distributor_id)
             .join(Distributor, Distributor.id == StaffUser.distributor_id).where(StaffUser.name == name))
 
 
-def _statements() -> dict[str, Select[Any]]:
+def _statements() -> dict[str, Select[*tuple[Any, ...]]]:
     fields = {**first_query(24), "limit": PAGE_SIZE}
     q = ReportQuery(**fields)
     distributor = _STAND_INS["distributor_id"]

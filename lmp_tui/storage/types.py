@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Numeric
 from sqlalchemy.engine import Dialect
@@ -26,7 +27,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
     impl = Numeric(PRECISION, SCALE)
     cache_ok = True
 
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[object]:
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(BigInteger())
         return dialect.type_descriptor(Numeric(PRECISION, SCALE, asdecimal=True))
@@ -60,7 +61,7 @@ class RawExactDecimal(TypeDecorator[object]):
     impl = Numeric(PRECISION, SCALE)
     cache_ok = True
 
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[object]:
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         return ExactDecimal().load_dialect_impl(dialect)
 
 
