@@ -44,7 +44,7 @@ class HelpScreen(Dialog[None]):
         # a screen that asks for it lists only the actions the user may take there (check_action)
         offered = getattr(under, "HELP_OFFERED_ONLY", False)
         rows = [(_keys(c.keys), c.title, c.help) for _group, commands in self.groups for c in commands
-                if not offered or under.check_action(c.action, ()) is not False]
+                if not offered or (under is not None and under.check_action(c.action, ()) is not False)]
         rows += [("Tab / Shift+Tab", "Move focus", "Between filters, tables and buttons")]
         self.descriptions = [what for _key, _action, what in rows]
         # two columns fit 80 columns; the description of the highlighted key shows in full below

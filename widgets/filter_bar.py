@@ -10,8 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input, Select
-from textual.widgets._select import SelectOverlay
+from textual.widgets import Input, OptionList, Select
 
 from lmp_tui.domain.model import Status
 from widgets.plain_input import PlainInput
@@ -42,8 +41,9 @@ class FilterBar(Horizontal):
             super().__init__()
             self.filters = filters
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
+                 disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._timer: Timer | None = None
         self._counts: dict[Status, int] = {}
         self._cycles: list[str] | None = None
@@ -86,7 +86,7 @@ class FilterBar(Horizontal):
         self._counts = dict(counts)
         select = self.query_one("#status", Select)
         current = select.value
-        overlay = select.query_one(SelectOverlay)
+        overlay = select.query_one(OptionList)  # the Select's overlay, its one option list
         highlighted = overlay.highlighted if select.expanded else None  # the clerk is choosing
         with self.prevent(Select.Changed):
             select.set_options(self._status_options())

@@ -16,8 +16,9 @@ class HistoryTable(DataTable[object]):
     HistoryTable { height: 1fr; }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
+                 disabled: bool = False) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, name=name, id=id, classes=classes, disabled=disabled)
 
     def on_mount(self) -> None:
         for key, label in COLUMNS:

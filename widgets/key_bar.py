@@ -6,7 +6,7 @@ the whole screen moving, and laid out again, twice)."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -26,8 +26,9 @@ class KeyBar(Static):
     }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
+                 disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._items: list[tuple[str, str]] = []
         self._key_style: tuple[str, str] | None = None  # (theme, style): the theme's variables cost ~4 ms
         self._lines, self._at_width = 1, 0  # the most lines needed at that width
@@ -102,9 +103,9 @@ class KeyBar(Static):
         return text
 
 
-def bindings_for(commands: tuple[Command, ...]) -> list[Binding]:
+def bindings_for(commands: tuple[Command, ...]) -> list[BindingType]:
     """Textual bindings from the keymap: the first key is shown, the others are aliases."""
-    out = []
+    out: list[BindingType] = []
     for c in commands:
         first, *more = c.keys.split(",")
         out.append(Binding(first, c.action, c.footer, show=c.show, id=c.id, tooltip=c.title, priority=c.priority))

@@ -9,7 +9,7 @@ prepares the report only the usage fields show."""
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.text import Span, Text
 from textual.geometry import Region
 from textual.widget import Widget
 
@@ -32,10 +32,11 @@ class LineDetail(Widget):
     }}
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
+                 disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._text = Text()
-        self._rows: list[tuple[str, list[object]]] = []
+        self._rows: list[tuple[str, list[Span]]] = []
 
     def render(self) -> Text:
         return self._text

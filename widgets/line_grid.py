@@ -61,10 +61,11 @@ class LineGrid(VirtualTable):
         def control(self) -> LineGrid:
             return self.grid
 
-    def __init__(self, *, on_move: Callable[[], None] | None = None, **kwargs: object) -> None:
+    def __init__(self, *, on_move: Callable[[], None] | None = None, name: str | None = None,
+                 id: str | None = None, classes: str | None = None, disabled: bool = False) -> None:
         """``on_move`` is called as soon as the cursor moves to another line (before the
         Highlighted message), so what it repaints goes out in the same frame as the two rows."""
-        super().__init__(**kwargs)
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._on_move = on_move
         self._lines: list[Line] = []
         self._currency = ""

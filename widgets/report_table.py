@@ -88,8 +88,9 @@ class ReportTable(VirtualTable):
             super().__init__()
             self.report_id = report_id
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
+                 disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._rows: list[ReportRow] = []
         self._index: dict[int, int] = {}
         self._longest = NAME_MIN

@@ -76,8 +76,9 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Select", show=False),
     ]
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
+                 disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._cache: dict[int, dict[str, str]] = {}
         self._widths: dict[str, int] = {}
         self._cursor = 0

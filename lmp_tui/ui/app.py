@@ -35,8 +35,11 @@ from widgets.in_turn import InTurn
 from widgets.key_bar import bindings_for
 
 if TYPE_CHECKING:  # loaded by the first worker, after the first paint
+    from textual.notifications import SeverityLevel
+
     from lmp_tui.services import BillingService, Changes, StaffUserView
     from lmp_tui.startup.prefetch import FirstPage, Prefetch
+    from lmp_tui.storage.db import Database
 
 #: what opens the database and signs in, in a worker; ``announce`` shows a line of progress
 Connect = Callable[[Callable[[str], None]], "tuple[BillingService, StaffUserView]"]
@@ -182,7 +185,7 @@ class LmpApp(ReportOpening, App[int]):
             self.service, self.user = service, user
             for screen in self.screen_stack:
                 if isinstance(screen, ReportListScreen):
-                    screen.attach(service, user)  # type: ignore[arg-type]
+                    screen.attach(service, user)  # type: ignore[arg-type]  # the user comes with the service
         if self.open_report_id is not None:
             self.open_report(self.open_report_id)
         else:
@@ -196,6 +199,7 @@ class LmpApp(ReportOpening, App[int]):
         """For the app's lifetime: wait for changes, post one message per batch. Stops
         within WATCH_WAIT_S of the app's exit (Textual cancels its workers then)."""
         worker = get_current_worker()
+        assert self.service is not None  # _connected starts this watch once there is a service
         try:
             watch = self.service.watch_changes()
         except LmpError as err:
@@ -261,7 +265,7 @@ class LmpApp(ReportOpening, App[int]):
 
     # ---------------------------------------------------------------- plain text, safe stop
 
-    def notify(self, message: str, *, title: str = "", severity: str = "information",
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
         """Every toast is plain text, its message and its title: they quote partners' and
         staff's data. Control characters show visibly; ``markup`` is ignored (never markup)."""
@@ -340,7 +344,7 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
     database stack and the database are loaded in the app's first worker (the first page
     may come sooner, from ``first_page``: :mod:`lmp_tui.startup.prefetch`). A refusal (no
     database, an unknown user…) ends the app and is raised here, as one sentence."""
-    opened: list[object] = []
+    opened: list[Database] = []
 
     def connect(announce: Callable[[str], None]) -> tuple[BillingService, StaffUserView]:
         from lmp_tui.startup.connect import open_service
@@ -361,7 +365,7 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
         if first_page is not None:
             first_page.close()
         for db in opened:
-            db.dispose()  # type: ignore[attr-defined]
+            db.dispose()
     if app.startup_error is not None:
         raise app.startup_error
     return 128 + signal.SIGTERM if app.terminated else code
