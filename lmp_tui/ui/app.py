@@ -39,7 +39,6 @@ if TYPE_CHECKING:  # loaded by the first worker, after the first paint
 
     from lmp_tui.services import BillingService, Changes, StaffUserView
     from lmp_tui.startup.prefetch import FirstPage, Prefetch
-    from lmp_tui.storage.db import Database
 
 #: what opens the database and signs in, in a worker; ``announce`` shows a line of progress
 Connect = Callable[[Callable[[str], None]], "tuple[BillingService, StaffUserView]"]
@@ -344,7 +343,7 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
     database stack and the database are loaded in the app's first worker (the first page
     may come sooner, from ``first_page``: :mod:`lmp_tui.startup.prefetch`). A refusal (no
     database, an unknown user…) ends the app and is raised here, as one sentence."""
-    opened: list[Database] = []
+    opened: list[object] = []
 
     def connect(announce: Callable[[str], None]) -> tuple[BillingService, StaffUserView]:
         from lmp_tui.startup.connect import open_service
@@ -365,7 +364,7 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
         if first_page is not None:
             first_page.close()
         for db in opened:
-            db.dispose()
+            db.dispose()  # type: ignore[attr-defined]  # a Database: the ui package may not import storage
     if app.startup_error is not None:
         raise app.startup_error
     return 128 + signal.SIGTERM if app.terminated else code
