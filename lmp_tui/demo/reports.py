@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from sqlalchemy import insert
 
+from lmp_tui.domain import money
 from lmp_tui.domain.search import search_key
 from lmp_tui.commands.edits import (
     AutoSubmit,
@@ -169,7 +170,7 @@ class ReportWriter:
             ln.promo_code, ln.editable_field = code, opens
             if opens is EditableField.UNIT_PRICE:
                 ln.code_bound = Decimal("0") if currency == "JPY" else Decimal("0.50")
-                cut = (ln.list_unit_price * Decimal("0.9")).quantize(ln.list_unit_price)
+                cut = money.to_places(ln.list_unit_price * Decimal("0.9"), ln.list_unit_price)
                 ln.unit_price = max(cut, ln.code_bound)
             else:
                 ln.code_bound = Decimal("45.00")

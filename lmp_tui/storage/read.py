@@ -65,7 +65,7 @@ def lines_from_rows(rows: object, currency: str, dialect_name: str) -> list[Line
         def convert(raw: object) -> Decimal:
             value = memo.get(raw)
             if value is None:
-                value = memo[raw] = exact_from_db(raw, dialect_name).quantize(places)  # type: ignore[union-attr]
+                value = memo[raw] = money.to_places(exact_from_db(raw, dialect_name), places)  # type: ignore[arg-type]
             return value
         return convert
 
