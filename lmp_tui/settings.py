@@ -43,7 +43,7 @@ class Settings(BaseSettings):
         return value
 
     @classmethod
-    def load(cls) -> "Settings":
+    def load(cls) -> Settings:
         """The settings from the environment; a bad value is one sentence naming the variable."""
         try:
             return cls()

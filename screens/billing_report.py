@@ -14,30 +14,29 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on, work
-from textual import events
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.containers import Vertical
+from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
-from lmp_tui.ui import keymap
 from lmp_tui.commands.edits import ApplyCode, RemoveCode, ResetPricing
+from lmp_tui.commands.validation import parse
 from lmp_tui.domain.model import WHY_READ_ONLY, Action, Line, Report, Status
-from lmp_tui.editing.draft import Draft
-from lmp_tui.editing.editor import Notice, Outcome, ReadRequest, Refusal, ReportEditor, Write, WriteRequest
-from lmp_tui.errors import LmpError
-from lmp_tui.editing.merge import FieldKey, Merge, Side
 from lmp_tui.domain.policy import offered
 from lmp_tui.domain.pricing import CodeGrant
+from lmp_tui.editing.draft import Draft
+from lmp_tui.editing.editor import Notice, Outcome, ReadRequest, Refusal, ReportEditor, Write, WriteRequest
+from lmp_tui.editing.merge import FieldKey, Merge, Side
+from lmp_tui.errors import LmpError
 from lmp_tui.services import BillingService, Changes, StaffUserView
-from lmp_tui.commands.validation import parse
+from lmp_tui.ui import keymap
+from screens import report_answers as answers
 from screens import report_edits
 from screens.confirm_dialog import ConfirmDialog
 from screens.merge_dialog import MergeDialog
-from screens import report_answers as answers
-from screens.report_answers import read_to_open  # noqa: F401  (the app reads a report to open with it)
 from screens.reject_dialog import RejectDialog
+from screens.report_answers import read_to_open  # noqa: F401  (the app reads a report to open with it)
 from screens.submit_dialog import SubmitDecision, SubmitDialog
 from widgets.history_table import HistoryTable
 from widgets.key_bar import KeyBar, bindings_for

@@ -8,8 +8,8 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from widgets.plain_text import plain
 from screens.dialog import Dialog
+from widgets.plain_text import plain
 
 
 class ChoiceDialog(Dialog["str | None"]):

@@ -7,7 +7,7 @@ Every text is plain (codes and line names are data)."""
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from textual import work
 from textual.app import ComposeResult
@@ -20,9 +20,9 @@ from textual.widgets.option_list import Option
 from lmp_tui.domain.model import EditableField
 from lmp_tui.errors import LmpError
 from lmp_tui.services import CodeChoice
+from screens.dialog import Dialog
 from widgets.plain_input import PlainInput
 from widgets.plain_text import plain
-from screens.dialog import Dialog
 
 Check = Callable[[str], "str | None"]
 

@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, Static
 
+from screens.dialog import Dialog
 from widgets.plain_text import plain
 from widgets.text_scroll import TextScroll
-from screens.dialog import Dialog
 
 
 class CommentDialog(Dialog[None]):

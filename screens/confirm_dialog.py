@@ -7,8 +7,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
-from widgets.plain_text import plain
 from screens.dialog import Dialog
+from widgets.plain_text import plain
 
 
 class ConfirmDialog(Dialog[bool]):

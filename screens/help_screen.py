@@ -8,9 +8,9 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
 from lmp_tui.ui.keymap import Command
+from screens.dialog import Dialog
 from widgets.plain_text import plain
 from widgets.table_fill import fill_table
-from screens.dialog import Dialog
 
 
 def _keys(keys: str) -> str:

@@ -7,7 +7,7 @@ form (``ESC`` as ``␛``); Enter on it unchanged keeps the stored value as it is
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,9 +15,9 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from lmp_tui.safetext import display_text
+from screens.dialog import Dialog
 from widgets.plain_input import PlainInput
 from widgets.plain_text import plain
-from screens.dialog import Dialog
 
 Check = Callable[[str], "str | None"]
 

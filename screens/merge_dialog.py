@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
-from lmp_tui.ui import keymap
 from lmp_tui.editing.merge import Clash, FieldKey, Merge, Side
+from lmp_tui.ui import keymap
+from screens.dialog import Dialog
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.plain_text import plain
 from widgets.table_fill import fill_table
-from screens.dialog import Dialog
 
 COLUMNS = (("field", "Field"), ("theirs", "Theirs"), ("mine", "Mine"), ("keep", "Keep"))
 WIDTHS = (20, 19, 19, 6)

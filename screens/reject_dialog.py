@@ -8,13 +8,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static, TextArea
 
-from lmp_tui.domain.model import Report
-from lmp_tui.errors import InvalidInput
 from lmp_tui.commands.edits import Reject
 from lmp_tui.commands.validation import parse
+from lmp_tui.domain.model import Report
+from lmp_tui.errors import InvalidInput
+from screens.dialog import Dialog
 from widgets.plain_input import PlainTextArea
 from widgets.plain_text import plain
-from screens.dialog import Dialog
 
 
 class RejectDialog(Dialog["str | None"]):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from textual.message import Message
 
 from lmp_tui.domain.model import Report
+from lmp_tui.domain.pricing import CodeGrant
 from lmp_tui.editing.editor import ReadRequest, WriteRequest
 from lmp_tui.errors import CodeRefused, InvalidInput, LmpError
-from lmp_tui.domain.pricing import CodeGrant
 from lmp_tui.services import BillingService, ReportStamp
 from widgets.line_cells import measure_widths
 

@@ -6,15 +6,16 @@ applies the edit through its :class:`lmp_tui.editing.editor.ReportEditor`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from lmp_tui.commands.edits import ApplyCode, SetChannelMargin, SetPO, SetUnitPrice
+from lmp_tui.commands.validation import parse
 from lmp_tui.domain.model import EditableField, Report
 from lmp_tui.editing.editor import Notice, ReportEditor
 from lmp_tui.errors import InvalidInput
 from lmp_tui.services import CodeChoice
-from lmp_tui.commands.validation import parse
 from screens.code_dialog import CodeDialog
 from screens.comment_dialog import CommentDialog
 from screens.input_dialog import InputDialog

@@ -11,11 +11,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static, TextArea
 
-from lmp_tui.domain.money import format_money
 from lmp_tui.domain.model import Report
+from lmp_tui.domain.money import format_money
+from screens.dialog import Dialog
 from widgets.plain_input import PlainTextArea
 from widgets.plain_text import plain
-from screens.dialog import Dialog
 
 
 @dataclass(frozen=True)

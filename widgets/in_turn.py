@@ -9,7 +9,7 @@ the same way up, behind those keys, and the app runs its callback when it arrive
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual.message import Message
 from textual.widget import Widget

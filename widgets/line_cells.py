@@ -5,7 +5,7 @@ function of immutable lines that a worker may call). Nothing here paints: the gr
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from rich.cells import cell_len
 
@@ -14,7 +14,6 @@ from lmp_tui.domain.model import EditableField, Line, over_provisioned_pct
 from lmp_tui.domain.money import grouped
 from lmp_tui.safetext import display_text
 from widgets.virtual_table import Column
-
 
 #: stay in place when the grid scrolls right
 FROZEN = (Column("no", "#"), Column("name", "Name", right=False))

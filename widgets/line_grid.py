@@ -1,10 +1,11 @@
 """The billing report's line items, every field of DOMAIN.md, as a virtual grid on Textual's
 Line API (:class:`widgets.virtual_table.VirtualTable`): only the rows on screen are formatted
-(:meth:`LineGrid.format_row`, cached per row), the column widths are measured from the data off the interface's thread (by the worker
-that read the report; for an edit of many lines, those on screen at once and the others in a
-worker) and grow only when a value no longer fits; an edit repaints only the rows whose line
-changed (the draft keeps an unchanged line the very same object), a cursor move the two rows
-it leaves and enters, a vertical scroll the rows of lines (not the titles or scrollbars).
+(:meth:`LineGrid.format_row`, cached per row), the column widths are measured from the data off
+the interface's thread (by the worker that read the report; for an edit of many lines, those on
+screen at once and the others in a worker) and grow only when a value no longer fits; an edit
+repaints only the rows whose line changed (the draft keeps an unchanged line the very same
+object), a cursor move the two rows it leaves and enters, a vertical scroll the rows of lines
+(not the titles or scrollbars).
 
 At 80 columns #, Name (shortened), Provisioned, Used, Over %, Chargeable and Subtotal
 show without scrolling; Units, Unit Price, Margin % and Code follow to the right (←/→
@@ -17,7 +18,7 @@ text and the columns' widths are computed in :mod:`widgets.line_cells`."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.style import Style
 from textual import work
@@ -27,7 +28,6 @@ from lmp_tui.domain.model import Line, Report
 from widgets import line_cells
 from widgets.line_cells import FROZEN, NAME_MAX, NAME_MIN, SCROLLING, cell_texts, measure_widths
 from widgets.virtual_table import Column, VirtualTable
-
 
 #: more changed lines than this are measured in a worker (those on screen at once)
 SYNC_MEASURE = 64
@@ -42,23 +42,23 @@ class LineGrid(VirtualTable):
     class Highlighted(Message):
         """The cursor moved to another line."""
 
-        def __init__(self, grid: "LineGrid", row: int, line_no: int | None) -> None:
+        def __init__(self, grid: LineGrid, row: int, line_no: int | None) -> None:
             super().__init__()
             self.grid, self.row, self.line_no = grid, row, line_no
 
         @property
-        def control(self) -> "LineGrid":
+        def control(self) -> LineGrid:
             return self.grid
 
     class Selected(Message):
         """Enter on a line."""
 
-        def __init__(self, grid: "LineGrid", row: int, line_no: int | None) -> None:
+        def __init__(self, grid: LineGrid, row: int, line_no: int | None) -> None:
             super().__init__()
             self.grid, self.row, self.line_no = grid, row, line_no
 
         @property
-        def control(self) -> "LineGrid":
+        def control(self) -> LineGrid:
             return self.grid
 
     def __init__(self, *, on_move: Callable[[], None] | None = None, **kwargs: object) -> None:
@@ -100,8 +100,9 @@ class LineGrid(VirtualTable):
         (columns only ever widen, as for an edited value that no longer fits)."""
         old, new, usage_only = self._lines, report.lines, not report.status.shows_money
         whole = (usage_only != self._usage_only or report.currency != self._currency or len(old) != len(new)
-                 or any(a.line_no != b.line_no for a, b in zip(old[:1], new[:1])))
-        changed = list(range(len(new))) if whole else [i for i, (a, b) in enumerate(zip(old, new)) if a is not b]
+                 or any(a.line_no != b.line_no for a, b in zip(old[:1], new[:1], strict=True)))
+        changed = (list(range(len(new))) if whole
+                   else [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b])
         self._lines, self._currency, self._usage_only = list(new), report.currency, usage_only
         before = self._widths
         if whole:

@@ -11,7 +11,8 @@ refresh) repaint only the rows whose text changed, and nothing when nothing visi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual import events

@@ -20,12 +20,12 @@ class TabLine(Static):
     class Chosen(Message):
         """A pane's name was clicked."""
 
-        def __init__(self, tab_line: "TabLine", pane: str) -> None:
+        def __init__(self, tab_line: TabLine, pane: str) -> None:
             super().__init__()
             self.tab_line, self.pane = tab_line, pane
 
         @property
-        def control(self) -> "TabLine":
+        def control(self) -> TabLine:
             return self.tab_line
 
     def __init__(self, *tabs: tuple[str, str], active: str, **kwargs: object) -> None:

@@ -7,7 +7,7 @@ measured from the cells themselves and set with the columns, before any row is a
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.text import Text

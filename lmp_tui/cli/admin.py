@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Callable
-
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from lmp_tui.cli.console import FORMATS, dump, out
 from lmp_tui.domain.model import AdminAction, Role
@@ -142,12 +141,11 @@ def init_database(db: Database, args: argparse.Namespace) -> int:
 
 
 def _import(svc: BillingService, args: argparse.Namespace) -> int:
-    from lmp_tui.commands.validation import parse_cycle
-
     import re
     from pathlib import Path
 
     from lmp_tui.commands.import_files import by_line, import_limit, read_rows
+    from lmp_tui.commands.validation import parse_cycle
     from lmp_tui.domain.policy import import_action
     from lmp_tui.settings import Settings
 
@@ -162,8 +160,8 @@ def _import(svc: BillingService, args: argparse.Namespace) -> int:
                                limit=import_limit(Settings.load().max_input_mb))
     if rows:  # the database's checks of the good rows, listed with the file's problems in one round
         try:
-            result = svc.import_rows(args.kind, "standard input" if args.file == "-" else args.file, rows, cycle=cycle, dry_run=args.dry_run or bool(problems),
-                                     progress=bar)
+            result = svc.import_rows(args.kind, "standard input" if args.file == "-" else args.file, rows, cycle=cycle,
+                                     dry_run=args.dry_run or bool(problems), progress=bar)
         except ImportProblems as err:
             problems += err.problems
     bar.done()

@@ -8,20 +8,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Callable, NoReturn, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from typing import TYPE_CHECKING
-
-from lmp_tui.errors import MAX_PROBLEMS, ImportProblems, InvalidInput, LmpError
 from lmp_tui.cli.admin import add_admin_parsers, init_database
-from lmp_tui.cli.ssh import add_ssh_parser, serve_ssh, ssh_checks
 from lmp_tui.cli.console import FORMATS, FORMATS_ROWS, dump, out
-from lmp_tui.safetext import display_text
+from lmp_tui.cli.ssh import add_ssh_parser, serve_ssh, ssh_checks
 from lmp_tui.domain.sorting import DEFAULT_SORT, SORT_KEYS
+from lmp_tui.errors import MAX_PROBLEMS, ImportProblems, InvalidInput, LmpError
+from lmp_tui.safetext import display_text
 
 if TYPE_CHECKING:  # imported when a command runs: the interface paints before the database stack loads
     from lmp_tui.services import BillingService
-    from lmp_tui.settings import Settings
     from lmp_tui.storage.db import Database
 
 #: the largest report number (lmp_tui.commands.validation.MAX_ID, which a test compares)
@@ -177,8 +175,8 @@ def _db_upgrade(db: Database, args: argparse.Namespace) -> int:
 
 
 def _demo(db: Database, args: argparse.Namespace) -> int:
-    from lmp_tui.demo import DemoOptions, generate
     from lmp_tui.commands.validation import parse_cycle
+    from lmp_tui.demo import DemoOptions, generate
 
     opts = DemoOptions(seed=args.seed, partners=args.partners, cycles=args.cycles,
                        last_cycle=parse_cycle(args.last_cycle))
@@ -342,9 +340,11 @@ def _fail(message: str, code: int = 1, prefix: str = "lmp-tui: ") -> int:
 def _tolerant_streams() -> None:
     """Output that the terminal's encoding cannot show is escaped, never an error."""
     for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # a TextIOWrapper's; a replaced stream may lack it
         try:
-            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
+        except ValueError:
             pass
 
 

@@ -5,8 +5,9 @@ JSON keeps every character (the command line escapes what a terminal could act o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from lmp_tui.domain.model import AUTO_SUBMITTED_FLAG, MARKS_LEGEND, Report
 from lmp_tui.domain.money import format_money
@@ -97,7 +98,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], right: Sequence
 
     def fmt(cells: Sequence[str]) -> str:
         padded = ((" " * (w - cell_len(c)) + c) if i in right else (c + " " * (w - cell_len(c)))
-                  for i, (c, w) in enumerate(zip(cells, widths)))
+                  for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
         return "  ".join(padded).rstrip()
 
     return "\n".join([fmt(headers), fmt(["-" * w for w in widths]), *(fmt(r) for r in body)])
@@ -107,7 +108,8 @@ def rows_table(rows: Sequence[ReportRow]) -> str:
     return table(
         ("ID", "Partner", "Cycle", "Status", "PO", "Lines", "Disc.", "Total"),
         ((r.id, r.partner[:34], r.cycle,
-          r.status.value + (f" ({r.review_reason.value})" if r.review_reason else "") + (" !" if r.auto_submitted else ""),
+          r.status.value + (f" ({r.review_reason.value})" if r.review_reason else "")
+          + (" !" if r.auto_submitted else ""),
           r.po_number or "", f"{r.line_count:,}", f"{r.discrepancy_count:,}",
           "" if not r.status.shows_money else format_money(r.total, r.currency)) for r in rows),
         right=(0, 5, 6, 7),

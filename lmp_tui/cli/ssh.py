@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from lmp_tui.errors import InvalidInput
 from lmp_tui.ssh.gate import DEFAULT_LOGIN_GRACE_S, DEFAULT_STARTUPS, DEFAULT_STARTUPS_PER_SOURCE

@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cache
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BeforeValidator, Field, TypeAdapter, model_validator
 
+from lmp_tui.commands.validation import ChannelMargin, CodeText, InputModel, UnitPrice, one_of, parse_whole, text_check
 from lmp_tui.domain.model import AdminAction, CodeKind, EditableField, Role
 from lmp_tui.domain.money import CURRENCY_DECIMALS
-from lmp_tui.commands.validation import ChannelMargin, CodeText, InputModel, UnitPrice, one_of, parse_whole, text_check
-
 
 # --------------------------------------------------------------------------- field types
 
@@ -171,7 +170,7 @@ class CodeRow(ImportRow):
     max_channel_margin: OptionalMargin
 
     @model_validator(mode="after")
-    def _period(self) -> "CodeRow":
+    def _period(self) -> CodeRow:
         if self.valid_to < self.valid_from:
             raise ValueError(f"valid_to {self.valid_to} is before valid_from {self.valid_from}.")
         return self
@@ -187,7 +186,7 @@ class UsageRow(ImportRow):
     comment: OptionalText
 
     @model_validator(mode="after")
-    def _chargeable(self) -> "UsageRow":
+    def _chargeable(self) -> UsageRow:
         # Chargeable equals Provisioned when Used is empty; the partner may lower it (doc)
         if self.chargeable is None:
             return self
@@ -201,7 +200,9 @@ class UsageRow(ImportRow):
 
 
 ImportKind = Literal["regions", "products", "partners", "prices", "codes", "usage"]
-ROW_MODELS: dict[str, type[ImportRow]] = {
+#: a row of any import file
+AnyRow = RegionRow | ProductRow | PartnerRow | PriceRow | CodeRow | UsageRow
+ROW_MODELS: dict[str, type[AnyRow]] = {
     "regions": RegionRow, "products": ProductRow, "partners": PartnerRow, "prices": PriceRow,
     "codes": CodeRow, "usage": UsageRow,
 }
@@ -276,11 +277,14 @@ class ShowUser(InputModel):
     name: Login
 
 
+RowT = TypeVar("RowT", bound=ImportRow)
+
+
 class Numbered(InputModel):
     """A row of a file with the line it starts on (for the refusals)."""
 
     line: int
-    row: Union[RegionRow, ProductRow, PartnerRow, PriceRow, CodeRow, UsageRow]
+    row: AnyRow
 
 
 class Import(_AdminCommand):
@@ -295,8 +299,18 @@ class Import(_AdminCommand):
     cycle: Annotated[str | None, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] = None
     dry_run: bool = False
 
+    def rows_as(self, model: type[RowT]) -> list[tuple[int, RowT]]:
+        """The rows, each with the line it starts on, as ``model``: the one row model of
+        :data:`ROW_MODELS` that this kind of import reads."""
+        out: list[tuple[int, RowT]] = []
+        for n in self.rows:
+            if not isinstance(n.row, model):
+                raise TypeError(f"a {self.what} import holds {type(n.row).__name__} rows, not {model.__name__}")
+            out.append((n.line, n.row))
+        return out
+
     @model_validator(mode="after")
-    def _usage_has_cycle(self) -> "Import":
+    def _usage_has_cycle(self) -> Import:
         if self.what == "usage" and self.cycle is None:
             raise ValueError("A usage import needs the report cycle: --cycle YYYY-MM.")
         if self.what != "usage" and self.cycle is not None:
@@ -311,7 +325,7 @@ class InitialiseRequest(InputModel):
     admin: Login
 
 
-AdminCommand = Annotated[Union[AddUser, SetRole, DisableUser, EnableUser, AddKey, RemoveKey, Import],
+AdminCommand = Annotated[AddUser | SetRole | DisableUser | EnableUser | AddKey | RemoveKey | Import,
                          Field(discriminator="kind")]
 
 

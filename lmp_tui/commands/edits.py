@@ -11,19 +11,14 @@ closings, and the other parties' moves (the partner's, the cycle's and Trend Mic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime
-from typing import Annotated, Any, Callable, ClassVar, Literal, Union
+from functools import cache
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter
 
-from lmp_tui.domain import model as domain
-
-from lmp_tui.domain import pricing
-from lmp_tui.domain.model import AUTO_SUBMITTED_FLAG, TRANSITIONS, Action, Report, ReviewReason, Status
-from lmp_tui.errors import InvalidInput, InvalidTransition
-from lmp_tui.domain.pricing import CodeGrant
 from lmp_tui.commands.validation import (
     ChannelMargin,
     CodeText,
@@ -35,6 +30,11 @@ from lmp_tui.commands.validation import (
     UnitPrice,
     one_of,
 )
+from lmp_tui.domain import model as domain
+from lmp_tui.domain import pricing
+from lmp_tui.domain.model import AUTO_SUBMITTED_FLAG, TRANSITIONS, Action, Report, ReviewReason, Status
+from lmp_tui.domain.pricing import CodeGrant
+from lmp_tui.errors import InvalidInput, InvalidTransition
 
 VENDOR = "Trend Micro"
 
@@ -130,11 +130,11 @@ class VendorReturn(_Command):
     reason: Reason
 
 
-Edit = Union[SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing, RemoveCode]
-Closing = Union[SaveDraft, Submit, Reject]
+Edit = SetPO | ApplyCode | SetUnitPrice | SetChannelMargin | ResetPricing | RemoveCode
+Closing = SaveDraft | Submit | Reject
 Command = Annotated[
-    Union[SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing, RemoveCode, SaveDraft, Submit, Reject,
-          PartnerSubmit, AutoSubmit, VendorComplete, VendorReturn],
+    SetPO | ApplyCode | SetUnitPrice | SetChannelMargin | ResetPricing | RemoveCode | SaveDraft | Submit | Reject
+    | PartnerSubmit | AutoSubmit | VendorComplete | VendorReturn,
     Field(discriminator="kind"),
 ]
 EDITS = (SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing, RemoveCode)

@@ -9,14 +9,16 @@ import csv
 import difflib
 import io
 import re
-from pathlib import Path
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO, Callable
+from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from lmp_tui.commands.admin import ROW_MODELS, Numbered
-from lmp_tui.errors import MAX_PROBLEMS, ImportProblems, InvalidInput, LmpError
+from lmp_tui.errors import ImportProblems, InvalidInput
 from lmp_tui.settings import DEFAULT_MAX_INPUT_MB
 
 #: files with more rows than this show a progress bar
@@ -25,7 +27,7 @@ PROGRESS_FROM = 2000
 Progress = Callable[[str, int, int], None]
 
 
-def _location(err: dict, model_fields: tuple[str, ...]) -> tuple[str, str]:
+def _location(err: ErrorDetails, model_fields: tuple[str, ...]) -> tuple[str, str]:
     loc = [p for p in err.get("loc", ()) if isinstance(p, str)]
     column = loc[0] if loc and loc[0] in model_fields else ""
     msg = str(err.get("msg", "is not valid"))
@@ -178,7 +180,7 @@ def read_rows(path: Path, kind: str, progress: Progress | None = None, limit: In
                                 f"{len(names)} column(s); check its commas and quotes.")
                 continue
             try:
-                row = model.model_validate(dict(zip(names, values)))
+                row = model.model_validate(dict(zip(names, values, strict=True)))
             except ValidationError as err:
                 for e in err.errors():
                     column, msg = _location(e, fields)

@@ -10,10 +10,10 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 from lmp_tui.domain.model import ReviewReason, Status
-from lmp_tui.errors import InvalidInput
-from lmp_tui.domain.money import MAX_UNIT_PRICE
-from lmp_tui.safetext import find_unsafe
+from lmp_tui.domain.money import MAX_UNIT_PRICE, decimals
 from lmp_tui.domain.sorting import DEFAULT_SORT, SORT_KEYS
+from lmp_tui.errors import InvalidInput
+from lmp_tui.safetext import find_unsafe
 
 MAX_TEXT = 2000
 PO_MAX = 35
@@ -100,16 +100,11 @@ def parse_decimal(value: Any, what: str) -> Decimal:
     return number.copy_abs() if number.is_zero() else number  # -0 is 0
 
 
-def _decimals(value: Decimal) -> int:
-    exp = value.as_tuple().exponent
-    return -exp if isinstance(exp, int) and exp < 0 else 0
-
-
 def _unit_price(value: Any) -> Decimal:
     d = parse_decimal(value, "The unit price")
     if d < 0:
         raise ValueError(f"The unit price cannot be negative ({d}); type 0 or more.")
-    if _decimals(d) > 2:
+    if decimals(d) > 2:
         raise ValueError(f"The unit price {d} has more than 2 decimals.")
     if d > MAX_UNIT_PRICE:
         raise ValueError(f"The unit price may be at most {MAX_UNIT_PRICE:,}; {d:,} is more.")
@@ -122,7 +117,7 @@ def _margin(value: Any) -> Decimal:
         raise ValueError(f"The channel margin cannot be negative ({d}%); type 0 to 99.99.")
     if d >= 100:
         raise ValueError(f"The channel margin must be below 100% ({d}% given); type 0 to 99.99.")
-    if _decimals(d) > 2:
+    if decimals(d) > 2:
         raise ValueError(f"The channel margin {d}% has more than 2 decimals.")
     return d
 
@@ -188,7 +183,7 @@ class InputModel(BaseModel):
 
 
 #: the keys :data:`lmp_tui.domain.sorting.SORT_ORDERS` names, as the type of ``ReportQuery.sort``
-SortKey = Literal[SORT_KEYS]  # type: ignore[valid-type]
+SortKey = Literal[SORT_KEYS]  # type: ignore[valid-type]  # built at run time from the one table of sort orders: pydantic checks it
 
 
 class ReportQuery(InputModel):

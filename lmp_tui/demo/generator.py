@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import func, select, text
 
+from lmp_tui.demo import catalog as c
+from lmp_tui.demo.reports import ReportWriter
 from lmp_tui.domain import money
 from lmp_tui.domain.model import CodeKind, EditableField, period_of
 from lmp_tui.errors import InvalidInput
-from lmp_tui.storage.db import Database
 from lmp_tui.storage import models as m
-from lmp_tui.demo import catalog as c
-from lmp_tui.demo.reports import ReportWriter
+from lmp_tui.storage.db import Database
 
 Progress = Callable[[int, int], None]
 MARKER = "demo"
@@ -108,7 +109,8 @@ def generate(db: Database, opts: DemoOptions = DemoOptions(), progress: Progress
         s.flush()
         _codes(s, rng, regions, products, partners, cycles)
         partner_data = [(p.id, p.name, p.distributor_id, p.region.code, p.region.currency) for p in partners]
-        product_data = [(p.id, p.name, p.units, reports) for p, (_, _, reports, _) in zip(products, c.PRODUCTS)]
+        product_data = [(p.id, p.name, p.units, reports)
+                        for p, (_, _, reports, _) in zip(products, c.PRODUCTS, strict=True)]
         price_data = {k: (v.unit_price, v.channel_margin) for k, v in prices.items()}
         region_codes = {code: (r.code_opens, f"{_code_prefix(code)}-{code}-GEN") for code, r in regions.items()}
     writer = ReportWriter(db, rng, cycles, product_data, price_data, region_codes, progress,
@@ -134,7 +136,7 @@ def _price_list(rng: random.Random, regions: dict[str, m.Region], products: list
     out = {}
     for code, region in regions.items():
         rate, (lo, hi) = c.REGION_PRICING[code]
-        for product, (_, _, _, usd) in zip(products, c.PRODUCTS):
+        for product, (_, _, _, usd) in zip(products, c.PRODUCTS, strict=True):
             price = money.round_money(usd * rate, region.currency)
             margin = money.to_places(lo + (hi - lo) * Decimal(rng.randint(0, 100)) / 100, Decimal("0.01"))
             out[(region.id, product.id)] = m.PriceListEntry(
@@ -174,7 +176,7 @@ def _codes(s: Any, rng: random.Random, regions: dict[str, m.Region], products: l
         pre = _code_prefix(code)
         local = [p for p in partners if p.region is region]
         other_kind = CodeKind.PROMOTE if region.code_kind is CodeKind.BID_DESK else CodeKind.BID_DESK
-        specs = [
+        specs: list[tuple[str, CodeKind, list[m.Product], tuple[date, date], m.Partner | None, bool]] = [
             (f"{pre}-{code}-GEN", region.code_kind, products, current, None, True),
             (f"{pre}-{code}-EDR", region.code_kind, products[2:4], current, None, False),
             (f"{pre}-{code}-OLD", region.code_kind, products,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import insert
 
-from lmp_tui.domain import money
-from lmp_tui.domain.search import search_key
 from lmp_tui.commands.edits import (
     AutoSubmit,
     Context,
@@ -23,10 +22,21 @@ from lmp_tui.commands.edits import (
     VendorReturn,
     apply,
 )
-from lmp_tui.domain.model import EditableField, Line, Report, ReviewReason, Status, check_transition, penalise, period_of
+from lmp_tui.demo import catalog as c
+from lmp_tui.domain import money
+from lmp_tui.domain.model import (
+    EditableField,
+    Line,
+    Report,
+    ReviewReason,
+    Status,
+    check_transition,
+    penalise,
+    period_of,
+)
+from lmp_tui.domain.search import search_key
 from lmp_tui.storage import models as m
 from lmp_tui.storage.db import Database
-from lmp_tui.demo import catalog as c
 
 BATCH_REPORTS = 1000
 
@@ -147,8 +157,8 @@ class ReportWriter:
                         self.region_codes[region][0], cycle, start, end, status, reason, auto, po, None, None, lines)
         self._history(report, end, reason)  # may penalise: an automatic submission follows the rules
         self.reports.append(dict(
-            id=rid, partner_id=partner_id, distributor_id=distributor_id, partner_name=name, partner_key=search_key(name),
-            cycle=cycle,
+            id=rid, partner_id=partner_id, distributor_id=distributor_id, partner_name=name,
+            partner_key=search_key(name), cycle=cycle,
             period_start=start, period_end=end, status=report.status, review_reason=report.review_reason,
             auto_submitted=report.auto_submitted, po_number=report.po_number, vendor_comment=report.vendor_comment,
             usage_approved_at=report.usage_approved_at, version=1, **report.summary()))
@@ -180,7 +190,7 @@ class ReportWriter:
         """Replay the moves that bring the report from MSP preparing to its status, through
         the same status machine and rules as the services, so its history reads as theirs."""
         def at(days: int, hour: int) -> datetime:
-            return datetime.combine(end + timedelta(days=days), time(hour, 0), tzinfo=timezone.utc)
+            return datetime.combine(end + timedelta(days=days), time(hour, 0), tzinfo=UTC)
 
         status, po = report.status, report.po_number
         report.status, report.review_reason, report.po_number = Status.MSP_PREPARING, None, None

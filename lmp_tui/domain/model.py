@@ -18,7 +18,7 @@ from lmp_tui.domain import money
 from lmp_tui.errors import InvalidInput, InvalidTransition
 
 
-class Status(str, enum.Enum):
+class Status(str, enum.Enum):  # noqa: UP042 - StrEnum would turn str(member) into its value
     MSP_PREPARING = "msp-preparing"
     UNDER_REVIEW = "under-review"
     REJECTED = "rejected"
@@ -62,17 +62,17 @@ class StatusNames:
 
 
 #: Every name a status goes by, in one table.
-STATUS_NAMES = {
-    #                                 label                             brief                       short              abbrev
-    Status.MSP_PREPARING: StatusNames("MSP preparing",                  "MSP preparing",            "MSP preparing",   "Prep"),
-    Status.UNDER_REVIEW:  StatusNames("Under review",                   "Under review",             "Review",          "Review"),
-    Status.REJECTED:      StatusNames("Rejected (Returned to partner)", "Rejected",                 "Rejected",        "Rej"),
-    Status.SUBMITTED:     StatusNames("Submitted to Trend Micro",       "Submitted to Trend Micro", "Submitted to TM", "Sub"),
-    Status.COMPLETED:     StatusNames("Completed",                      "Completed",                "Completed",       "Done"),
-}
+STATUS_NAMES = {status: StatusNames(*names) for status, names in {
+    #                      label                             brief                       short              abbrev
+    Status.MSP_PREPARING: ("MSP preparing",                  "MSP preparing",            "MSP preparing",   "Prep"),
+    Status.UNDER_REVIEW:  ("Under review",                   "Under review",             "Review",          "Review"),
+    Status.REJECTED:      ("Rejected (Returned to partner)", "Rejected",                 "Rejected",        "Rej"),
+    Status.SUBMITTED:     ("Submitted to Trend Micro",       "Submitted to Trend Micro", "Submitted to TM", "Sub"),
+    Status.COMPLETED:     ("Completed",                      "Completed",                "Completed",       "Done"),
+}.items()}
 
 
-class ReviewReason(str, enum.Enum):
+class ReviewReason(str, enum.Enum):  # noqa: UP042 - StrEnum would turn str(member) into its value
     AUTO_NO_PENALTIES = "auto-no-penalties"
     AUTO_PENALTIES = "auto-penalties"
     MANUAL_SUBMISSION = "manual-submission"
@@ -97,7 +97,7 @@ COMMENT_MARK = "†"
 MARKS_LEGEND = f"{DISCREPANCY_MARK} discrepancy   {COMMENT_MARK} partner comment"
 
 
-class CodeKind(str, enum.Enum):
+class CodeKind(str, enum.Enum):  # noqa: UP042 - StrEnum would turn str(member) into its value
     BID_DESK = "bid-desk"
     PROMOTE = "promote"
 
@@ -106,7 +106,7 @@ class CodeKind(str, enum.Enum):
         return "Bid Desk Number" if self is CodeKind.BID_DESK else "Promote Code"
 
 
-class EditableField(str, enum.Enum):
+class EditableField(str, enum.Enum):  # noqa: UP042 - StrEnum would turn str(member) into its value
     UNIT_PRICE = "unit_price"
     CHANNEL_MARGIN = "channel_margin"
 
@@ -115,7 +115,7 @@ class EditableField(str, enum.Enum):
         return "Unit Price" if self is EditableField.UNIT_PRICE else "Channel Margin"
 
 
-class Role(str, enum.Enum):
+class Role(str, enum.Enum):  # noqa: UP042 - StrEnum would turn str(member) into its value
     VIEWER = "viewer"
     BILLING = "billing"
     ADMIN = "admin"
@@ -125,7 +125,7 @@ class Role(str, enum.Enum):
     OPERATOR = "operator"
 
 
-class Action(str, enum.Enum):
+class Action(str, enum.Enum):  # noqa: UP042 - StrEnum would turn str(member) into its value
     """Everything that can happen to a report; each is a history entry's ``action``."""
 
     SET_PO = "po-set"
@@ -222,7 +222,7 @@ class Line:
     #: the code's bound on the opened field: lowest unit price or highest channel margin
     code_bound: Decimal | None = None
 
-    def __copy__(self) -> "Line":
+    def __copy__(self) -> Line:
         """A copy (its fields are immutable values): a Reset copies every line of a report,
         and this is ~4× quicker than :func:`copy.copy`'s generic way."""
         new = object.__new__(Line)
@@ -312,7 +312,7 @@ def chargeable_for(provisioned: int, used: int | None, chargeable: int | None) -
 class HistoryEntry:
     at: datetime
     actor: str
-    action: Action
+    action: Action | str  # a str: an action written by a newer version, shown as it is
     detail: str
     comment: str | None = None
 
@@ -375,7 +375,7 @@ def penalise(lines: list[Line]) -> list[Line]:
     return hit
 
 
-class AdminAction(str, enum.Enum):
+class AdminAction(str, enum.Enum):  # noqa: UP042 - StrEnum would turn str(member) into its value
     """Everything an admin can change besides a report; each is an admin history entry's
     ``action``."""
 

@@ -30,6 +30,12 @@ MAX_UNIT_PRICE = Decimal("999999999.99")
 MAX_AMOUNT = Decimal("99999999999999.99")
 
 
+def decimals(value: Decimal) -> int:
+    """How many digits a number has after the point, as written: 12.50 has 2, 7 has 0."""
+    exp = value.as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
+
+
 def minor_digits(currency: str) -> int:
     try:
         return CURRENCY_DECIMALS[currency]

@@ -6,15 +6,16 @@ same commands the services run, carried out by the same function
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from lmp_tui.commands.edits import Context, ResetPricing, SetPO, apply
 from lmp_tui.domain.model import Line, Report, check_transition
-from lmp_tui.errors import LmpError
-from lmp_tui.editing.merge import FieldKey, Merge, Side, three_way
 from lmp_tui.domain.pricing import CodeGrant
+from lmp_tui.editing.merge import FieldKey, Merge, Side, three_way
+from lmp_tui.errors import LmpError
 
 
 @dataclass

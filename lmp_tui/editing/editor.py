@@ -19,15 +19,16 @@ merges the draft with the fresh copy (:mod:`lmp_tui.editing.merge`), the clashes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 from lmp_tui.domain.model import Report
-from lmp_tui.editing.draft import Draft
-from lmp_tui.errors import Conflict, LmpError
-from lmp_tui.editing.merge import FieldKey, Merge, Side
 from lmp_tui.domain.pricing import CodeGrant
+from lmp_tui.editing.draft import Draft
+from lmp_tui.editing.merge import FieldKey, Merge, Side
+from lmp_tui.errors import Conflict, LmpError
 
 if TYPE_CHECKING:
     from lmp_tui.services import BillingService, Changes, ReportStamp

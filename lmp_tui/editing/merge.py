@@ -19,9 +19,10 @@ each. Pure Python: no storage, no interface."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Literal
 
 from lmp_tui.commands.edits import ApplyCode, RemoveCode, ResetPricing, SetChannelMargin, SetPO, SetUnitPrice
 from lmp_tui.domain.model import Action, EditableField, HistoryEntry, Line, Report
@@ -61,7 +62,7 @@ class _LineState:
     margin: Decimal
 
     @classmethod
-    def of(cls, line: Line) -> "_LineState":
+    def of(cls, line: Line) -> _LineState:
         return cls(line.promo_code, line.editable_field, line.code_bound, line.unit_price, line.channel_margin)
 
 

@@ -4,16 +4,24 @@ them opens a database session of its own. Every change goes through one pipeline
 
 from __future__ import annotations
 
+from lmp_tui.domain.views import (
+    AdminEntryView,
+    CycleCloseResult,
+    PromoCodeView,
+    ReportPage,
+    ReportRow,
+    ReportStamp,
+    StaffKeyView,
+    StaffUserView,
+)
 from lmp_tui.services.admin import AdminMixin, KeyOwner, initialise, key_refusal, owner_of_key, owners_of_keys
-from lmp_tui.services.plan import ImportResult
 from lmp_tui.services.base import Clock, utcnow
 from lmp_tui.services.code_choice import CodeChoice, CodeChoiceMixin
 from lmp_tui.services.pipeline import ReportChanged
-from lmp_tui.storage.watch import ChangeWatch, Changes
+from lmp_tui.services.plan import ImportResult
 from lmp_tui.services.queries import CSV_COLUMNS, QueriesMixin, csv_values
-from lmp_tui.domain.views import (AdminEntryView, CycleCloseResult, PromoCodeView, ReportPage, ReportRow, ReportStamp,
-                    StaffKeyView, StaffUserView)
 from lmp_tui.services.writes import WritesMixin
+from lmp_tui.storage.watch import Changes, ChangeWatch
 
 
 class BillingService(QueriesMixin, WritesMixin, CodeChoiceMixin, AdminMixin):

@@ -13,25 +13,37 @@ the distributor and its first admin on an empty database."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterable, Literal, Sequence
+from typing import Any, Literal
 
 from sqlalchemy import func, or_, select
 
-from lmp_tui.commands.admin import (AddKey, AddUser, AdminAction, DisableUser, EnableUser, Import, Numbered, RemoveKey, SetRole,
-                     ShowUser, admin_command)
-from lmp_tui.domain.model import Role
-from lmp_tui.errors import InvalidInput, NotAllowed, NotFound
-from lmp_tui.domain.policy import authorise, authorise_staff_change, import_action, may
-from lmp_tui.storage.db import Database
-from lmp_tui.storage.models import AdminHistoryRow, Distributor, StaffKey, StaffUser
+from lmp_tui.commands.admin import (
+    AddKey,
+    AddUser,
+    AdminAction,
+    DisableUser,
+    EnableUser,
+    Import,
+    Numbered,
+    RemoveKey,
+    SetRole,
+    ShowUser,
+    admin_command,
+)
 from lmp_tui.commands.validation import parse
+from lmp_tui.domain.model import Role
+from lmp_tui.domain.policy import authorise, authorise_staff_change, import_action, may
+from lmp_tui.domain.views import AdminEntryView, StaffKeyView, StaffUserView
+from lmp_tui.errors import InvalidInput, NotAllowed, NotFound
 from lmp_tui.services.base import Acting, ServiceBase, utcnow
 from lmp_tui.services.imports import import_rows
-from lmp_tui.services.plan import ImportResult, Progress, admin_entry
 from lmp_tui.services.pipeline import ReportChanged
-from lmp_tui.domain.views import AdminEntryView, StaffKeyView, StaffUserView
+from lmp_tui.services.plan import ImportResult, Progress, admin_entry
+from lmp_tui.storage.db import Database
+from lmp_tui.storage.models import AdminHistoryRow, Distributor, StaffKey, StaffUser
 
 
 class AdminMixin(ServiceBase):

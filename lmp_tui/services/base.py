@@ -3,28 +3,30 @@ loading a report under a write lock with its version checked, and writing histor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
+from lmp_tui.commands.validation import MAX_ID
 from lmp_tui.domain.model import Action, Report
-from lmp_tui.errors import Conflict, NotAllowed, NotFound
 from lmp_tui.domain.policy import over_ssh
+from lmp_tui.domain.views import StaffUserView
+from lmp_tui.errors import Conflict, NotAllowed, NotFound
 from lmp_tui.storage.convert import report_from_row, write_back
 from lmp_tui.storage.db import Database
-from lmp_tui.storage.read import read_report
 from lmp_tui.storage.models import BillingReport, HistoryRow, StaffKey, StaffUser
-from lmp_tui.commands.validation import MAX_ID
-from lmp_tui.domain.views import StaffUserView
+from lmp_tui.storage.read import read_report
 
 Clock = Callable[[], datetime]
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -70,12 +72,14 @@ class Acting:
                 select(BillingReport.version).where(BillingReport.id == report_id).with_for_update())
         row = self.load(report_id)
         seen = row.version if expected_version is None else expected_version
-        result = self.session.execute(
+        # an UPDATE's result is a CursorResult (it has the rowcount); Session.execute is typed
+        # for any statement
+        result = cast(CursorResult[Any], self.session.execute(
             update(BillingReport)
             .where(BillingReport.id == report_id, BillingReport.version == seen)
             .values(version=BillingReport.version + 1)
             .execution_options(synchronize_session=False)
-        )
+        ))
         if result.rowcount != 1:
             self.session.expire(row)
             current = self.session.get(BillingReport, report_id)
@@ -162,10 +166,10 @@ class ServiceBase:
                              f"{user.distributor.name} to add your key again (lmp-tui users add-key {user.name} "
                              "KEY.pub), then connect again.")
 
-    def _reading(self) -> "_Ctx":
+    def _reading(self) -> _Ctx:
         return _Ctx(self, write=False)
 
-    def _writing(self) -> "_Ctx":
+    def _writing(self) -> _Ctx:
         return _Ctx(self, write=True)
 
     def whoami(self) -> StaffUserView:
@@ -188,6 +192,7 @@ class _Ctx:
             raise
         return Acting(session, user, self.svc.clock(), self.svc.local)
 
-    def __exit__(self, *exc: object) -> bool | None:
-        return self._cm.__exit__(*exc)  # type: ignore[arg-type]
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> bool | None:
+        return self._cm.__exit__(exc_type, exc, tb)
 

@@ -10,15 +10,15 @@ from decimal import Decimal
 
 from sqlalchemy import or_, select
 
-from lmp_tui.domain import pricing
 from lmp_tui.commands.edits import RemoveCode
+from lmp_tui.commands.validation import parse
+from lmp_tui.domain import pricing
 from lmp_tui.domain.model import TRANSITIONS, Action, CodeKind, EditableField, check_transition
-from lmp_tui.errors import CodeRefused
 from lmp_tui.domain.policy import authorise
+from lmp_tui.errors import CodeRefused
+from lmp_tui.services.base import ServiceBase
 from lmp_tui.storage.convert import code_from_row, report_from_row
 from lmp_tui.storage.models import PromoCodeRow, Region
-from lmp_tui.commands.validation import parse
-from lmp_tui.services.base import ServiceBase
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,20 @@ Reference data here; the partners' usage in :mod:`lmp_tui.services.usage_import`
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from lmp_tui.domain.search import search_key
-from lmp_tui.domain import money
-from lmp_tui.commands.admin import Import
-from lmp_tui.domain.model import EditableField
+from lmp_tui.commands.admin import CodeRow, Import, PartnerRow, PriceRow, ProductRow, RegionRow
 from lmp_tui.commands.import_files import ImportProblems
+from lmp_tui.domain import money
+from lmp_tui.domain.model import EditableField
 from lmp_tui.domain.policy import SHARED_REFUSAL, may_change
+from lmp_tui.domain.search import search_key
+from lmp_tui.services.base import Acting
+from lmp_tui.services.plan import ImportResult, Plan, Progress, admin_entry, differs, product_list
+from lmp_tui.services.usage_import import plan_usage
 from lmp_tui.storage.models import (
     AdminHistoryRow,
     BillingReport,
@@ -24,9 +28,6 @@ from lmp_tui.storage.models import (
     PromoCodeRow,
     Region,
 )
-from lmp_tui.services.base import Acting
-from lmp_tui.services.plan import ImportResult, Plan, Progress, admin_entry, differs, product_list
-from lmp_tui.services.usage_import import plan_usage
 
 
 def import_rows(ctx: Acting, cmd: Import, progress: Progress | None) -> tuple[ImportResult, list[tuple[int, int]]]:
@@ -50,13 +51,12 @@ def _regions(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) ->
     existing = _regions_by_code(ctx)
     with_reports = set(s.scalars(select(Partner.region_id).join(BillingReport, BillingReport.partner_id == Partner.id)
                                  .distinct()))
-    for n in cmd.rows:
-        r = n.row
+    for line, r in cmd.rows_as(RegionRow):
         cur = existing.get(r.region)
         new = dict(currency=r.currency, code_kind=r.code_kind, code_opens=r.code_opens,
                    name=r.name or (cur.name if cur else r.region))
         if cur is not None and cur.currency != r.currency and cur.id in with_reports:
-            plan.problem(n.line, "currency", f"region {r.region} already has billing reports in {cur.currency}; "
+            plan.problem(line, "currency", f"region {r.region} already has billing reports in {cur.currency}; "
                                              "its currency cannot change (make a new region instead).")
             continue
         old = None if cur is None else dict(currency=cur.currency, code_kind=cur.code_kind, code_opens=cur.code_opens,
@@ -75,8 +75,7 @@ def _regions(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) ->
 def _products(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> None:
     s = ctx.session
     existing = {p.name: p for p in s.scalars(select(Product))}
-    for n in cmd.rows:
-        r = n.row
+    for _, r in cmd.rows_as(ProductRow):
         cur = existing.get(r.product)
         old = None if cur is None else dict(units=cur.units)
 
@@ -103,18 +102,17 @@ def _partners(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -
     existing = {p.company_id: p for p in s.scalars(select(Partner))}
     with_reports = set(s.scalars(select(BillingReport.partner_id).distinct()))
     mine = ctx.user.distributor_id
-    for n in cmd.rows:
-        r = n.row
+    for line, r in cmd.rows_as(PartnerRow):
         region = regions.get(r.region)
         if region is None:
-            _unknown_region(plan, n.line, r.region)
+            _unknown_region(plan, line, r.region)
             continue
         cur = existing.get(r.company_id)
         if cur is not None and cur.distributor_id != mine:
-            plan.problem(n.line, "company_id", f"{r.company_id} is a partner of another distributor; check the ID.")
+            plan.problem(line, "company_id", f"{r.company_id} is a partner of another distributor; check the ID.")
             continue
         if cur is not None and cur.region_id != region.id and cur.id in with_reports:
-            plan.problem(n.line, "region", f"{r.company_id} already has billing reports in region "
+            plan.problem(line, "region", f"{r.company_id} already has billing reports in region "
                                            f"{cur.region.code}; its region cannot change.")
             continue
         new = dict(name=r.name, city=r.city or "", state=r.state or "", region=r.region)
@@ -127,7 +125,8 @@ def _partners(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -
                 return
             if cur.name != r.name:  # the report list keeps a copy of the name
                 s.execute(update(BillingReport).where(BillingReport.partner_id == cur.id)
-                          .values(partner_name=r.name, partner_key=search_key(r.name)).execution_options(synchronize_session=False))
+                          .values(partner_name=r.name, partner_key=search_key(r.name))
+                          .execution_options(synchronize_session=False))
             cur.name, cur.city, cur.state, cur.region_id = r.name, r.city or "", r.state or "", region.id
 
         plan.change("partner", r.company_id, old, new, step)
@@ -138,18 +137,17 @@ def _prices(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> 
     regions = _regions_by_code(ctx)
     products = {p.name: p for p in s.scalars(select(Product))}
     existing = {(e.region_id, e.product_id): e for e in s.scalars(select(PriceListEntry))}
-    for n in cmd.rows:
-        r = n.row
+    for line, r in cmd.rows_as(PriceRow):
         region, product = regions.get(r.region), products.get(r.product)
         if region is None:
-            _unknown_region(plan, n.line, r.region)
+            _unknown_region(plan, line, r.region)
         if product is None:
-            plan.problem(n.line, "product", f"there is no product '{r.product}'; import it first "
+            plan.problem(line, "product", f"there is no product '{r.product}'; import it first "
                                             "(lmp-tui import products FILE).")
         if region is None or product is None:
             continue
         if not money.fits_currency(r.unit_price, region.currency):
-            plan.problem(n.line, "unit_price", f"{r.unit_price} has more decimals than {region.currency} has "
+            plan.problem(line, "unit_price", f"{r.unit_price} has more decimals than {region.currency} has "
                                                f"({money.minor_digits(region.currency)}).")
             continue
         cur = existing.get((region.id, product.id))
@@ -180,37 +178,36 @@ def _codes(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> N
     # a row names only the importer's own partners; another distributor's are not there at all
     partners = {p.company_id: p for p in s.scalars(select(Partner).where(Partner.distributor_id == mine))}
     existing = {c.code: c for c in s.scalars(select(PromoCodeRow)).unique()}
-    for n in cmd.rows:
-        r = n.row
+    for line, r in cmd.rows_as(CodeRow):
         ok = True
         region = regions.get(r.region)
         if region is None:
-            _unknown_region(plan, n.line, r.region)
+            _unknown_region(plan, line, r.region)
             ok = False
         missing = [p for p in r.products if p not in products]
         if missing:
-            plan.problem(n.line, "products", f"there is no product {', '.join(repr(m) for m in missing)}; import "
+            plan.problem(line, "products", f"there is no product {', '.join(repr(m) for m in missing)}; import "
                                              "products first, or correct the name.")
             ok = False
         partner = None
         if r.partner is not None:
             partner = partners.get(r.partner)
             if partner is None:
-                plan.problem(n.line, "partner", f"there is no partner {r.partner} among your distributor's partners; "
+                plan.problem(line, "partner", f"there is no partner {r.partner} among your distributor's partners; "
                                                 "import partners first, or correct the company ID.")
                 ok = False
         cur = existing.get(r.code)
         if cur is not None and _code_owner(cur.partner) not in (None, mine):
             # whose it is stays theirs: the same words as for any code one may not have
-            plan.problem(n.line, "code", f"{r.code} is already in use; check the code, or give yours another.")
+            plan.problem(line, "code", f"{r.code} is already in use; check the code, or give yours another.")
             continue
         # a code that could never be verified is refused now, not when a clerk types it
         if region is not None and r.kind is not region.code_kind:
-            plan.problem(n.line, "kind", f"region {r.region} uses {region.code_kind.label}s, so a {r.kind.label} "
+            plan.problem(line, "kind", f"region {r.region} uses {region.code_kind.label}s, so a {r.kind.label} "
                                          "there could never be verified; check the kind or the region.")
             ok = False
         if region is not None and partner is not None and partner.region_id != region.id:
-            plan.problem(n.line, "partner", f"{r.partner} is in region {partner.region.code}, not {r.region}; the "
+            plan.problem(line, "partner", f"{r.partner} is in region {partner.region.code}, not {r.region}; the "
                                             "code could never be verified for it.")
             ok = False
         if region is not None:
@@ -218,11 +215,11 @@ def _codes(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> N
             unused = ("max_channel_margin", r.max_channel_margin) if opens is EditableField.UNIT_PRICE else (
                 "min_unit_price", r.min_unit_price)
             if unused[1] is not None:
-                plan.problem(n.line, unused[0], f"region {r.region}'s codes open the {opens.label.lower()}, so "
+                plan.problem(line, unused[0], f"region {r.region}'s codes open the {opens.label.lower()}, so "
                                                 f"{unused[0]} would never apply; leave it empty.")
                 ok = False
         if region is not None and not money.fits_currency(r.min_unit_price, region.currency):
-            plan.problem(n.line, "min_unit_price", f"{r.min_unit_price} has more decimals than {region.currency} "
+            plan.problem(line, "min_unit_price", f"{r.min_unit_price} has more decimals than {region.currency} "
                                                    f"has ({money.minor_digits(region.currency)}).")
             ok = False
         if not ok or region is None:
@@ -238,9 +235,9 @@ def _codes(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> N
         owners = {_code_owner(partner)} | ({_code_owner(cur.partner)} if cur is not None else set())
         if differs(old, new) and not all(may_change(role, owner, mine) for owner in owners):
             if cur is not None and cur.partner is None:
-                plan.problem(n.line, "code", f"{r.code} is a general code (for every partner). {SHARED_REFUSAL}")
+                plan.problem(line, "code", f"{r.code} is a general code (for every partner). {SHARED_REFUSAL}")
             else:
-                plan.problem(n.line, "partner", f"a code for no partner is a general code. {SHARED_REFUSAL} Or "
+                plan.problem(line, "partner", f"a code for no partner is a general code. {SHARED_REFUSAL} Or "
                                                 "name one of your partners.")
             continue
 
@@ -250,7 +247,7 @@ def _codes(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> N
             row.kind, row.region_id, row.valid_from, row.valid_to = r.kind, region.id, r.valid_from, r.valid_to
             row.partner_id = partner.id if partner else None
             row.min_unit_price, row.max_channel_margin = r.min_unit_price, r.max_channel_margin
-            row.products = [s.get(Product, pid) for pid in sorted(product_ids)]  # type: ignore[misc]
+            row.products = [s.get_one(Product, pid) for pid in sorted(product_ids)]
             if cur is None:
                 s.add(row)
 

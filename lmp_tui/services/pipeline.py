@@ -10,19 +10,20 @@ written whole or not at all."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import select
 
-from lmp_tui.domain import pricing
 from lmp_tui.commands.edits import ApplyCode, Context, SaveDraft, apply
+from lmp_tui.domain import pricing
 from lmp_tui.domain.model import TRANSITIONS, Report, check_transition
 from lmp_tui.domain.policy import authorise
 from lmp_tui.domain.pricing import CodeGrant
+from lmp_tui.services.base import Acting
 from lmp_tui.storage.convert import code_from_row, report_from_row
 from lmp_tui.storage.models import PromoCodeRow
-from lmp_tui.services.base import Acting
 
 
 @dataclass(frozen=True)

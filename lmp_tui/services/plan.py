@@ -4,11 +4,11 @@ and its problems, worked out before anything is written; and what it reports bac
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from lmp_tui.services.base import Acting
-
 
 Progress = Callable[[str, int, int], None]
 

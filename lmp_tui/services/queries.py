@@ -4,24 +4,24 @@ one report, codes, users, and the CSV export of a query."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from itertools import takewhile
-from typing import IO, Any, Iterator
+from typing import IO, Any, TypeVarTuple
 
 from sqlalchemy import Select, case, func, or_, select
 
 from lmp_tui.commands.edits import ApplyCode
-from lmp_tui.domain.model import Report, Status
+from lmp_tui.commands.validation import ReportQuery, parse
+from lmp_tui.domain.model import Action, Report, Status
 from lmp_tui.domain.pricing import CodeGrant
-from lmp_tui.safetext import csv_cell
 from lmp_tui.domain.search import search_key
 from lmp_tui.domain.sorting import SORT_KEYS
-from lmp_tui.domain.model import Action
-from lmp_tui.storage.models import BillingReport, HistoryRow, Partner, PromoCodeRow, Region, StaffUser
-from lmp_tui.storage.watch import ChangeWatch, open_watch
-from lmp_tui.commands.validation import ReportQuery, parse
+from lmp_tui.domain.views import PromoCodeView, ReportPage, ReportRow, ReportStamp, StaffUserView
+from lmp_tui.safetext import csv_cell
 from lmp_tui.services.base import ServiceBase
 from lmp_tui.services.pipeline import admit, verify
-from lmp_tui.domain.views import PromoCodeView, ReportPage, ReportRow, ReportStamp, StaffUserView
+from lmp_tui.storage.models import BillingReport, HistoryRow, Partner, PromoCodeRow, Region, StaffUser
+from lmp_tui.storage.watch import ChangeWatch, open_watch
 
 #: the statuses whose reports show no money (Status.shows_money): they sort by none
 _NO_MONEY = [s for s in Status if not s.shows_money]
@@ -43,6 +43,9 @@ _SORT: dict[str, tuple[Any, ...]] = {
 if tuple(_SORT) != SORT_KEYS:
     raise RuntimeError(f"the sort columns {tuple(_SORT)} do not match lmp_tui.domain.sorting's keys {SORT_KEYS}")
 
+#: the columns a statement selects
+Columns = TypeVarTuple("Columns")
+
 CSV_COLUMNS = ("id", "partner", "company_id", "region", "cycle", "status", "review_reason",
                "auto_submitted", "po_number", "lines", "discrepancies", "comments", "total", "currency")
 
@@ -52,7 +55,7 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(distributor_id: int, q: ReportQuery, stmt: Select[Any]) -> Select[Any]:
+def _filtered(distributor_id: int, q: ReportQuery, stmt: Select[*Columns]) -> Select[*Columns]:
     stmt = stmt.where(BillingReport.distributor_id == distributor_id)
     if q.cycle:
         stmt = stmt.where(BillingReport.cycle == q.cycle)
@@ -63,7 +66,7 @@ def _filtered(distributor_id: int, q: ReportQuery, stmt: Select[Any]) -> Select[
     return stmt
 
 
-def count_statement(distributor_id: int, q: ReportQuery) -> Select[Any]:
+def count_statement(distributor_id: int, q: ReportQuery) -> Select[*tuple[Any, ...]]:
     """How many reports match the query."""
     return _filtered(distributor_id, q, select(func.count()).select_from(BillingReport))
 
@@ -74,7 +77,7 @@ def _order(q: ReportQuery) -> list[Any]:
     return [k.desc() if q.descending and k is not _PREPARING_LAST else k for k in keys]
 
 
-def page_statement(distributor_id: int, q: ReportQuery) -> Select[Any]:
+def page_statement(distributor_id: int, q: ReportQuery) -> Select[*tuple[Any, ...]]:
     """One page of the list: the :meth:`ReportRow.from_values` columns of the query's rows."""
     order = _order(q)
     # the page's ids come from the reports table alone (an index range for the usual
@@ -93,7 +96,7 @@ def page_statement(distributor_id: int, q: ReportQuery) -> Select[Any]:
     )
 
 
-def rows_statement(distributor_id: int, q: ReportQuery, limit: int | None = None) -> Select[Any]:
+def rows_statement(distributor_id: int, q: ReportQuery, limit: int | None = None) -> Select[*tuple[Any, ...]]:
     """Every row of the query from its offset on (or the first ``limit``), in the list's
     order, as one statement: read as one stream, it is one snapshot of the database."""
     stmt = (_filtered(distributor_id, q, select(*_ROW_COLUMNS))
@@ -105,13 +108,13 @@ def rows_statement(distributor_id: int, q: ReportQuery, limit: int | None = None
     return stmt if limit is None else stmt.limit(limit)
 
 
-def status_count_statement(distributor_id: int, q: ReportQuery) -> Select[Any]:
+def status_count_statement(distributor_id: int, q: ReportQuery) -> Select[*tuple[Any, ...]]:
     """(status, count) of the reports that match the query's cycle and partner filters."""
     return _filtered(distributor_id, q, select(BillingReport.status, func.count()).select_from(BillingReport)
                      ).group_by(BillingReport.status)
 
 
-def cycles_statement(distributor_id: int) -> Select[Any]:
+def cycles_statement(distributor_id: int) -> Select[*tuple[Any, ...]]:
     """The distributor's report cycles, newest first."""
     return (select(BillingReport.cycle).where(BillingReport.distributor_id == distributor_id)
             .distinct().order_by(BillingReport.cycle.desc()))
@@ -162,7 +165,7 @@ class QueriesMixin(ServiceBase):
             version = ctx.session.scalar(select(BillingReport.version).where(
                 BillingReport.id == report_id, BillingReport.distributor_id == ctx.user.distributor_id))
             if version is None:
-                ctx.load(report_id)  # the refusal that names the report
+                version = ctx.load(report_id).version  # raises the refusal that names the report
             latest = ctx.session.execute(
                 select(HistoryRow.at, HistoryRow.actor, HistoryRow.action, HistoryRow.detail)
                 .where(HistoryRow.report_id == report_id).order_by(HistoryRow.id.desc()).limit(20)

@@ -9,15 +9,14 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from lmp_tui.domain.search import search_key
+from lmp_tui.commands.admin import Import, UsageRow
 from lmp_tui.domain import money
-from lmp_tui.commands.admin import Import
 from lmp_tui.domain.model import Action, Line, Status, chargeable_for, check_transition, period_of, summary_of
+from lmp_tui.domain.search import search_key
 from lmp_tui.errors import InvalidTransition
-from lmp_tui.storage.models import BillingReport, HistoryRow, LineItem, Partner, PriceListEntry, Product, Region
 from lmp_tui.services.base import Acting
 from lmp_tui.services.plan import Plan, Progress, shown
-
+from lmp_tui.storage.models import BillingReport, HistoryRow, LineItem, Partner, PriceListEntry, Product, Region
 
 _LINE_KEY = ("product_id", "provisioned", "used", "chargeable", "partner_comment", "list_unit_price",
              "list_channel_margin")
@@ -39,26 +38,25 @@ def plan_usage(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) 
 
     # the partners' lines, in the file's order
     groups: dict[int, list[tuple[int, Line]]] = {}
-    for n in cmd.rows:
-        r = n.row
+    for line, r in cmd.rows_as(UsageRow):
         partner, product = partners.get(r.company_id), products.get(r.product)
         if partner is None:
-            plan.problem(n.line, "company_id", f"there is no partner {r.company_id} among your partners; import "
+            plan.problem(line, "company_id", f"there is no partner {r.company_id} among your partners; import "
                                                "partners first (lmp-tui import partners FILE).")
             continue
         if product is None:
-            plan.problem(n.line, "product", f"there is no product '{r.product}'; import products first.")
+            plan.problem(line, "product", f"there is no product '{r.product}'; import products first.")
             continue
         price = prices.get((partner.region_id, product.id))
         if price is None:
-            plan.problem(n.line, "product", f"'{r.product}' has no price in region "
+            plan.problem(line, "product", f"'{r.product}' has no price in region "
                                             f"{regions[partner.region_id].code}; import its price first "
                                             "(lmp-tui import prices FILE).")
             continue
-        lines = groups.setdefault(partner.id, [])
+        group = groups.setdefault(partner.id, [])
         unit_price, margin = price
-        lines.append((n.line, Line(
-            line_no=len(lines) + 1, product_id=product.id, name=product.name, units=product.units,
+        group.append((line, Line(
+            line_no=len(group) + 1, product_id=product.id, name=product.name, units=product.units,
             provisioned=r.provisioned, used=r.used, chargeable=chargeable_for(r.provisioned, r.used, r.chargeable),
             partner_comment=r.comment, list_unit_price=unit_price, list_channel_margin=margin,
             unit_price=unit_price, channel_margin=margin)))
@@ -127,20 +125,18 @@ def _line_key(line: Line) -> tuple[Any, ...]:
 def _line_changes(old: list[tuple[Any, ...]], new: list[Line], names: dict[int, str], most: int = 3) -> str:
     """What a replacement changes, line by line (old → new), the first few of them."""
     said: list[str] = []
-    for no in range(1, max(len(old), len(new)) + 1):
-        before = dict(zip(_LINE_KEY, old[no - 1])) if no <= len(old) else None
-        after = new[no - 1] if no <= len(new) else None
-        if after is None:
-            said.append(f"line {no} {names.get(before['product_id'], '?')} removed")  # type: ignore[index]
-        elif before is None:
-            said.append(f"line {no} {after.name} added")
-        else:
-            diff = [f"{'product' if k == 'product_id' else k} "
-                    f"{shown(names.get(v, v) if k == 'product_id' else v)} → "
-                    f"{shown(names.get(getattr(after, k)) if k == 'product_id' else getattr(after, k))}"
-                    for k, v in before.items() if v != getattr(after, k)]
-            if diff:
-                said.append(f"line {no} {after.name}: {', '.join(diff)}")
+    # the lines both have (zip stops at the shorter), then those removed or those added
+    for no, (row, after) in enumerate(zip(old, new, strict=False), start=1):
+        diff = [f"{'product' if k == 'product_id' else k} "
+                f"{shown(names.get(v, v) if k == 'product_id' else v)} → "
+                f"{shown(names.get(getattr(after, k)) if k == 'product_id' else getattr(after, k))}"
+                for k, v in zip(_LINE_KEY, row, strict=True) if v != getattr(after, k)]
+        if diff:
+            said.append(f"line {no} {after.name}: {', '.join(diff)}")
+    for no, row in enumerate(old[len(new):], start=len(new) + 1):
+        said.append(f"line {no} {names.get(row[_LINE_KEY.index('product_id')], '?')} removed")
+    for no, after in enumerate(new[len(old):], start=len(old) + 1):
+        said.append(f"line {no} {after.name} added")
     more = f"; and {len(said) - most} more line change(s)" if len(said) > most else ""
     return "; ".join(said[:most]) + more
 
@@ -200,8 +196,9 @@ def _write_usage(ctx: Acting, source: str, new_reports: list[dict[str, Any]], re
             [dict(rid=report.id, new_version=report.version + 1, **summary) for report, _, _, summary in replaced])
         for report, lines, currency, summary in replaced:
             line_rows(report.id, lines)
+            new_total = money.format_money(summary["total"], currency)
             history.append(_report_entry(ctx, report.id, f"usage lines replaced from {source}: {report.line_count} → "
-                                         f"{len(lines)} line(s), total {money.format_money(summary['total'], currency)}"))
+                                         f"{len(lines)} line(s), total {new_total}"))
             plan.changed_reports.append((report.id, report.version + 1))
     for i in range(0, len(lines_out), 5000):
         # render_nulls: rows with different empty fields still share one statement

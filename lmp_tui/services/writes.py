@@ -3,7 +3,8 @@ the pipeline; the others are the named calls the interface and the command line 
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 
@@ -23,13 +24,13 @@ from lmp_tui.commands.edits import (
     VendorReturn,
     command,
 )
-from lmp_tui.domain.model import Report, ReviewReason, Status
-from lmp_tui.errors import InvalidInput, NotFound
-from lmp_tui.storage.models import BillingReport
 from lmp_tui.commands.validation import parse, parse_cycle
+from lmp_tui.domain.model import Report, ReviewReason, Status
+from lmp_tui.domain.views import CycleCloseResult
+from lmp_tui.errors import InvalidInput, NotFound
 from lmp_tui.services.base import ServiceBase
 from lmp_tui.services.pipeline import ReportChanged, execute
-from lmp_tui.domain.views import CycleCloseResult
+from lmp_tui.storage.models import BillingReport
 
 
 class WritesMixin(ServiceBase):

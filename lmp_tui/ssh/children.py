@@ -16,10 +16,11 @@ import signal
 import struct
 import termios
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import asyncssh
 
@@ -42,7 +43,7 @@ class Session:
     client: str
     command: str | None
     terminal: bool
-    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
     bytes_in: int = 0
     bytes_out: int = 0
     #: why it ended: the child exited, the client left, it idled out, or it was refused
@@ -109,8 +110,9 @@ class PtyChild:
             os.close(slave)
         os.set_blocking(master, False)
         self.master, self.child = master, child
-        out, idle, closed, exited, revoked = (asyncio.ensure_future(c) for c in (
-            self._out(), self._idle(), self.process.wait_closed(), child.wait(), self.session.revoked_now()))
+        out, idle = asyncio.ensure_future(self._out()), asyncio.ensure_future(self._idle())
+        closed, exited = asyncio.ensure_future(self.process.wait_closed()), asyncio.ensure_future(child.wait())
+        revoked = asyncio.ensure_future(self.session.revoked_now())
         tasks = [out, asyncio.ensure_future(self._in()), idle, closed, exited, revoked]
         try:
             # only the child's end is a normal end; its output stopping is not (the client
@@ -133,7 +135,12 @@ class PtyChild:
     async def _ready(self, add: Callable[..., Any], remove: Callable[[int], Any]) -> None:
         """Until the pseudo-terminal is readable (the loop's add_reader) or writable (add_writer)."""
         ready = self.loop.create_future()
-        add(self.master, lambda: ready.done() or ready.set_result(None))
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        add(self.master, wake)
         try:
             await ready
         finally:
@@ -223,7 +230,7 @@ async def end_child(child: asyncio.subprocess.Process, first: signal.Signals, gr
         try:
             await asyncio.wait_for(child.wait(), wait)
             return sig is signal.SIGKILL
-        except asyncio.TimeoutError:
+        except TimeoutError:
             continue
     return True
 
@@ -234,7 +241,8 @@ async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv:
     child = await asyncio.create_subprocess_exec(
         *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         env=env, cwd=str(workdir), start_new_session=True)
-    assert child.stdin and child.stdout and child.stderr
+    stdin, stdout, stderr = child.stdin, child.stdout, child.stderr
+    assert stdin and stdout and stderr
 
     said = bytearray()  # the end of what it said on standard error: why it failed, for the log
 
@@ -250,14 +258,14 @@ async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv:
         try:
             while data := await process.stdin.read(65536):
                 session.bytes_in += len(data)
-                child.stdin.write(data)
-                await child.stdin.drain()
-            child.stdin.close()
+                stdin.write(data)
+                await stdin.drain()
+            stdin.close()
         except (BrokenPipeError, ConnectionResetError):  # the command did not read all of it
             pass
 
-    outputs = [asyncio.ensure_future(copy_out(child.stdout, process.stdout)),
-               asyncio.ensure_future(copy_out(child.stderr, process.stderr, said))]
+    outputs = [asyncio.ensure_future(copy_out(stdout, process.stdout)),
+               asyncio.ensure_future(copy_out(stderr, process.stderr, said))]
     feeding = asyncio.ensure_future(copy_in())
     closed = asyncio.ensure_future(process.wait_closed())
     waiting = asyncio.ensure_future(child.wait())

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import asyncssh
 
+from lmp_tui.commands.ssh_keys import MIN_RSA_BITS
 from lmp_tui.errors import InvalidInput
 from lmp_tui.files import make_folder
-from lmp_tui.commands.ssh_keys import MIN_RSA_BITS
 
 #: the most read of a host key file: an Ed25519 key is about 400 bytes, RSA-8192 about 7 KB
 MAX_HOST_KEY_BYTES = 64 * 1024

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from lmp_tui.services import KeyOwner, key_refusal, owners_of_keys
 from lmp_tui.ssh.children import Session

@@ -32,22 +32,28 @@ import re
 import signal
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncssh
 
+from lmp_tui.commands.ssh_keys import fingerprint_of
+from lmp_tui.domain.policy import SSH_SESSION_ENV
 from lmp_tui.errors import InvalidInput, LmpError
 from lmp_tui.files import make_folder
-from lmp_tui.domain.policy import SSH_SESSION_ENV
+from lmp_tui.services import key_refusal, owner_of_key
 from lmp_tui.settings import DEFAULT_MAX_INPUT_MB
 from lmp_tui.ssh.children import PtyChild, Session, pipe_child
-from lmp_tui.ssh.gate import (DEFAULT_LOGIN_GRACE_S, DEFAULT_STARTUPS, DEFAULT_STARTUPS_PER_SOURCE, NOT_UTF8_COMMAND,
-                       SignInGate, watch_commands)
+from lmp_tui.ssh.gate import (
+    DEFAULT_LOGIN_GRACE_S,
+    DEFAULT_STARTUPS,
+    DEFAULT_STARTUPS_PER_SOURCE,
+    NOT_UTF8_COMMAND,
+    SignInGate,
+    watch_commands,
+)
 from lmp_tui.ssh.hostkey import load_host_key
-from lmp_tui.services import key_refusal, owner_of_key
 from lmp_tui.ssh.revocation import revocation, watch_revocations
-from lmp_tui.commands.ssh_keys import fingerprint_of
 from lmp_tui.storage.db import Database
 
 log = logging.getLogger("lmp_tui.ssh")
@@ -109,7 +115,7 @@ def host_fingerprint(key: asyncssh.SSHKey) -> str:
 class _Auth(asyncssh.SSHServer):
     """Public keys only; the key, looked up in the database, decides the user."""
 
-    def __init__(self, server: "LmpSshServer") -> None:
+    def __init__(self, server: LmpSshServer) -> None:
         self.server = server
         self.conn: asyncssh.SSHServerConnection | None = None
         self.user: str | None = None
@@ -166,7 +172,7 @@ class _Auth(asyncssh.SSHServer):
                 self.told_database_down = True
                 self.conn.send_auth_banner(DATABASE_DOWN)
             return False
-        if key_refusal(owner) is not None:
+        if owner is None or key_refusal(owner) is not None:
             self.refusal = "disabled user " + owner.name if owner else "unknown key"
             log.info("refused %s from %s: %s", fingerprint, self._peer(), self.refusal)
             return False
@@ -302,7 +308,7 @@ class LmpSshServer:
         return await pipe_child(process, session, argv, env, workdir)
 
     def _log(self, session: Session, code: int | None) -> None:
-        end = datetime.now(timezone.utc)
+        end = datetime.now(UTC)
         command = session.command if session.command is not None else "(interface)"
         log.info("session user=%s key=%s client=%s start=%s end=%s terminal=%s command=%r exit=%s ended=%r "
                  "in=%d out=%d", session.user, session.fingerprint, session.client,
@@ -329,7 +335,7 @@ class _UTCFormatter(logging.Formatter):
     """Log times in UTC, ISO 8601, like the start and end of each session line."""
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
-        return datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="seconds")
+        return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="seconds")
 
 
 def parse_listen(text: str) -> tuple[str, int]:

@@ -4,14 +4,15 @@ first worker and for the first page read beside the interface's start
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from lmp_tui.places import database_url, staff_user
 
 if TYPE_CHECKING:
+    from lmp_tui.domain.views import StaffUserView
     from lmp_tui.services import BillingService
     from lmp_tui.storage.db import Database
-    from lmp_tui.domain.views import StaffUserView
 
 
 def open_service(url: str | None, user: str | None, demo: bool, announce: Callable[[str], None] | None = None,

@@ -25,13 +25,13 @@ from typing import Any
 from sqlalchemy import Boolean, Enum, Integer, Select, String, event, select
 from sqlalchemy.types import TypeEngine
 
+from lmp_tui.commands.validation import ReportQuery
 from lmp_tui.domain.model import Status
+from lmp_tui.services.queries import cycles_statement, page_statement, status_count_statement
 from lmp_tui.startup.prefetch import PAGE_SIZE, first_query
 from lmp_tui.storage.db import HEAD_REVISION, Database
 from lmp_tui.storage.models import Distributor, StaffUser
 from lmp_tui.storage.types import ExactDecimal
-from lmp_tui.commands.validation import ReportQuery
-from lmp_tui.services.queries import cycles_statement, page_statement, status_count_statement
 
 #: the module this one writes
 TARGET = Path(__file__).resolve().with_name("first_page_sql.py")
@@ -42,13 +42,13 @@ _STAND_INS: dict[str, Any] = {"user": "\x00user\x00", "distributor_id": 2_000_00
                               "status": Status.UNDER_REVIEW.value}
 
 
-def user_statement(name: str) -> Select[Any]:
+def user_statement(name: str) -> Select[*tuple[Any, ...]]:
     """The signing-in user: name, role, distributor's name, enabled, distributor id."""
     return (select(StaffUser.name, StaffUser.role, Distributor.name, StaffUser.enabled, StaffUser.distributor_id)
             .join(Distributor, Distributor.id == StaffUser.distributor_id).where(StaffUser.name == name))
 
 
-def _statements() -> dict[str, Select[Any]]:
+def _statements() -> dict[str, Select[*tuple[Any, ...]]]:
     fields = {**first_query(24), "limit": PAGE_SIZE}
     q = ReportQuery(**fields)
     distributor = _STAND_INS["distributor_id"]

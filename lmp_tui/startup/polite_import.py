@@ -10,8 +10,9 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from importlib.abc import MetaPathFinder
-from typing import Any, Callable, Sequence
+from typing import Any
 
 
 class PoliteImports(MetaPathFinder):

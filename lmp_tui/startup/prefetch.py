@@ -5,11 +5,11 @@ services: about as long again) are both work for the interpreter, which runs one
 a time. Forked before Textual loads, a child reads the first page, the counts per status and
 the cycles: from a SQLite file by the first page's statements, kept as code, without the
 database stack (:mod:`lmp_tui.startup.quickread`, ~60 ms: the page is there for the first frame),
-else (PostgreSQL, or anything unusual) on another core by opening the database and signing in exactly as the interface will
-(:func:`lmp_tui.startup.connect.open_service`). It hands them over through a pipe as plain values
-(:mod:`lmp_tui.domain.views`) and exits. The interface shows them as soon as they come, and reads
-the page again once its own database stack is up (what it shows is never older than the
-start).
+else (PostgreSQL, or anything unusual) on another core by opening the database and signing in
+exactly as the interface will (:func:`lmp_tui.startup.connect.open_service`). It hands them
+over through a pipe as plain values (:mod:`lmp_tui.domain.views`) and exits. The interface
+shows them as soon as they come, and reads the page again once its own database stack is up
+(what it shows is never older than the start).
 
 The child only ever saves time: whatever goes wrong in it (no database, an unknown user, a
 slow disk) is left to the interface's own start, which says it properly. It never writes
@@ -29,8 +29,8 @@ from lmp_tui.domain.sorting import DEFAULT_SORT, sort_order
 
 if TYPE_CHECKING:
     from lmp_tui.domain.model import Status
-    from lmp_tui.startup.quickread import EarlyReader, Source
     from lmp_tui.domain.views import ReportPage, StaffUserView
+    from lmp_tui.startup.quickread import EarlyReader, Source
 
 #: the most rows a page of the list holds; a page is as many rows as the list shows, and
 #: PAGE_SPARE more (80×24 shows about 16)
@@ -166,8 +166,8 @@ def _quick(url: str | None, user: str | None, demo: bool, fields: dict[str, Any]
 
 
 def _long_way(url: str | None, user: str | None, demo: bool, fields: dict[str, Any]) -> FirstPage:
-    from lmp_tui.startup.connect import open_service
     from lmp_tui.commands.validation import ReportQuery
+    from lmp_tui.startup.connect import open_service
 
     service, me, db = open_service(url, user, demo, make_demo=False)
     try:

@@ -17,16 +17,17 @@ wrong)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from lmp_tui import places
 from lmp_tui.domain.model import ReviewReason, Role, Status
+from lmp_tui.domain.views import ReportPage, ReportRow, StaffUserView
 from lmp_tui.safetext import find_unsafe
 from lmp_tui.startup import first_page_sql as made
 from lmp_tui.storage.exact import exact_from_db
-from lmp_tui.domain.views import ReportPage, ReportRow, StaffUserView
 
 #: the longest the first page waits for another connection's write lock
 BUSY_TIMEOUT_S = 2.0

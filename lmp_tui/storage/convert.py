@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from typing import Protocol
 
 from lmp_tui.domain import money
-from lmp_tui.domain.model import HistoryEntry, Line, Report
+from lmp_tui.domain.model import Action, HistoryEntry, Line, Report
 from lmp_tui.domain.pricing import PromoCode, field_value
-from lmp_tui.domain.model import Action
-from lmp_tui.storage.models import BillingReport, HistoryRow, LineItem, PromoCodeRow
+from lmp_tui.storage.models import BillingReport, LineItem, PromoCodeRow
 
 _PCT = Decimal("0.01")
 
@@ -37,11 +38,27 @@ def line_from_row(row: LineItem, currency: str) -> Line:
     )
 
 
-def history_from_row(row: HistoryRow) -> HistoryEntry:
+class HistoryFields(Protocol):
+    """A history row's columns: an ORM :class:`HistoryRow`, or a Core row of those columns."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def comment(self) -> str | None: ...
+
+
+def history_from_row(row: HistoryFields) -> HistoryEntry:
+    action: Action | str
     try:
         action = Action(row.action)
     except ValueError:  # an action written by a newer version: show it as it is
-        action = row.action  # type: ignore[assignment]
+        action = row.action
     return HistoryEntry(at=row.at, actor=row.actor, action=action, detail=row.detail, comment=row.comment)
 
 

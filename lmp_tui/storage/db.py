@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -137,7 +138,7 @@ class Database:
         self._write = sessionmaker(engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str, *, create: bool = False, busy_timeout_s: float | None = None) -> "Database":
+    def open(cls, url: str, *, create: bool = False, busy_timeout_s: float | None = None) -> Database:
         """Open an lmp-tui database that is at the current schema revision.
 
         Only the commands that make databases (``db upgrade``, ``demo``) pass ``create``:

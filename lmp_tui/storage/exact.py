@@ -18,10 +18,14 @@ _FACTOR = Decimal(10) ** SCALE
 
 def exact_from_db(value: object, dialect_name: str) -> Decimal | None:
     """What an exact decimal column reads as, from the driver's value."""
-    if value is None:
-        return None
+    return None if value is None else exact_value(value, dialect_name)
+
+
+def exact_value(value: object, dialect_name: str) -> Decimal:
+    """What a value (not NULL) of an exact decimal column reads as, from the driver's value."""
     if dialect_name == "sqlite":
-        return _trim(Decimal(int(value)) / _FACTOR)  # type: ignore[call-overload]
+        assert isinstance(value, int)  # the column's INTEGER affinity: the count of 1/10,000ths
+        return _trim(Decimal(value) / _FACTOR)
     assert isinstance(value, Decimal)
     return _trim(value)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -16,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -45,7 +46,9 @@ def _partner_key(context: Any) -> str:
 
 
 class Base(DeclarativeBase):
-    pass
+    if TYPE_CHECKING:
+        #: every model here is mapped to one Table (the bulk inserts and updates take it)
+        __table__: ClassVar[Table]
 
 
 class Meta(Base):

@@ -10,8 +10,9 @@ test compares the two); the writes still go through the ORM rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Callable
+from typing import Any
 
 from sqlalchemy import select, type_coerce
 from sqlalchemy.orm import Session
@@ -19,8 +20,9 @@ from sqlalchemy.orm import Session
 from lmp_tui.domain import money
 from lmp_tui.domain.model import EditableField, Line, Report
 from lmp_tui.storage.convert import history_from_row
+from lmp_tui.storage.exact import exact_value
 from lmp_tui.storage.models import BillingReport, HistoryRow, LineItem, Partner, Region
-from lmp_tui.storage.types import RawExactDecimal, exact_from_db
+from lmp_tui.storage.types import RawExactDecimal
 
 _PCT = Decimal("0.01")
 _RAW = RawExactDecimal()
@@ -41,21 +43,22 @@ _HISTORY = (HistoryRow.at, HistoryRow.actor, HistoryRow.action, HistoryRow.detai
 def read_report(session: Session, report_id: int, distributor_id: int, *, with_history: bool = True) -> Report | None:
     """The report as the domain sees it, or None when it is not one of the distributor's."""
     head = session.execute(
-        select(*_HEAD).join(Partner, Partner.id == BillingReport.partner_id).join(Region, Region.id == Partner.region_id)
+        select(*_HEAD).join(Partner, Partner.id == BillingReport.partner_id)
+        .join(Region, Region.id == Partner.region_id)
         .where(BillingReport.id == report_id, BillingReport.distributor_id == distributor_id)
     ).first()
     if head is None:
         return None
-    report = Report(*head)
+    report = Report(*tuple(head))  # a plain tuple: mypy does not match a Row's long typed prefix to the fields
     rows = session.execute(select(*_LINES).where(LineItem.report_id == report_id).order_by(LineItem.line_no))
     report.lines = lines_from_rows(rows, report.currency, session.get_bind().dialect.name)
     if with_history:
         history = session.execute(select(*_HISTORY).where(HistoryRow.report_id == report_id).order_by(HistoryRow.id))
-        report.history = [history_from_row(h) for h in history]  # type: ignore[arg-type]
+        report.history = [history_from_row(h) for h in history]
     return report
 
 
-def lines_from_rows(rows: object, currency: str, dialect_name: str) -> list[Line]:
+def lines_from_rows(rows: Iterable[Sequence[Any]], currency: str, dialect_name: str) -> list[Line]:
     """Lines from rows of the ``_LINES`` columns (the amounts as the driver gives them)."""
     quantum = money.quantum(currency)
     prices: dict[object, Decimal] = {}
@@ -65,14 +68,14 @@ def lines_from_rows(rows: object, currency: str, dialect_name: str) -> list[Line
         def convert(raw: object) -> Decimal:
             value = memo.get(raw)
             if value is None:
-                value = memo[raw] = money.to_places(exact_from_db(raw, dialect_name), places)  # type: ignore[arg-type]
+                value = memo[raw] = money.to_places(exact_value(raw, dialect_name), places)
             return value
         return convert
 
     price, percent = converter(prices, quantum), converter(percents, _PCT)
     out = []
     for (no, product, name, units, prov, used, charge, comment, list_price, list_margin, unit_price, margin, code,
-         opened, bound) in rows:  # type: ignore[attr-defined]
+         opened, bound) in rows:
         if bound is not None and opened is not None:
             bound = price(bound) if opened is EditableField.UNIT_PRICE else percent(bound)
         else:

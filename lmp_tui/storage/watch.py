@@ -56,7 +56,7 @@ class Changes:
         """Whether ``report_id`` may be among the changed reports."""
         return self.ids is None or report_id in self.ids
 
-    def merged(self, other: "Changes | None") -> "Changes":
+    def merged(self, other: Changes | None) -> Changes:
         if other is None:
             return self
         if self.ids is None or other.ids is None:

@@ -13,30 +13,30 @@ import gc
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App, SystemCommand
-from textual.message import Message
 from textual.geometry import Size
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from lmp_tui.errors import LmpError
+from lmp_tui.ui import keymap
 from screens.confirm_dialog import ConfirmDialog
-from screens.report_opening import PRELOAD_AFTER_S, ReportOpening
 from screens.help_screen import HelpScreen
 from screens.report_list import ReportListScreen
+from screens.report_opening import PRELOAD_AFTER_S, ReportOpening
 from screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from widgets.in_turn import InTurn
 from widgets.key_bar import bindings_for
 
-from lmp_tui.ui import keymap
-from lmp_tui.errors import LmpError
-
 if TYPE_CHECKING:  # loaded by the first worker, after the first paint
-    from lmp_tui.startup.prefetch import FirstPage, Prefetch
     from lmp_tui.services import BillingService, Changes, StaffUserView
+    from lmp_tui.startup.prefetch import FirstPage, Prefetch
 
 #: what opens the database and signs in, in a worker; ``announce`` shows a line of progress
 Connect = Callable[[Callable[[str], None]], "tuple[BillingService, StaffUserView]"]
@@ -209,7 +209,7 @@ class LmpApp(ReportOpening, App[int]):
         finally:
             watch.close()
 
-    def on_lmp_app_reports_changed(self, msg: "LmpApp.ReportsChanged") -> None:
+    def on_lmp_app_reports_changed(self, msg: LmpApp.ReportsChanged) -> None:
         """Each screen that shows reports learns of the change (the list, an open report)."""
         for screen in list(self.screen_stack):
             hook = getattr(screen, "reports_changed", None)

@@ -9,7 +9,7 @@ import argparse
 import gc
 import os
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 
 def interface(args: argparse.Namespace) -> int:

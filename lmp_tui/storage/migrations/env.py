@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 
 from lmp_tui.storage.db import make_engine
 from lmp_tui.storage.models import Base
@@ -23,7 +24,7 @@ def run() -> None:
     _migrate(connection)
 
 
-def _migrate(connection: object) -> None:
+def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -1,15 +1,15 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25
 
 The report history is append-only: a trigger refuses any UPDATE of it.
 """
-from alembic import op
 import sqlalchemy as sa
-import lmp_tui.storage.types
+from alembic import op
 
+import lmp_tui.storage.types
 
 revision = '0001'
 down_revision = None
@@ -42,8 +42,10 @@ def upgrade() -> None:
     sa.Column('code', sa.String(length=16), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('code_kind', sa.Enum('bid-desk', 'promote', name='ck_codekind', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('code_opens', sa.Enum('unit_price', 'channel_margin', name='ck_editablefield', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('code_kind', sa.Enum('bid-desk', 'promote',
+        name='ck_codekind', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('code_opens', sa.Enum('unit_price', 'channel_margin',
+        name='ck_editablefield', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
@@ -75,7 +77,8 @@ def upgrade() -> None:
     op.create_table('staff_users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=64), nullable=False),
-    sa.Column('role', sa.Enum('viewer', 'billing', 'admin', name='ck_role', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('role', sa.Enum('viewer', 'billing', 'admin',
+        name='ck_role', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('distributor_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['distributor_id'], ['distributors.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -89,8 +92,10 @@ def upgrade() -> None:
     sa.Column('cycle', sa.String(length=7), nullable=False),
     sa.Column('period_start', sa.Date(), nullable=False),
     sa.Column('period_end', sa.Date(), nullable=False),
-    sa.Column('status', sa.Enum('msp-preparing', 'under-review', 'rejected', 'submitted', 'completed', name='ck_status', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('review_reason', sa.Enum('auto-no-penalties', 'auto-penalties', 'manual-submission', 'returned-by-vendor', name='ck_reviewreason', native_enum=False, create_constraint=True, length=32), nullable=True),
+    sa.Column('status', sa.Enum('msp-preparing', 'under-review', 'rejected', 'submitted', 'completed',
+        name='ck_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('review_reason', sa.Enum('auto-no-penalties', 'auto-penalties', 'manual-submission', 'returned-by-vendor',
+        name='ck_reviewreason', native_enum=False, create_constraint=True, length=32), nullable=True),
     sa.Column('auto_submitted', sa.Boolean(), nullable=False),
     sa.Column('po_number', sa.String(length=35), nullable=True),
     sa.Column('vendor_comment', sa.Text(), nullable=True),
@@ -106,15 +111,18 @@ def upgrade() -> None:
     sa.UniqueConstraint('partner_id', 'cycle', name='uq_report_partner_cycle')
     )
     with op.batch_alter_table('billing_reports', schema=None) as batch_op:
-        batch_op.create_index('ix_report_dist_cycle_partner', ['distributor_id', 'cycle', 'partner_name', 'id'], unique=False)
+        batch_op.create_index('ix_report_dist_cycle_partner', ['distributor_id', 'cycle', 'partner_name', 'id'],
+                              unique=False)
         batch_op.create_index('ix_report_dist_partner_name', ['distributor_id', 'partner_name', 'id'], unique=False)
-        batch_op.create_index('ix_report_dist_status_cycle', ['distributor_id', 'status', 'cycle', 'partner_name', 'id'], unique=False)
+        batch_op.create_index('ix_report_dist_status_cycle',
+                              ['distributor_id', 'status', 'cycle', 'partner_name', 'id'], unique=False)
         batch_op.create_index('ix_report_dist_total', ['distributor_id', 'total', 'id'], unique=False)
 
     op.create_table('promo_codes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
-    sa.Column('kind', sa.Enum('bid-desk', 'promote', name='ck_codekind', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('kind', sa.Enum('bid-desk', 'promote',
+        name='ck_codekind', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('region_id', sa.Integer(), nullable=False),
     sa.Column('valid_from', sa.Date(), nullable=False),
     sa.Column('valid_to', sa.Date(), nullable=False),
@@ -142,7 +150,8 @@ def upgrade() -> None:
     sa.Column('unit_price', lmp_tui.storage.types.ExactDecimal(precision=18, scale=4), nullable=False),
     sa.Column('channel_margin', lmp_tui.storage.types.ExactDecimal(precision=18, scale=4), nullable=False),
     sa.Column('promo_code', sa.String(length=40), nullable=True),
-    sa.Column('editable_field', sa.Enum('unit_price', 'channel_margin', name='ck_editablefield', native_enum=False, create_constraint=True, length=32), nullable=True),
+    sa.Column('editable_field', sa.Enum('unit_price', 'channel_margin',
+        name='ck_editablefield', native_enum=False, create_constraint=True, length=32), nullable=True),
     sa.Column('code_bound', lmp_tui.storage.types.ExactDecimal(precision=18, scale=4), nullable=True),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], ),
     sa.ForeignKeyConstraint(['report_id'], ['billing_reports.id'], ondelete='CASCADE'),

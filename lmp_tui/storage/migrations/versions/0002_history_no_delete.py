@@ -11,7 +11,6 @@ history). Replacing a demo drops the tables instead (``Database.reset``).
 """
 from alembic import op
 
-
 revision = '0002'
 down_revision = '0001'
 branch_labels = None

@@ -9,10 +9,10 @@ keeps naming who did what. Administration (users, regions, products, partners, p
 codes, usage imports) is written to ``admin_history``, append-only like the report
 history: triggers refuse UPDATE, DELETE and (PostgreSQL) TRUNCATE.
 """
-from alembic import op
 import sqlalchemy as sa
-import lmp_tui.storage.types
+from alembic import op
 
+import lmp_tui.storage.types
 
 revision = '0003'
 down_revision = '0002'

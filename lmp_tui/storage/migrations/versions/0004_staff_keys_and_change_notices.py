@@ -12,10 +12,10 @@ for every inserted or updated report, in the transaction that changes it: listen
 of a change when (and only if) it commits, whoever made it (the interface, the command
 line, an import). SQLite has no such channel; its readers watch ``PRAGMA data_version``.
 """
-from alembic import op
 import sqlalchemy as sa
-import lmp_tui.storage.types
+from alembic import op
 
+import lmp_tui.storage.types
 
 revision = '0004'
 down_revision = '0003'

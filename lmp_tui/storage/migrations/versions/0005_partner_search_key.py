@@ -12,12 +12,11 @@ reports. On PostgreSQL a trigram index (``pg_trgm``, GIN) serves ``LIKE '%text%'
 directly; where the extension cannot be created (not installed, or the user may not), the
 migration goes on without it and the B-tree index serves.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.exc import DBAPIError
 
 from lmp_tui.domain.search import search_key
-
 
 revision = '0005'
 down_revision = '0004'

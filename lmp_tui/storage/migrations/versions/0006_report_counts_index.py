@@ -14,7 +14,6 @@ append-only history, see 0005).
 """
 from alembic import op
 
-
 revision = '0006'
 down_revision = '0005'
 branch_labels = None

@@ -17,11 +17,10 @@ database; only the new ``operator`` role changes them (docs/ownership.md). Here:
 - ``partners.company_id`` in lower case: a company ID names one partner whatever its case.
   Two partners whose IDs differ only in case are refused with a sentence, nothing changed.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from lmp_tui.errors import DatabaseUnavailable
-
 
 revision = '0007'
 down_revision = '0006'
