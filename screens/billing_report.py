@@ -123,14 +123,12 @@ class BillingReportScreen(Screen[None]):
             self.call_after_refresh(self._show)
             return
         report = self.draft.working
-        usage_only = report.status is Status.MSP_PREPARING
         why = None
         if report.status is Status.UNDER_REVIEW and not self.user.can_act:
             why = f"you are signed in as {self.user.name}, a viewer (read-only); a billing user or admin can act."
-        self.query_one(ReportHeader).show(report, unsaved=self.unsaved, read_only_reason=why, stale=self.conflict,
-                                          usage_only=usage_only)
+        self.query_one(ReportHeader).show(report, unsaved=self.unsaved, read_only_reason=why, stale=self.conflict)
         widths = self._widths[1] if self._widths and self._widths[0] is report.lines else None
-        self.query_one(LineGrid).show(report, usage_only=usage_only, widths=widths)  # repaints only what changed
+        self.query_one(LineGrid).show(report, widths=widths)  # repaints only what changed
         self._show_history()
         self._show_detail()
         self.sub_title = f"#{report.id}"
@@ -167,8 +165,7 @@ class BillingReportScreen(Screen[None]):
         report = self.draft.working
         no = self.query_one(LineGrid).line_no
         line = next((ln for ln in report.lines if ln.line_no == no), None)
-        self.query_one(LineDetail).show(report, line, usage_only=report.status is Status.MSP_PREPARING,
-                                        editable=self.can_edit)  # no key offered that would be refused
+        self.query_one(LineDetail).show(report, line, editable=self.can_edit)  # no key offered that would be refused
 
     def _tell(self, notices: Notice | list[Notice] | None) -> None:
         for n in [notices] if isinstance(notices, Notice) else notices or []:

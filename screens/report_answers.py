@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from lmp_tui.domain.model import Report, Status
+from lmp_tui.domain.model import Report
 from lmp_tui.domain.pricing import CodeGrant
 from lmp_tui.editing.editor import ReadRequest, WriteRequest
 from lmp_tui.errors import CodeRefused, InvalidInput, LmpError
@@ -24,7 +24,7 @@ class Loaded(Message, namespace=SCREEN):
     def __init__(self, report: Report, request: WriteRequest | ReadRequest | None = None) -> None:
         super().__init__()
         self.report, self.request = report, request
-        self.widths = measure_widths(report.lines, report.currency, report.status is Status.MSP_PREPARING)
+        self.widths = measure_widths(report.lines, report.currency, not report.status.shows_money)
 
 
 class Failed(Message, namespace=SCREEN):

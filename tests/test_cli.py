@@ -209,3 +209,14 @@ def test_tables_align_names_of_wide_characters():
     starts = {cell_len(line[: line.index("2026-10")]) for line in lines[2:]}
     ends = {cell_len(line) for line in lines}
     assert len(starts) == 1 and len(ends) == 1, text
+
+
+def test_demo_commands_sign_in_as_the_demo_user_like_the_interface(demo_template, tmp_path, monkeypatch, capsys):
+    """`lmp-tui --demo reports` works without --user, as `lmp-tui --demo` does: one rule
+    (lmp_tui.places.staff_user) for both."""
+    shutil.copy(demo_template, tmp_path / "demo.sqlite3")
+    monkeypatch.setenv("LMP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("LMP_USER", raising=False)
+    assert main(["--demo", "reports", "--status", "under-review", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {r["status"] for r in rows} == {"under-review"}

@@ -170,6 +170,8 @@ def test_jpy_has_no_decimals_and_respects_lowest_price(service, world):
     svc.apply_code(rid, 1, "PR-JP-1")
     with pytest.raises(InvalidInput, match="no decimals"):
         svc.set_unit_price(rid, 1, "1200.5")
+    # a whole number of yen written with zeros after the point is a whole number (as an import takes it)
+    assert svc.set_unit_price(rid, 1, "1500.00").line(1).unit_price == D("1500")
     with pytest.raises(InvalidInput, match="1000 JPY or more"):
         svc.set_unit_price(rid, 1, "999")
     r = svc.set_unit_price(rid, 1, "1234")

@@ -41,8 +41,8 @@ class LineDetail(Widget):
     def render(self) -> Text:
         return self._text
 
-    def show(self, report: Report, line: Line | None, *, usage_only: bool, editable: bool = True) -> None:
-        text = self.describe(report, line, usage_only=usage_only, editable=editable)
+    def show(self, report: Report, line: Line | None, *, editable: bool = True) -> None:
+        text = self.describe(report, line, editable=editable)
         rows = [(r.plain, r.spans) for r in text.split("\n")]
         old, self._text, self._rows = self._rows, text, rows
         changed = [i for i in range(max(len(old), len(rows)))
@@ -56,7 +56,7 @@ class LineDetail(Widget):
         return [plain for plain, _spans in self._rows]
 
     @staticmethod
-    def describe(report: Report, line: Line | None, *, usage_only: bool, editable: bool = True) -> Text:
+    def describe(report: Report, line: Line | None, *, editable: bool = True) -> Text:
         if line is None:
             return plain("No lines.")
         t = Text(end="", no_wrap=True, overflow="ellipsis")
@@ -77,7 +77,7 @@ class LineDetail(Widget):
             add(f"{DISCREPANCY_MARK} Discrepancy: " + ", ".join(line.discrepancy_reasons), "bold")
         elif line.used is not None:
             add("No discrepancy.")
-        if not usage_only:
+        if report.status.shows_money:
             t.append("\n")
             price_mark = " ✎" if line.editable_field is EditableField.UNIT_PRICE else ""
             margin_mark = " ✎" if line.editable_field is EditableField.CHANNEL_MARGIN else ""

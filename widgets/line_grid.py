@@ -91,7 +91,7 @@ class LineGrid(VirtualTable):
         """Each column's measured width, by key (Name is shown narrower when room is short)."""
         return dict(self._widths)
 
-    def show(self, report: Report, *, usage_only: bool, widths: dict[str, int] | None = None) -> None:
+    def show(self, report: Report, *, widths: dict[str, int] | None = None) -> None:
         """Show the report's lines. Lines that are the same objects as before are not
         formatted again; only the rows whose line changed are repainted.
 
@@ -99,7 +99,7 @@ class LineGrid(VirtualTable):
         :func:`measure_widths`, in a worker). Without them, the lines on screen are measured
         now and the others in a worker thread; a column widens when that finds a wider value
         (columns only ever widen, as for an edited value that no longer fits)."""
-        old, new = self._lines, report.lines
+        old, new, usage_only = self._lines, report.lines, not report.status.shows_money
         whole = (usage_only != self._usage_only or report.currency != self._currency or len(old) != len(new)
                  or any(a.line_no != b.line_no for a, b in zip(old[:1], new[:1], strict=True)))
         changed = (list(range(len(new))) if whole

@@ -18,8 +18,7 @@ class ReportHeader(Static):
     ReportHeader { height: auto; padding: 0 1; background: $boost; }
     """
 
-    def show(self, report: Report, *, unsaved: int, read_only_reason: str | None, stale: bool = False,
-             usage_only: bool = False) -> None:
+    def show(self, report: Report, *, unsaved: int, read_only_reason: str | None, stale: bool = False) -> None:
         t = Text()
 
         def add(value: str, style: str = "") -> None:  # every piece plain: names and PO numbers are data
@@ -34,7 +33,7 @@ class ReportHeader(Static):
         t.append("\n")
         add(f"Period {report.period_start} – {report.period_end} · {report.currency} · PO ")
         add(report.po_number or "(none)", "bold" if report.po_number else "italic")
-        if not usage_only:
+        if report.status.shows_money:
             t.append("\n")
             add("Total invoice amount ")
             add(format_money(report.total, report.currency), "bold")

@@ -306,7 +306,7 @@ def _main(argv: list[str]) -> int:
         from lmp_tui.ui.launch import interface
 
         return interface(args)
-    from lmp_tui.places import database_url
+    from lmp_tui.places import database_url, staff_user
     from lmp_tui.services import BillingService
     from lmp_tui.settings import Settings
     from lmp_tui.storage.db import Database
@@ -322,7 +322,8 @@ def _main(argv: list[str]) -> int:
             return func(db, args, settings)
         if makes_databases:
             return func(db, args)
-        return func(BillingService(db, getattr(args, "user", None) or settings.user, ssh_key=settings.ssh_key), args)
+        user = staff_user(getattr(args, "user", None), args.demo, settings.user)  # --demo: its billing user
+        return func(BillingService(db, user, ssh_key=settings.ssh_key), args)
     finally:
         db.dispose()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
@@ -18,7 +17,7 @@ from pydantic import BeforeValidator, Field, TypeAdapter, model_validator
 
 from lmp_tui.commands.validation import ChannelMargin, CodeText, InputModel, UnitPrice, one_of, parse_whole, text_check
 from lmp_tui.domain.model import AdminAction, CodeKind, EditableField, Role
-from lmp_tui.domain.money import CURRENCY_DECIMALS, quantum
+from lmp_tui.domain.money import CURRENCY_DECIMALS
 
 # --------------------------------------------------------------------------- field types
 
@@ -340,7 +339,3 @@ def admin_command(data: Any) -> Any:
     """An admin command from a dict (a script's JSON) or as it is; refused with a sentence."""
     return one_of(_adapter(), data, _AdminCommand)
 
-
-def fits_currency(value: Decimal | None, currency: str) -> bool:
-    """Whether a unit price fits the currency's minor unit (no cents on a yen price)."""
-    return value is None or value == value.quantize(quantum(currency))

@@ -138,7 +138,7 @@ def _price_list(rng: random.Random, regions: dict[str, m.Region], products: list
         rate, (lo, hi) = c.REGION_PRICING[code]
         for product, (_, _, _, usd) in zip(products, c.PRODUCTS, strict=True):
             price = money.round_money(usd * rate, region.currency)
-            margin = (lo + (hi - lo) * Decimal(rng.randint(0, 100)) / 100).quantize(Decimal("0.01"))
+            margin = money.to_places(lo + (hi - lo) * Decimal(rng.randint(0, 100)) / 100, Decimal("0.01"))
             out[(region.id, product.id)] = m.PriceListEntry(
                 region_id=region.id, product_id=product.id, unit_price=price, channel_margin=margin)
     return out

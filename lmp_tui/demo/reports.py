@@ -23,6 +23,7 @@ from lmp_tui.commands.edits import (
     apply,
 )
 from lmp_tui.demo import catalog as c
+from lmp_tui.domain import money
 from lmp_tui.domain.model import (
     EditableField,
     Line,
@@ -179,7 +180,7 @@ class ReportWriter:
             ln.promo_code, ln.editable_field = code, opens
             if opens is EditableField.UNIT_PRICE:
                 ln.code_bound = Decimal("0") if currency == "JPY" else Decimal("0.50")
-                cut = (ln.list_unit_price * Decimal("0.9")).quantize(ln.list_unit_price)
+                cut = money.to_places(ln.list_unit_price * Decimal("0.9"), ln.list_unit_price)
                 ln.unit_price = max(cut, ln.code_bound)
             else:
                 ln.code_bound = Decimal("45.00")

@@ -278,7 +278,7 @@ def over_provisioned_pct(provisioned: int, used: int | None) -> Decimal | None:
     if provisioned <= 0 or used >= provisioned:
         return Decimal("0.00")
     pct = Decimal(provisioned - used) * 100 / Decimal(provisioned)
-    return pct.quantize(PERCENT, rounding=money.ROUNDING)
+    return money.to_places(pct, PERCENT)
 
 
 def period_of(cycle: str) -> tuple[date, date]:

@@ -54,9 +54,21 @@ def quantum(currency: str) -> Decimal:
 _QUANTA: dict[str, Decimal] = {}  # a report's total rounds each of its lines: looked up once per currency
 
 
+def to_places(value: Decimal, places: Decimal) -> Decimal:
+    """``value`` written with the digits of ``places`` (``Decimal('0.01')``, ``Decimal('1')``…),
+    rounded half-up where it has more: every rounding of the product is this one."""
+    return value.quantize(places, rounding=ROUNDING)
+
+
 def round_money(amount: Decimal, currency: str) -> Decimal:
-    """The single rounding of the product: half-up to the currency's minor unit."""
-    return amount.quantize(quantum(currency), rounding=ROUNDING)
+    """An amount half-up to the currency's minor unit."""
+    return to_places(amount, quantum(currency))
+
+
+def fits_currency(value: Decimal | None, currency: str) -> bool:
+    """Whether an amount is a whole number of the currency's minor unit (1500 or 1500.00 JPY,
+    not 1500.5): the one check of a price's decimals, for imports and edits alike."""
+    return value is None or value == to_places(value, quantum(currency))
 
 
 def subtotal(unit_price: Decimal, chargeable: int, channel_margin: Decimal, currency: str) -> Decimal:

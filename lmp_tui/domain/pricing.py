@@ -72,7 +72,7 @@ def field_value(value: Decimal | None, which: EditableField, currency: str) -> D
     """A unit price to the currency's minor unit, a margin to two decimals."""
     if value is None:
         return None
-    return value.quantize(money.quantum(currency) if which is EditableField.UNIT_PRICE else PERCENT)
+    return money.to_places(value, money.quantum(currency) if which is EditableField.UNIT_PRICE else PERCENT)
 
 
 # --------------------------------------------------------------------------- pricing edits
@@ -120,7 +120,7 @@ def set_unit_price(report: Report, line_no: int, value: Decimal) -> str:
     line = report.line(line_no)
     _require_opened(report, line, EditableField.UNIT_PRICE)
     digits = money.minor_digits(report.currency)
-    if money.decimals(value) > digits:
+    if not money.fits_currency(value, report.currency):
         raise InvalidInput(
             f"A unit price in {report.currency} has at most {digits} decimals; {value} has more."
             if digits else f"A unit price in {report.currency} has no decimals; type a whole number."
@@ -130,7 +130,7 @@ def set_unit_price(report: Report, line_no: int, value: Decimal) -> str:
             f"Code {line.promo_code} allows a unit price of {line.code_bound} {report.currency} or more "
             f"on line {line_no}; {value} is below it."
         )
-    value = value.quantize(money.quantum(report.currency))
+    value = money.round_money(value, report.currency)  # fits: only the digits change
     old, line.unit_price = line.unit_price, value
     if line.subtotal(report.currency) > money.MAX_AMOUNT or report.total > money.MAX_AMOUNT:
         raise InvalidInput(
@@ -148,7 +148,7 @@ def set_channel_margin(report: Report, line_no: int, value: Decimal) -> str:
             f"Code {line.promo_code} allows a channel margin of at most {line.code_bound}% on line "
             f"{line_no}; {value}% is above it."
         )
-    value = value.quantize(PERCENT)
+    value = money.to_places(value, PERCENT)
     old, line.channel_margin = line.channel_margin, value
     return f"line {line_no} {line.name}: channel margin {old}% → {value}%"
 

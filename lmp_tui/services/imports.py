@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from lmp_tui.commands.admin import CodeRow, Import, PartnerRow, PriceRow, ProductRow, RegionRow, fits_currency
+from lmp_tui.commands.admin import CodeRow, Import, PartnerRow, PriceRow, ProductRow, RegionRow
 from lmp_tui.commands.import_files import ImportProblems
 from lmp_tui.domain import money
 from lmp_tui.domain.model import EditableField
@@ -146,7 +146,7 @@ def _prices(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> 
                                             "(lmp-tui import products FILE).")
         if region is None or product is None:
             continue
-        if not fits_currency(r.unit_price, region.currency):
+        if not money.fits_currency(r.unit_price, region.currency):
             plan.problem(line, "unit_price", f"{r.unit_price} has more decimals than {region.currency} has "
                                                f"({money.minor_digits(region.currency)}).")
             continue
@@ -218,7 +218,7 @@ def _codes(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> N
                 plan.problem(line, unused[0], f"region {r.region}'s codes open the {opens.label.lower()}, so "
                                                 f"{unused[0]} would never apply; leave it empty.")
                 ok = False
-        if region is not None and not fits_currency(r.min_unit_price, region.currency):
+        if region is not None and not money.fits_currency(r.min_unit_price, region.currency):
             plan.problem(line, "min_unit_price", f"{r.min_unit_price} has more decimals than {region.currency} "
                                                    f"has ({money.minor_digits(region.currency)}).")
             ok = False

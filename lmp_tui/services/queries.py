@@ -23,6 +23,8 @@ from lmp_tui.services.pipeline import admit, verify
 from lmp_tui.storage.models import BillingReport, HistoryRow, Partner, PromoCodeRow, Region, StaffUser
 from lmp_tui.storage.watch import ChangeWatch, open_watch
 
+#: the statuses whose reports show no money (Status.shows_money): they sort by none
+_NO_MONEY = [s for s in Status if not s.shows_money]
 #: the columns each sort order of :data:`lmp_tui.domain.sorting.SORT_ORDERS` sorts by (then by id)
 _SORT: dict[str, tuple[Any, ...]] = {
     "cycle": (BillingReport.cycle, BillingReport.partner_name),
@@ -34,8 +36,8 @@ _SORT: dict[str, tuple[Any, ...]] = {
     "comments": (BillingReport.comment_count,),
     # within a currency (the region's), largest first when descending; a report the partner
     # still prepares shows no total, so it sorts by none
-    "total": (Region.currency, _PREPARING_LAST := case((BillingReport.status == Status.MSP_PREPARING, 1), else_=0),
-              case((BillingReport.status == Status.MSP_PREPARING, None), else_=BillingReport.total)),
+    "total": (Region.currency, _PREPARING_LAST := case((BillingReport.status.in_(_NO_MONEY), 1), else_=0),
+              case((BillingReport.status.in_(_NO_MONEY), None), else_=BillingReport.total)),
     "id": (),
 }
 if tuple(_SORT) != SORT_KEYS:

@@ -15,7 +15,7 @@ _PCT = Decimal("0.01")
 
 
 def _price(value: Decimal, currency: str) -> Decimal:
-    return value.quantize(money.quantum(currency))
+    return money.round_money(value, currency)
 
 
 def line_from_row(row: LineItem, currency: str) -> Line:
@@ -29,9 +29,9 @@ def line_from_row(row: LineItem, currency: str) -> Line:
         chargeable=row.chargeable,
         partner_comment=row.partner_comment,
         list_unit_price=_price(row.list_unit_price, currency),
-        list_channel_margin=row.list_channel_margin.quantize(_PCT),
+        list_channel_margin=money.to_places(row.list_channel_margin, _PCT),
         unit_price=_price(row.unit_price, currency),
-        channel_margin=row.channel_margin.quantize(_PCT),
+        channel_margin=money.to_places(row.channel_margin, _PCT),
         promo_code=row.promo_code,
         editable_field=row.editable_field,
         code_bound=field_value(row.code_bound, row.editable_field, currency) if row.editable_field else None,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from lmp_tui.domain.money import to_places
+
 SCALE = 4
 PRECISION = 18
 _FACTOR = Decimal(10) ** SCALE
@@ -30,8 +32,8 @@ def exact_value(value: object, dialect_name: str) -> Decimal:
 
 def _trim(value: Decimal) -> Decimal:
     """Drop trailing zeros beyond two decimals: 12.5000 → 12.50, 3.1250 → 3.125, 7 → 7.00."""
-    q = value.quantize(Decimal("0.0001"))
+    q = to_places(value, Decimal("0.0001"))
     for places in (Decimal("0.01"), Decimal("0.001")):
-        if q == q.quantize(places):
-            return q.quantize(places)
+        if q == to_places(q, places):
+            return to_places(q, places)
     return q

@@ -68,7 +68,7 @@ def lines_from_rows(rows: Iterable[Sequence[Any]], currency: str, dialect_name: 
         def convert(raw: object) -> Decimal:
             value = memo.get(raw)
             if value is None:
-                value = memo[raw] = exact_value(raw, dialect_name).quantize(places)
+                value = memo[raw] = money.to_places(exact_value(raw, dialect_name), places)
             return value
         return convert
 

@@ -399,7 +399,7 @@ async def test_column_widths_are_measured_off_the_interface_thread(make_app, ui_
         report.lines = [copy.copy(ln) for ln in report.lines]  # every line changed, as by a Reset
         report.lines[1500].name = "N" * (before + 7)  # far off screen
         measured.clear()
-        grid.show(report, usage_only=False)
+        grid.show(report)
         assert grid.column_widths["name"] == before  # not measured yet: not on screen
         assert [n for main, n in measured if main] and all(n <= 24 for main, n in measured if main)
         await settle(pilot)
