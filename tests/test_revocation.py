@@ -74,6 +74,39 @@ def test_a_key_that_is_another_users_now_signs_nobody_in_as_the_first(db, world)
         clerk.set_po(world["review"], "PO-X")
 
 
+def _waits_for_a_save_in_flight(db, clerk: BillingService, change, statement: str) -> None:  # noqa: ANN001
+    """``change`` (an admin's, in a thread) waits in PostgreSQL for the lock of a save that
+    ``clerk`` has begun (and checked itself in), and is done once that save commits."""
+    checked, release = threading.Event(), threading.Event()
+
+    def save_in_flight() -> None:
+        with clerk._writing():  # the user and the key are checked on entering
+            checked.set()
+            release.wait(30)
+
+    saving = threading.Thread(target=save_in_flight)
+    saving.start()
+    done: list[object] = []
+    changer = threading.Thread(target=lambda: done.append(change()))
+    try:
+        assert checked.wait(30)
+        changer.start()
+
+        def waits_for_the_save() -> bool:
+            with db.engine.connect() as conn:
+                return bool(conn.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query ILIKE :statement"), {"statement": statement + "%"}).scalar())
+
+        _wait(waits_for_the_save, 20, f"{statement} waiting for the save's lock")
+        assert not done
+    finally:
+        release.set()
+        saving.join(30)
+    changer.join(30)
+    assert done  # once the save committed, the change is made
+
+
 @pytest.mark.parametrize("db", ["postgres"], indirect=True)
 def test_a_removal_waits_for_a_save_that_already_checked_the_key(db, world):
     """PostgreSQL: the save holds its key's row to its commit, so there is no moment in which
@@ -82,34 +115,7 @@ def test_a_removal_waits_for_a_save_that_already_checked_the_key(db, world):
     admin = BillingService(db, "admin")
     key = admin.add_key("billing", _new_public_key()).fingerprint
     clerk = BillingService(db, "billing", ssh_key=key)
-    checked, release = threading.Event(), threading.Event()
-
-    def save_in_flight() -> None:
-        with clerk._writing():  # the key is checked on entering
-            checked.set()
-            release.wait(30)
-
-    saving = threading.Thread(target=save_in_flight)
-    saving.start()
-    removed: list[object] = []
-    remover = threading.Thread(target=lambda: removed.append(admin.remove_key("billing", key)))
-    try:
-        assert checked.wait(30)
-        remover.start()
-
-        def removal_waits_for_the_save() -> bool:
-            with db.engine.connect() as conn:
-                return bool(conn.execute(text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query ILIKE 'DELETE FROM staff_keys%'")).scalar())
-
-        _wait(removal_waits_for_the_save, 20, "the removal waiting for the save's lock on the key")
-        assert not removed
-    finally:
-        release.set()
-        saving.join(30)
-    remover.join(30)
-    assert removed  # once the save committed, the key is removed
+    _waits_for_a_save_in_flight(db, clerk, lambda: admin.remove_key("billing", key), "DELETE FROM staff_keys")
     with pytest.raises(NotAllowed, match="no longer signs in billing"):
         clerk.set_po(world["review"], "PO-LATE")
 
@@ -120,34 +126,7 @@ def test_disabling_a_user_waits_for_a_save_that_already_checked_the_user(db, wor
     enabled commits after the user is disabled."""
     admin = BillingService(db, "admin")
     clerk = BillingService(db, "billing")
-    checked, release = threading.Event(), threading.Event()
-
-    def save_in_flight() -> None:
-        with clerk._writing():  # the user is checked on entering
-            checked.set()
-            release.wait(30)
-
-    saving = threading.Thread(target=save_in_flight)
-    saving.start()
-    disabled: list[object] = []
-    disabler = threading.Thread(target=lambda: disabled.append(admin.disable_user("billing")))
-    try:
-        assert checked.wait(30)
-        disabler.start()
-
-        def disabling_waits_for_the_save() -> bool:
-            with db.engine.connect() as conn:
-                return bool(conn.execute(text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query ILIKE 'UPDATE staff_users%'")).scalar())
-
-        _wait(disabling_waits_for_the_save, 20, "disabling waiting for the save's lock on the user")
-        assert not disabled
-    finally:
-        release.set()
-        saving.join(30)
-    disabler.join(30)
-    assert disabled
+    _waits_for_a_save_in_flight(db, clerk, lambda: admin.disable_user("billing"), "UPDATE staff_users")
     with pytest.raises(NotAllowed, match="disabled"):
         clerk.set_po(world["review"], "PO-LATE")
 
