@@ -1,92 +1,91 @@
 """The report list: filter by cycle, status and partner, sort, page through the database,
 open a report, export the query as CSV. It follows the database by itself: when reports
 change (here, in another lmp-tui, on the command line), the page is read again quietly,
-the cursor on the same report, filters, sort and find text as they were."""
+the cursor on the same report, filters, sort and find text as they were.
+
+The screen composes, binds keys and shows; the list's state (its query, the page shown and
+the query it answers, the read under way, a report still to open, the early page read
+before the services are up) is a :class:`lmp_tui.editing.report_list.ReportList`. The
+screen asks it, runs the reads it hands out in a worker, and feeds the answers back."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Select, Static
-from textual.widgets._select import SelectOverlay
+from textual.widgets import Input, OptionList, Select, Static
 from textual.worker import get_current_worker
-from rich.text import Text
 
-from lmp_tui.ui import keymap
-from lmp_tui.domain.model import Status
+from lmp_tui.editing.list_reads import EarlyRead, PageAnswer, PageRead, Read
+from lmp_tui.editing.notice import Notice
+from lmp_tui.editing.report_list import LATER, ReportList, Shown, Step
 from lmp_tui.errors import LmpError
 from lmp_tui.startup.prefetch import CHROME_LINES, page_rows
-from lmp_tui.domain.sorting import DEFAULT_SORT, SORT_ORDERS, sort_order
+from lmp_tui.ui import keymap
+from screens.choice_dialog import ChoiceDialog
 from widgets.filter_bar import FilterBar, Filters
+from widgets.in_turn import in_turn
 from widgets.key_bar import KeyBar, bindings_for
 from widgets.plain_text import plain
 from widgets.report_table import ReportTable
-from screens.list_opening import ListOpening
-from screens.list_start import ListStart
-from screens.report_export import ReportExport
-from screens.choice_dialog import ChoiceDialog
 
 if TYPE_CHECKING:  # the services load in the app's first worker, after the first paint
+    from lmp_tui.editing.report_export import ExportRequest
+    from lmp_tui.services import BillingService, Changes, StaffUserView
     from lmp_tui.startup.prefetch import FirstPage
-    from lmp_tui.startup.quickread import EarlyReader
-    from lmp_tui.services import BillingService, Changes, ReportPage, StaffUserView
-    from lmp_tui.commands.validation import ReportQuery
 
 
-
-class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
+class ReportListScreen(Screen[None]):
     HELP_TITLE = "Report list"
     AUTO_FOCUS = "#reports"
-    BINDINGS = bindings_for(keymap.REPORT_LIST)
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings_for(keymap.REPORT_LIST)]
     COMMANDS_SPEC = keymap.REPORT_LIST
 
     class PageLoaded(Message):
-        def __init__(self, page: ReportPage, counts: dict[Status, int], counts_key: tuple[Any, ...],
-                     cycles: list[str] | None, keep_id: int | None, at_end: bool, quiet: bool = False,
-                     fields: dict[str, Any] | None = None) -> None:
+        def __init__(self, answer: PageAnswer) -> None:
             super().__init__()
-            self.page, self.counts, self.cycles, self.keep_id, self.at_end = page, counts, cycles, keep_id, at_end
-            self.counts_key, self.quiet, self.fields = counts_key, quiet, fields
+            self.answer = answer
 
     class Failed(Message):
-        def __init__(self, error: str) -> None:
+        def __init__(self, request: Read, error: str) -> None:
             super().__init__()
-            self.error = error
+            self.request, self.error = request, error
+
+    class Unanswered(Message):
+        """The early reader could not read the page (the services read it once they are up)."""
+
+        def __init__(self, request: Read) -> None:
+            super().__init__()
+            self.request = request
+
+    class OpenReport(Message):
+        """Open this report (the app does: :meth:`lmp_tui.ui.app.LmpApp.open_report`)."""
+
+        def __init__(self, report_id: int) -> None:
+            super().__init__()
+            self.report_id = report_id
 
     def __init__(self, service: BillingService | None, user: StaffUserView | None, export_dir: Path,
-                 first: FirstPage | None = None) -> None:
+                 first: FirstPage | None = None, open_report: int | None = None) -> None:
+        """``first``: the first page read beside the start, shown in the first frame;
+        ``open_report``: a report to open once the database is open."""
         super().__init__()
         self.service, self.user, self.export_dir = service, user, export_dir
-        self._first = first  # read beside the start: shown in the first frame
-        #: reads a status filter's page as the first page was read until the services are up
-        self._early: EarlyReader | None = None
-        #: the query of the page shown (None: no page yet); Enter waits while it is not the list's
-        self._shown_query: dict[str, Any] | None = None
-        self.filters = Filters()
-        self.sort, self.descending, self.page_offset = DEFAULT_SORT, sort_order(DEFAULT_SORT).descending, 0
-        self.total_count = 0
-        self._page_size = 0  # set with the first read, from the terminal's height
-        self._cycles_known = False
-        self._loading = False  # a read is under way
-        self._stale = False  # reports changed since the page was read: read it again when possible
-        #: how many times the page was read quietly after a change (the tests count them)
-        self.live_reloads = 0
-        #: the counts per status, and what they were counted for: (cycle, partner text, data
-        #: generation); a change of the status filter alone does not count them again
-        self._counts: dict[Status, int] | None = None
-        self._counts_key: tuple[Any, ...] | None = None
-        self._generation = 0  # goes up when the reports changed (anywhere) or F5
+        self._first = first
+        self.listing = ReportList(self._fit_page, connected=service is not None, open_report=open_report)
+        self._summary_shown = self.listing.summary  # what the summary line shows
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title", classes="screen-title")
         yield FilterBar(id="filters")
-        yield Static(plain("Loading…"), id="summary")
+        yield Static(plain(self._summary_shown), id="summary")
         yield ReportTable(id="reports")
         yield KeyBar()
 
@@ -97,61 +96,88 @@ class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
                      f"({self.user.role.value})")  # names an admin typed: plain text
 
     def on_mount(self) -> None:
-        self._away = False
         if self.service is not None:
-            self.reload()
+            self._do(self.listing.attach(keep_id=None))
         elif self._first is not None:
             self.show_first(self._first)
             self._first = None
 
-    def on_screen_suspend(self) -> None:
-        # a report opened over the list (a dialog over it changes nothing: no reload after it)
-        self._away = not isinstance(self.app.screen, ModalScreen)
+    # ---------------------------------------------------------------- what the list knows
 
-    def on_screen_resume(self) -> None:
-        # back from a report: what was saved, submitted or rejected there shows at once
-        if self._away:
-            self._away = False
-            self._stale = False
-            self._generation += 1  # what was done there may have moved a report to another status
-            self.reload(keep_id=self.query_one(ReportTable).highlighted_id)
-        else:
-            self._catch_up()  # changes that came while a dialog was open
+    @property
+    def filters(self) -> Filters:
+        q = self.listing.query
+        return Filters(cycle=q.cycle, status=q.status, partner_text=q.partner_text)
+
+    @property
+    def live_reloads(self) -> int:
+        """How many times the page was read quietly after a change (the tests count them)."""
+        return self.listing.live_reloads
+
+    def _highlighted(self) -> int | None:
+        return self.query_one(ReportTable).highlighted_id
+
+    # ---------------------------------------------------------------- the start
+
+    def show_first(self, first: FirstPage) -> None:
+        """The first page, read beside the start (:mod:`lmp_tui.startup.prefetch`) while the
+        database stack loads here; ignored when the list's query is no longer that one."""
+        shown = self.listing.first_page(first.fields, first.page, first.counts, first.cycles, first.reader)
+        if shown is not None:
+            self.user = first.user
+            self.query_one("#title", Static).update(self._title())
+            self._show(shown)
+
+    def attach(self, service: BillingService, user: StaffUserView) -> None:
+        """The database is open and the user signed in (the app's first worker): read the list
+        (again, if the first page came from the start's child), the cursor kept on its report,
+        and open the report asked for meanwhile."""
+        self.service, self.user = service, user
+        self.query_one("#title", Static).update(self._title())
+        self._do(self.listing.attach(keep_id=self._highlighted()))
+
+    def open_when_connected(self, report_id: int) -> None:
+        """A report asked for before the database is open (the app's ``open_report``): it opens
+        once the database is open, unless Escape or a change of the list calls it off."""
+        self._do(self.listing.open_highlighted(report_id))
+
+    def announce(self, text: str) -> None:
+        """A line of progress while the database is being opened (e.g. the demo being made)."""
+        self.listing.announce(text)
+        self._sync_summary()
 
     # ---------------------------------------------------------------- following the database
+
+    def on_screen_suspend(self) -> None:
+        # a report opened over the list (a dialog over it changes nothing: no reload after it)
+        self.listing.covered(by_report=not isinstance(self.app.screen, ModalScreen))
+
+    def on_screen_resume(self) -> None:
+        read = self.listing.uncovered(keep_id=self._highlighted())
+        if read is not None:  # back from a report: what was done there shows at once
+            self._read(read)
+        else:
+            self._catch_up()  # changes that came while a dialog was open
 
     def reports_changed(self, changes: Changes) -> None:
         """Reports changed somewhere (the app's change watch): read the page again, quietly,
         now or as soon as nothing is open over the list."""
-        self._generation += 1  # the counts per status may have changed too
-        self._stale = True
+        self.listing.changed()
         self._catch_up()
 
     def _catch_up(self) -> None:
-        if not self._stale or self._loading or not self.is_mounted:
+        if not self.is_mounted:
             return
-        if not self.is_active:  # a report or a dialog is open over the list: on its return
-            return
-        if any(select.expanded for select in self.query(Select)):  # a choice being made: after it
+        read = self.listing.catch_up(active=self.is_active, choosing=self._choice_open())
+        if read == LATER:  # a choice being made: after it
             self.set_timer(0.5, self._catch_up)
-            return
-        self._stale = False
-        self.live_reloads += 1
-        self._loading = True
-        self._load(self.list_query, self._need_counts(), self.query_one(ReportTable).highlighted_id, True, False,
-                   True)
+        elif isinstance(read, (PageRead, EarlyRead)):
+            self._read(read)
 
-    # ---------------------------------------------------------------- loading
-
-    @property
-    def page_size(self) -> int:
-        """Rows per page: what the list shows, a few more, at most PAGE_SIZE. Fixed at the
-        first read (the pages' offsets are its multiples); a resize sets it again."""
-        if not self._page_size:
-            self._page_size = self._fit_page()
-        return self._page_size
+    # ---------------------------------------------------------------- reading
 
     def _fit_page(self) -> int:
+        """Rows per page: what the list shows, a few more, at most PAGE_SIZE."""
         table = self.query_one(ReportTable).size.height  # laid out: its rows and its header
         return page_rows(table - 1 if table > 1 else (self.app.size.height or 24) - CHROME_LINES)
 
@@ -159,134 +185,94 @@ class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
         self.call_after_refresh(self._refit)  # once the list has its new size
 
     def _refit(self) -> None:
-        fit = self._fit_page()
-        if self._page_size and fit != self._page_size:
-            self._page_size = fit
-            self.page_offset -= self.page_offset % fit
-            self.reload(keep_id=self.query_one(ReportTable).highlighted_id)
+        self._read(self.listing.refit(self._fit_page(), keep_id=self._highlighted()))
 
-    @property
-    def list_query(self) -> dict[str, Any]:
-        """The query of the list as it is now: the fields of a ``ReportQuery`` (made, and
-        validated, in the worker: pydantic loads after the first paint)."""
-        f = self.filters
-        return dict(cycle=f.cycle, status=f.status, partner_text=f.partner_text, sort=self.sort,
-                    descending=self.descending, offset=self.page_offset, limit=self.page_size)
+    def _do(self, step: Step) -> None:
+        self._tell(step.notices)
+        if step.take_focus:
+            self.query_one(ReportTable).focus()
+        self._read(step.read)
+        if step.open_id is not None:
+            self.post_message(self.OpenReport(step.open_id))
 
-    def _counts_for(self) -> tuple[Any, ...]:
-        return (self.filters.cycle, self.filters.partner_text, self._generation)
-
-    def _need_counts(self) -> tuple[Any, ...] | None:
-        """What to count the statuses for, or None when the counts shown are still right."""
-        key = self._counts_for()
-        return None if key == self._counts_key and self._counts is not None else key
-
-    def reload(self, keep_id: int | None = None, at_end: bool = False) -> None:
-        if self.service is None:  # still connecting: the first page is read when it is done
-            if self._early_answers():
-                self._loading = True  # a status chosen meanwhile: read as the first page was
-                self._load_early(self.list_query, keep_id)
-            return
-        if self.page_offset % self.page_size:  # a resize changed the page's size
-            self.page_offset -= self.page_offset % self.page_size
-        if self._summary_text != "Loading…" and not self.total_count:
-            self._summary_text = "Loading…"
-            self.query_one("#summary", Static).update(plain(self._summary_text), layout=False)
-        self._loading = True
-        self._load(self.list_query, self._need_counts(), keep_id, not self._cycles_known, at_end,
-                   known=None if self._need_counts() else self._counts)
+    def _read(self, read: Read | None) -> None:
+        self._sync_summary()
+        if isinstance(read, EarlyRead):
+            self._read_early(read)
+        elif read is not None:
+            self._read_page(read)
 
     @work(thread=True, exclusive=True, group="report-list")
-    def _load(self, fields: dict[str, Any], counts_key: tuple[Any, ...] | None, keep_id: int | None,
-              with_cycles: bool, at_end: bool, quiet: bool = False,
-              known: dict[Status, int] | None = None) -> None:
-        """One page; the counts per status first when they may have changed (one grouped read
-        of an index), and the page's total from them (or from the ``known`` counts): no
-        separate count of the matching reports."""
-        from lmp_tui.commands.validation import ReportQuery
-
+    def _read_page(self, request: PageRead) -> None:
         assert self.service is not None
         try:
-            query = ReportQuery(**fields)
-            counts = self.service.status_counts(query.cycle, query.partner_text) if counts_key else None
-            have = counts if counts is not None else known
-            total = None if have is None else (have.get(query.status, 0) if query.status else sum(have.values()))
-            page = self.service.query_reports(query, total=total)
-            cycles = self.service.cycles() if with_cycles else None
+            answer = request.run(self.service)
         except LmpError as err:
-            self.post_message(self.Failed(str(err)))
+            self.post_message(self.Failed(request, str(err)))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.PageLoaded(page, counts, counts_key, cycles, keep_id, at_end, quiet, fields))
+            self.post_message(self.PageLoaded(answer))
+
+    @work(thread=True, exclusive=True, group="report-list")
+    def _read_early(self, request: EarlyRead) -> None:
+        """A status filter's page while the database stack loads, read as the first page was."""
+        answer = request.run()
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.PageLoaded(answer) if answer is not None else self.Unanswered(request))
 
     def on_report_list_screen_page_loaded(self, msg: PageLoaded) -> None:
-        self._loading = False
-        table = self.query_one(ReportTable)
-        if msg.quiet and msg.page.offset != self.page_offset:
-            self._stale = True  # the user paged meanwhile: that page is being read
-            return
-        if msg.quiet:
-            msg.keep_id = table.highlighted_id  # the cursor may have moved while it was read
-        if msg.fields is not None:
-            self._shown_query = msg.fields
-        with self.app.batch_update():  # one layout and one paint for the whole change
-            if msg.cycles is not None:
-                self.query_one(FilterBar).set_cycles(msg.cycles)
-                self._cycles_known = True
-            if msg.counts is not None:
-                self._counts, self._counts_key = msg.counts, msg.counts_key
-                self.query_one(FilterBar).set_counts(msg.counts)
-            table.show_page(msg.page.rows, msg.keep_id, msg.at_end)
-            if self._focus_list:
-                self._focus_list = False
-                if not self._choice_open():  # (a choice opened since keeps the focus)
-                    self.set_focus(table)  # now, not after this frame: the key bar shows the list's keys in it
-            self.total_count = msg.page.total_count
-            self._summary(msg.page, self._counts or {})
-            self.refresh_bindings()
-            self.query_one(KeyBar).sync()  # the keys the new page allows, in the same frame
+        shown = self.listing.page_read(msg.answer)
+        if shown is not None:
+            self._show(shown)
         self.call_later(self._catch_up)
-        if self._open_when_read and not self._page_due():  # Enter typed ahead of this page
-            self._open_when_read = False
-            self.action_open_report()
+
+    def on_report_list_screen_unanswered(self, msg: Unanswered) -> None:
+        self.listing.early_unanswered(msg.request)
 
     def on_report_list_screen_failed(self, msg: Failed) -> None:
-        self._loading = False
-        self._open_when_read = False
-        if self._focus_list:
-            self._focus_list = False
-            self.query_one(ReportTable).focus()
-        self.query_one("#summary", Static).update(plain("Could not read the reports."), layout=False)
-        self.notify(msg.error, title="Could not read the reports", severity="error", timeout=8)
+        step = self.listing.read_failed(msg.request, msg.error)
+        if step is not None:
+            self._do(step)
 
-    _summary_text = "Loading…"
+    def _show(self, shown: Shown) -> None:
+        table = self.query_one(ReportTable)
+        keep_id = table.highlighted_id if shown.keep_cursor else shown.keep_id  # it may have moved meanwhile
+        with self.app.batch_update():  # one layout and one paint for the whole change
+            if shown.cycles is not None:
+                self.query_one(FilterBar).set_cycles(shown.cycles)
+            if shown.counts is not None:
+                self.query_one(FilterBar).set_counts(shown.counts)
+            table.show_page(shown.page.rows, keep_id, shown.at_end)
+            if shown.take_focus and not self._choice_open():  # (a choice opened since keeps the focus)
+                self.set_focus(table)  # now, not after this frame: the key bar shows the list's keys in it
+            self._sync_summary()
+            self.refresh_bindings()
+            self.query_one(KeyBar).sync()  # the keys the new page allows, in the same frame
+        if shown.open_now:  # Enter typed ahead of this page
+            self.action_open_report()
 
-    def _summary(self, page: ReportPage, counts: dict[Status, int]) -> None:
-        pages = max(1, -(-page.total_count // self.page_size))
-        current = page.offset // self.page_size + 1
-        sort = sort_order(self.sort).label
-        counts_text = " ".join(f"{s.abbrev} {n:,}" for s, n in counts.items())
-        summary = (f"{page.total_count:,} {'report' if page.total_count == 1 else 'reports'} · p{current}/{pages} · {sort}"
-                   f"{'↓' if self.descending else '↑'} │ {counts_text}")
-        if summary != self._summary_text:  # unchanged: nothing to repaint
-            self._summary_text, self._announced = summary, False
-            self.query_one("#summary", Static).update(plain(summary), layout=False)
+    def _sync_summary(self) -> None:
+        text = self.listing.summary
+        if text != self._summary_shown:  # unchanged: nothing to repaint
+            self._summary_shown = text
+            self.query_one("#summary", Static).update(plain(text), layout=False)
+
+    def _tell(self, notices: Notice | list[Notice]) -> None:
+        for n in [notices] if isinstance(notices, Notice) else notices:
+            self.notify(n.message, title=n.title or "", severity=n.severity, timeout=n.timeout)
 
     # ---------------------------------------------------------------- events
 
     def on_filter_bar_changed(self, msg: FilterBar.Changed) -> None:
-        self.filters, self.page_offset = msg.filters, 0
-        if self.app.open_report_id is not None:  # type: ignore[attr-defined]
-            self._call_off_opening()  # asked for from the list as it was: it has changed
-        if self._in_choice():  # a choice made: back to the list at once (the keys typed next go
-            # to it, not to the choice), and again when its page comes (the choice box takes
-            # the focus back a moment after a choice, now and then after this)
-            self._focus_list = self.service is not None or self._early_answers()
+        # a choice made: back to the list at once (the keys typed next go to it, not to the
+        # choice), and again when its page comes (the choice box takes the focus back a
+        # moment after a choice, now and then after this)
+        chosen = self._in_choice()
+        f = msg.filters
+        step = self.listing.filtered(f.cycle, f.status, f.partner_text, chosen=chosen)
+        if chosen:
             self.set_focus(self.query_one(ReportTable))
-        self.reload()
-
-    _focus_list = False  # the list takes the focus when the page being read comes
-    _open_when_read = False  # and its highlighted report opens then (Enter typed meanwhile)
+        self._do(step)
 
     @on(Input.Submitted, "#partner")
     def _to_table(self) -> None:
@@ -295,8 +281,8 @@ class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
     def action_leave_find(self) -> None:
         """Escape in the find box: back to the list (the text stays, and so does the filter);
         on the list, it calls off a report still to open (Enter typed while it was read)."""
-        if self.focused is not self.query_one("#partner", Input) and self._opening_due():
-            self._call_off_opening()
+        if self.focused is not self.query_one("#partner", Input) and self.listing.opening_due:
+            self._do(self.listing.call_off())
             return
         self.query_one(ReportTable).focus()
 
@@ -304,21 +290,31 @@ class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
         event.stop()
         self.action_open_report()
 
+    def action_open_report(self) -> None:
+        if self.listing.enter():
+            # Enter runs as it arrives (a priority key); the moves typed before it (↓ ↓ ⏎ in one
+            # burst) are still on their way: the report is the one highlighted after them
+            in_turn(self.query_one(ReportTable), self._open_highlighted)
+        self._sync_summary()
+
+    def _open_highlighted(self) -> None:
+        self._do(self.listing.open_highlighted(self._highlighted()))
+
     # ---------------------------------------------------------------- actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_page":
-            return None if self.page_offset + self.page_size >= self.total_count else True
+            return True if self.listing.can_page_on else None
         if action == "prev_page":
-            return None if self.page_offset == 0 else True
+            return True if self.listing.can_page_back else None
         if action == "leave_find":  # Escape: while typing in the find box, or to call off an opening
-            return True if self.focused is self.query_one("#partner", Input) or self._opening_due() else None
+            return True if self.focused is self.query_one("#partner", Input) or self.listing.opening_due else None
         if action == "open_report":  # Enter: only while the list has the focus
             table = self.query_one(ReportTable)
             # the screen's focus, not has_focus: that one follows a move only once its events are handled
-            if self._focus_list:  # a filter chosen, its page coming: Enter opens from that page
+            if self.listing.focus_on_page:  # a filter chosen, its page coming: Enter opens from that page
                 return True
-            if self.focused is table and self._page_due():  # the page of this query not read yet
+            if self.focused is table and self.listing.page_due:  # the page of this query not read yet
                 return True
             return True if self.focused is table and table.row_count else False
         return True
@@ -350,35 +346,24 @@ class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
         reaches the list (where Enter would open a report)."""
         if isinstance(self.focused, Input) or self._choice_open():
             raise SkipAction()  # a letter typed in the find box, or to search the choices open
-        self._focus_list = self._open_when_read = False  # this choice comes first
+        self.listing.choice_opened()  # this choice comes first
         select = self.query_one(selector, Select)
         select.action_show_overlay()
-        self.set_focus(select.query_one(SelectOverlay), scroll_visible=False)
+        self.set_focus(select.query_one(OptionList), scroll_visible=False)  # the choices' list
 
     def action_sort(self) -> None:
         def chosen(key: str | None) -> None:
-            if key is None:
-                return
-            if key == self.sort:
-                self.descending = not self.descending
-            else:
-                self.sort, self.descending = key, sort_order(key).descending
-            self.page_offset = 0
-            self.reload()
+            if key is not None:
+                self._read(self.listing.sorted_by(key))
 
-        options = [(f"{s.label}{'  (current: Enter reverses)' if s.key == self.sort else ''}", s.key)
-                   for s in SORT_ORDERS]
-        self.app.push_screen(ChoiceDialog("Sort reports by", options, self.sort), chosen)
+        self.app.push_screen(ChoiceDialog("Sort reports by", self.listing.sort_choices(), self.listing.query.sort),
+                             chosen)
 
     def action_next_page(self) -> None:
-        if self.page_offset + self.page_size < self.total_count:
-            self.page_offset += self.page_size
-            self.reload()
+        self._read(self.listing.next_page())
 
     def action_prev_page(self, at_end: bool = False) -> None:
-        if self.page_offset:
-            self.page_offset = max(0, self.page_offset - self.page_size)
-            self.reload(at_end=at_end)
+        self._read(self.listing.prev_page(at_end))
 
     def on_report_table_page_requested(self, msg: ReportTable.PageRequested) -> None:
         """PgDn/PgUp while the list has the focus: the next or previous page of the database."""
@@ -394,6 +379,17 @@ class ReportListScreen(ListOpening, ListStart, ReportExport, Screen[None]):
             self.action_prev_page(at_end=True)
 
     def action_refresh(self) -> None:
-        self._cycles_known = False
-        self._generation += 1
-        self.reload(self.query_one(ReportTable).highlighted_id)
+        self._read(self.listing.refresh(self._highlighted()))
+
+    def action_export(self) -> None:
+        request = self.listing.export(self.export_dir, over_ssh=bool(getattr(self.app, "over_ssh", False)))
+        if isinstance(request, Notice):
+            self._tell(request)
+            return
+        self._tell(request.started)
+        self._export(request)
+
+    @work(thread=True, group="export")
+    def _export(self, request: ExportRequest) -> None:
+        assert self.service is not None
+        self.app.call_from_thread(self._tell, request.run(self.service))

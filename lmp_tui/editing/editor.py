@@ -28,13 +28,13 @@ from lmp_tui.domain.model import Report
 from lmp_tui.domain.pricing import CodeGrant
 from lmp_tui.editing.draft import Draft
 from lmp_tui.editing.merge import FieldKey, Merge, Side
+from lmp_tui.editing.notice import Notice, Severity
 from lmp_tui.errors import Conflict, LmpError
 
 if TYPE_CHECKING:
     from lmp_tui.services import BillingService, Changes, ReportStamp
 
 Write = Literal["save", "submit", "reject"]
-Severity = Literal["information", "warning", "error"]
 
 #: per write: the word while it is under way, the notice once done, the title of a failure
 WRITES: dict[str, tuple[str, str, str]] = {
@@ -50,16 +50,6 @@ class State(Enum):
     WRITING = "writing"
     STALE = "stale"
     CONFLICT = "conflict"
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Something to tell the user, as the screen shows it."""
-
-    message: str
-    title: str | None = None
-    severity: Severity = "information"
-    timeout: float = 4
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from lmp_tui.ui import keymap
 from screens.confirm_dialog import ConfirmDialog
 from screens.help_screen import HelpScreen
 from screens.report_list import ReportListScreen
-from screens.report_opening import PRELOAD_AFTER_S, ReportOpening
+from screens.report_opening import PRELOAD_AFTER_S, ReportOpener
 from screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from widgets.in_turn import InTurn
 from widgets.key_bar import bindings_for
@@ -57,7 +57,7 @@ START_COLLECTOR_S = 5.0
 WATCH_WAIT_S = 0.5
 
 
-class LmpApp(ReportOpening, App[int]):
+class LmpApp(App[int]):
     CSS_PATH = "lmp.tcss"
     TITLE = "lmp-tui"
     ENABLE_COMMAND_PALETTE = True
@@ -78,7 +78,9 @@ class LmpApp(ReportOpening, App[int]):
         self._first_page = first_page
         if service is None and connect is None:
             raise TypeError("LmpApp needs a service (and its user) or a way to connect")
-        self.service, self.user, self.open_report_id = service, user, open_report
+        self.service, self.user = service, user
+        self._open_first = open_report  # the command line's: the list opens it once the database is open
+        self.opener = ReportOpener(self)
         self._connect_with = connect
         #: why the app could not start (no database, unknown user…): run_app raises it after the app ends
         self.startup_error: LmpError | None = None
@@ -102,7 +104,8 @@ class LmpApp(ReportOpening, App[int]):
         first, child = None, self._first_page if self.service is None else None
         if child is not None and child.finished():  # read beside the start, and there: in the first frame
             first, child = child.take(timeout=FIRST_PAGE_WAIT_S), None
-        self.push_screen(ReportListScreen(self.service, self.user, self.export_dir, first=first))
+        self.push_screen(ReportListScreen(self.service, self.user, self.export_dir, first=first,
+                                          open_report=self._open_first))
         self._lmp_started = True
         self.call_after_refresh(self._check_size)
         self.set_timer(START_COLLECTOR_S, gc.enable)  # even if signing in takes long
@@ -185,11 +188,26 @@ class LmpApp(ReportOpening, App[int]):
             for screen in self.screen_stack:
                 if isinstance(screen, ReportListScreen):
                     screen.attach(service, user)  # type: ignore[arg-type]  # the user comes with the service
-        if self.open_report_id is not None:
-            self.open_report(self.open_report_id)
-        else:
-            self.set_timer(PRELOAD_AFTER_S, self._preload)
+        self.set_timer(PRELOAD_AFTER_S, self.opener.preload)
         self._watch_changes()
+
+    # ---------------------------------------------------------------- opening a report
+
+    def open_report(self, report_id: int) -> None:
+        """Open a report over the list (:class:`screens.report_opening.ReportOpener`); before
+        the database is open, the list opens it once it is."""
+        if self.service is None or self.user is None:
+            for screen in self.screen_stack:
+                if isinstance(screen, ReportListScreen):
+                    screen.open_when_connected(report_id)
+            return
+        self.opener.open(self.service, self.user, report_id)
+
+    def on_report_list_screen_open_report(self, msg: ReportListScreen.OpenReport) -> None:
+        self.open_report(msg.report_id)
+
+    def on_report_opener_read(self, msg: ReportOpener.Read) -> None:
+        self.opener.read(msg)
 
     # ---------------------------------------------------------------- following the database
 

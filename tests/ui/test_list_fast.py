@@ -476,3 +476,29 @@ async def test_escape_calls_off_a_report_still_to_open(sqlite_db, ui_world, tmp_
         await pilot.pause(0.3)
         await settle(pilot)
         assert isinstance(app.screen, ReportListScreen)
+
+
+async def test_a_find_typed_after_enter_calls_off_the_report_still_to_open(sqlite_db, ui_world, tmp_path):
+    """Enter on the first page before the database is open, then a find: the report asked for
+    from the list as it was is not opened once the database is; the list shows the find."""
+    from lmp_tui.commands.validation import ReportQuery
+    from lmp_tui.startup.prefetch import FirstPage, first_query
+
+    service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
+    fields = first_query(24)
+    first = FirstPage(fields, service.whoami(), service.status_counts(),
+                      service.query_reports(ReportQuery(**fields), total=9), service.cycles())
+    app, opened = _still_connecting(service, first, tmp_path, finished=True)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        shows(app, "as soon as the database is open")
+        await pilot.press("slash", "b", "e", "r", "l")
+        await pilot.pause(0.2)
+        shows(app, "9 reports · p1/1", "will not be opened")
+        await _database_opens(app, pilot, opened)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(app.screen, ReportListScreen)
+        assert len(table_ids(app)) == 2  # Berlin's two reports

@@ -108,3 +108,20 @@ async def test_reset_repaints_every_lines_price_on_screen_and_off(make_app, ui_w
         assert all(ln.promo_code is None and ln.unit_price == ln.list_unit_price for ln in working.lines)
         total = total_of(working.lines, "USD")
         assert f"{total:,}" in content(screen.query_one(ReportHeader)) and screen.unsaved == 1
+
+
+async def test_a_report_opened_from_the_command_line_is_not_called_off_on_the_list_later(make_app, ui_world):
+    """`lmp-tui --open N`: the report opens; back on the list, a find or Escape does not say
+    "Report #N will not be opened" (it was, and nothing is still to open)."""
+    rid = ui_world["review"]
+    app = make_app(open_report=rid)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == rid
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportListScreen)
+        await pilot.press("slash", "a", "escape", "escape")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]  # noqa: SLF001
+        assert not any("will not be opened" in m for m in said), said

@@ -438,10 +438,9 @@ async def test_the_list_reads_again_after_a_report_not_after_a_dialog(make_app, 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        screen = app.screen
         reloads = []
-        original = screen.reload
-        screen.reload = lambda *a, **k: (reloads.append(1), original(*a, **k))
+        original = app.service.query_reports
+        app.service.query_reports = lambda *a, **k: (reloads.append(1), original(*a, **k))[1]
         await pilot.press("o")  # the sort dialog, cancelled: nothing to read again
         await pilot.press("escape")
         await settle(pilot)
