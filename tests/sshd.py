@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
-import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+
+from .waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,15 +69,12 @@ def start_server(url: str, data_dir: Path, *args: str) -> Server:
     env = {**os.environ, "LMP_DATA_DIR": str(data_dir), "LMP_DATABASE_URL": url}
     env.pop("LMP_USER", None)
     out = log.open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "lmp_tui.cli.main", "serve-ssh", "--listen", f"127.0.0.1:{port}", *args],
-                            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
+    proc = subprocess.Popen([sys.executable, "-m", "lmp_tui.cli.main", "serve-ssh", "--listen", f"127.0.0.1:{port}",
+                             *args], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
     server = Server(port, proc, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if "listening on" in server.log_text():
-            return server
-        if proc.poll() is not None:
-            break
-        time.sleep(0.1)
+    with contextlib.suppress(AssertionError):  # not in time: said below, with its log
+        wait_until(lambda: "listening on" in server.log_text() or proc.poll() is not None, 60, "serve-ssh listening")
+    if "listening on" in server.log_text():
+        return server
     server.stop()
     raise RuntimeError(f"serve-ssh did not start: {server.log_text()}")
