@@ -188,6 +188,7 @@ def test_a_clerk_with_only_a_key_reviews_and_submits_a_report(server: Server, ke
     # the reports under review; open the first, set its PO, submit it
     term.keys("t", "Down", "Down", "Enter")  # in one burst, as an SSH packet carries them
     term.wait_for("MSP preparing", gone=True)
+    term.wait_for("⏎ Open")  # the list has the keys (see test_smoke_tmux.py)
     term.keys("Enter")
     term.wait_for("Total invoice amount")
     term.keys("p")
