@@ -12,9 +12,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from .waiting import wait_until
 
 
 def _bin(name: str) -> str | None:
@@ -69,12 +70,17 @@ def start_cluster() -> Cluster:
     subprocess.run([*as_user, pg_ctl, "-D", str(data), "-o", opts, "-l", str(directory / "log"), "-w",
                     "-t", "60", "start"], check=True, capture_output=True, timeout=90)
     cluster = Cluster(directory, port, as_user, pg_ctl)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def listening() -> bool:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return cluster
+                return True
         except OSError:
-            time.sleep(0.2)
-    cluster.stop()
-    raise RuntimeError("the PostgreSQL test cluster did not start listening")
+            return False
+
+    try:
+        wait_until(listening, 30, "the PostgreSQL test cluster listening")
+    except AssertionError:
+        cluster.stop()
+        raise RuntimeError("the PostgreSQL test cluster did not start listening") from None
+    return cluster

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
-import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+
+from .waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,21 +63,23 @@ class Server:
 
 
 def start_server(url: str, data_dir: Path, *args: str) -> Server:
-    port = free_port()
     log = data_dir / "serve-ssh.log"
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "LMP_DATA_DIR": str(data_dir), "LMP_DATABASE_URL": url}
     env.pop("LMP_USER", None)
-    out = log.open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "lmp_tui.cli.main", "serve-ssh", "--listen", f"127.0.0.1:{port}", *args],
-                            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
-    server = Server(port, proc, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    for _ in range(3):  # the free port may be taken (by another test run) before the server binds it
+        port = free_port()
+        with log.open("wb") as out:
+            proc = subprocess.Popen([sys.executable, "-m", "lmp_tui.cli.main", "serve-ssh", "--listen",
+                                     f"127.0.0.1:{port}", *args], stdout=out, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
+        server = Server(port, proc, log)
+        with contextlib.suppress(AssertionError):  # not in time: said below, with its log
+            wait_until(lambda: "listening on" in server.log_text() or proc.poll() is not None, 60,  # noqa: B023
+                       "serve-ssh listening")
         if "listening on" in server.log_text():
             return server
-        if proc.poll() is not None:
+        server.stop()
+        if "address already in use" not in server.log_text():
             break
-        time.sleep(0.1)
-    server.stop()
     raise RuntimeError(f"serve-ssh did not start: {server.log_text()}")

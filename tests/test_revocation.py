@@ -22,6 +22,7 @@ from lmp_tui.commands.ssh_keys import parse_public_key
 
 from .sshd import make_key
 from .terminal import ROOT, Terminal
+from .waiting import wait_until, waited
 from .test_ssh import _children, _serve, keys, tmux_name  # noqa: F401 - fixtures shared with the SSH tests
 
 
@@ -31,16 +32,6 @@ def _fingerprint(public_key: str) -> str:
 
 def _new_public_key() -> str:
     return asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode()
-
-
-def _wait(condition, timeout: float, what: str) -> float:  # noqa: ANN001
-    """Seconds until ``condition()`` held (polled), or AssertionError after ``timeout``."""
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"{what} did not happen within {timeout} s")
-        time.sleep(0.05)
-    return time.monotonic() - start
 
 
 # --------------------------------------------------------------------------- the child refuses by itself
@@ -98,7 +89,7 @@ def _waits_for_a_save_in_flight(db, clerk: BillingService, change, statement: st
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                     "AND query ILIKE :statement"), {"statement": statement + "%"}).scalar())
 
-        _wait(waits_for_the_save, 20, f"{statement} waiting for the save's lock")
+        wait_until(waits_for_the_save, 20, f"{statement} waiting for the save's lock")
         assert not done
     finally:
         release.set()
@@ -178,15 +169,15 @@ def test_removing_a_key_ends_its_open_interface_and_puts_the_terminal_back(db, w
         # another key's session, waiting for its input: it is left alone
         other = subprocess.Popen(server.ssh_argv(keys["admin"], "users", "add-key", "viewer", "-"),
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        _wait(lambda: len(_children(server)) == 2, 30, "the admin's command's start")
+        wait_until(lambda: len(_children(server)) == 2, 30, "the admin's command's start")
         assert _pane_flags(tmux_name)["alternate_on"] == "1"  # the interface is up, on its own screen
         key = _fingerprint(keys["billing"].with_suffix(".pub").read_text())
         BillingService(db, "admin").remove_key("billing", key)
-        took = _wait(marker.exists, 10, "the session's end")
+        took = waited(marker.exists, 10, "the session's end")
         print(f"remove-key to the end of the session: {took:.2f} s")
         assert took < 5
         # the server ends the session, or the interface, reading the database, saw it first: either says so
-        _wait(lambda: re.search("the session is closed|this session can do nothing more",
+        wait_until(lambda: re.search("the session is closed|this session can do nothing more",
                                 term.screen().replace("\n", "")) is not None, 10, "the sentence")
         shown = term.screen()
         told = shown.replace("\n", "")
@@ -195,9 +186,9 @@ def test_removing_a_key_ends_its_open_interface_and_puts_the_terminal_back(db, w
         assert "signed in as billing" not in shown  # the interface's screen is gone: the main screen is back
         assert _pane_flags(tmux_name) == {"alternate_on": "0", "cursor_flag": "1", "mouse_any_flag": "0",
                                           "mouse_sgr_flag": "0", "mouse_button_flag": "0"}
-        _wait(lambda: marker.read_text().strip() != "", 5, "the exit status")
+        wait_until(lambda: marker.read_text().strip() != "", 5, "the exit status")
         assert marker.read_text().strip() == "1"
-        _wait(lambda: "command='(interface)'" in server.log_text(), 10, "the session's log line")
+        wait_until(lambda: "command='(interface)'" in server.log_text(), 10, "the session's log line")
         line = next(ln for ln in server.log_text().splitlines() if "command='(interface)'" in ln)
         # one line says why; the interface ended by itself (it was not killed)
         assert re.search(f"ended='revoked: key {re.escape(key)} removed( \\(the session saw it first\\))?'", line)
@@ -229,7 +220,7 @@ def test_disabling_a_user_ends_a_command_waiting_for_its_input(db, world, keys, 
     try:
         held = subprocess.Popen(server.ssh_argv(boss_key, "users", "add-key", "viewer", "-"), stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        _wait(lambda: _reading_its_input(server), 30, "the command waiting for its input (its checks passed)")
+        wait_until(lambda: _reading_its_input(server), 30, "the command waiting for its input (its checks passed)")
         admin.disable_user("boss")
         start = time.monotonic()
         held.wait(timeout=15)  # its input is still open (not closed, as communicate would): only the server ends it
@@ -240,7 +231,7 @@ def test_disabling_a_user_ends_a_command_waiting_for_its_input(db, world, keys, 
         assert held.returncode == 1
         assert (b"lmp-tui: your access was revoked by an administrator (user boss disabled); the session is closed."
                 in err), err
-        _wait(lambda: "ended='revoked: user boss disabled'" in server.log_text(), 10, "the session's log line")
+        wait_until(lambda: "ended='revoked: user boss disabled'" in server.log_text(), 10, "the session's log line")
         assert len(BillingService(db, "admin").show_user("viewer")[1]) == 1  # nothing was added
     finally:
         server.stop()
@@ -256,7 +247,7 @@ def test_a_connection_kept_open_opens_no_session_once_its_key_is_removed(db, wor
     master = subprocess.Popen(server.ssh_argv(keys["billing"], options=[*share, "-o", "ControlMaster=yes", "-N"]),
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait(control.exists, 30, "the shared connection")
+        wait_until(control.exists, 30, "the shared connection")
         assert server.ssh(keys["billing"], "reports", "--format", "json", options=share).returncode == 0
         BillingService(db, "admin").remove_key("billing", _fingerprint(keys["billing"].with_suffix(".pub").read_text()))
         refused = server.ssh(keys["billing"], "reports", "--format", "json", options=share)
@@ -264,7 +255,7 @@ def test_a_connection_kept_open_opens_no_session_once_its_key_is_removed(db, wor
         assert refused.returncode == 1
         key = _fingerprint(keys["billing"].with_suffix(".pub").read_text())
         assert f"lmp-tui: your key no longer signs you in (key {key} removed)".encode() in refused.stderr, refused.stderr
-        _wait(lambda: f"ended='refused: key {key} removed'" in server.log_text(), 10, "the refusal's log line")
+        wait_until(lambda: f"ended='refused: key {key} removed'" in server.log_text(), 10, "the refusal's log line")
     finally:
         master.terminate()
         master.wait(10)

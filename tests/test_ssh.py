@@ -12,10 +12,11 @@ import re
 import shutil
 import subprocess
 import sys
-import time
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -23,7 +24,8 @@ from lmp_tui.services import BillingService
 from lmp_tui.ssh.server import colour_system
 
 from .sshd import Server, make_key, start_server
-from .terminal import ROOT, Terminal
+from .terminal import ROOT, Terminal, exit_status
+from .waiting import wait_until
 
 
 def _url(db) -> str:  # noqa: ANN001
@@ -155,6 +157,12 @@ def tmux_name():  # noqa: ANN201
     subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
 
 
+def _drain(stream: IO[bytes], into: bytearray) -> None:
+    """Everything ``stream`` carries, appended to ``into`` as it comes (in a thread)."""
+    while chunk := stream.read1(65536):  # type: ignore[attr-defined]
+        into += chunk
+
+
 def _children(server: Server) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(server.proc.pid)], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
@@ -168,14 +176,11 @@ def test_a_clerk_with_only_a_key_reviews_and_submits_a_report(server: Server, ke
                    check=True, env={**os.environ, "TERM": "xterm-256color"})
     term = Terminal(tmux_name)
     term.wait_for("Find partner")  # the frame first; the database opens after it is painted
-    shown = term.wait_for("signed in as billing (billing)")
+    term.wait_for("signed in as billing (billing)")
     assert len(_children(server)) == 1  # one child process for the session
     # the window grows: the interface lays itself out for the new size (the key bar moves to row 30)
     subprocess.run(["tmux", "resize-window", "-t", tmux_name, "-x", "100", "-y", "30"], check=True)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and "Help" not in term.screen().splitlines()[-1]:
-        time.sleep(0.2)
-    assert "Help" in term.screen().splitlines()[-1], term.screen()
+    wait_until(lambda: "Help" in term.screen().splitlines()[-1], 20, "the key bar on the new last row")
     # a colleague changes a report over SSH: it shows on this screen by itself, without a key
     done = server.ssh(keys["admin"], "report", "set-po", str(world["jp"]), "PO-LIVE-9")
     assert done.returncode == 0, done.stderr
@@ -183,6 +188,7 @@ def test_a_clerk_with_only_a_key_reviews_and_submits_a_report(server: Server, ke
     # the reports under review; open the first, set its PO, submit it
     term.keys("t", "Down", "Down", "Enter")  # in one burst, as an SSH packet carries them
     term.wait_for("MSP preparing", gone=True)
+    term.wait_for("⏎ Open")  # the list has the keys (see test_smoke_tmux.py)
     term.keys("Enter")
     term.wait_for("Total invoice amount")
     term.keys("p")
@@ -196,16 +202,13 @@ def test_a_clerk_with_only_a_key_reviews_and_submits_a_report(server: Server, ke
     term.keys("Checked over SSH")
     term.wait_for("Checked over SSH")
     term.keys("Tab")
-    time.sleep(0.3)
+    term.wait_for_focus("Submit")
     term.keys("Enter")
     term.wait_for("Submitted to Trend Micro")
     term.keys("Escape")
     term.wait_for("Find partner")
     term.keys("C-q")  # the interface ends: the session closes, and ssh with status 0
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not marker.exists():
-        time.sleep(0.2)
-    assert marker.read_text().strip() == "0"
+    assert exit_status(marker, 20) == "0"
     assert "terminal=yes command='(interface)' exit=0" in server.log_text()
     svc = BillingService(db, "admin")
     done = [svc.load_report(world[k]) for k in ("review", "eu", "jp")]
@@ -218,17 +221,13 @@ def test_a_clerk_with_only_a_key_reviews_and_submits_a_report(server: Server, ke
 def test_closing_the_connection_ends_the_child(server: Server, keys):
     argv = server.ssh_argv(keys["billing"], tty=True)
     client = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not _children(server):
-        time.sleep(0.1)
-    assert _children(server), "no child started for the session"
-    time.sleep(2)  # the interface is up
+    shown = bytearray()
+    threading.Thread(target=_drain, args=(client.stdout, shown), daemon=True).start()
+    wait_until(lambda: _children(server), 30, "a child started for the session")
+    wait_until(lambda: b"signed in as billing" in shown, 60, "the interface up and signed in")
     client.kill()  # the connection drops
     client.wait()
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and _children(server):
-        time.sleep(0.2)
-    assert _children(server) == []
+    wait_until(lambda: _children(server) == [], 15, "the session's child ending")
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
@@ -237,16 +236,13 @@ def test_limits_per_user_in_total_and_idle_timeout(db, world, keys, tmp_path):
     try:
         first = subprocess.Popen(srv.ssh_argv(keys["billing"], tty=True), stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not _children(srv):
-            time.sleep(0.1)
+        wait_until(lambda: _children(srv), 30, "the first session's child")
         second = srv.ssh(keys["billing"], "whoami")
         assert second.returncode == 1 and b"billing already has 1 session(s) open" in second.stderr
         # an admin's command waits for its standard input: the server now holds two sessions
         held = subprocess.Popen(srv.ssh_argv(keys["admin"], "users", "add-key", "viewer", "-"), stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        while time.monotonic() < deadline and len(_children(srv)) < 2:
-            time.sleep(0.1)
+        wait_until(lambda: len(_children(srv)) >= 2, 30, "the admin's command's child beside the first")
         third = srv.ssh(keys["viewer"], "whoami")
         assert third.returncode == 1 and b"the server holds its limit of 2 sessions" in third.stderr
         _, err = held.communicate(b"", timeout=30)  # its input ends, empty: refused, and the session ends
@@ -280,8 +276,8 @@ def test_the_host_key_is_made_once_kept_and_presented(db, world, keys, tmp_path)
             "-o", "StrictHostKeyChecking=yes", "-o", f"UserKnownHostsFile={known}"])
         assert done.returncode == 0, done.stderr  # the client checked the server against that key
         # a second server on the same port: one sentence, not a crash
-        busy = subprocess.run([sys.executable, "-m", "lmp_tui.cli.main", "serve-ssh", "--listen", f"127.0.0.1:{again.port}",
-                               "--db", _url(db)], capture_output=True, text=True, timeout=60,
+        busy = subprocess.run([sys.executable, "-m", "lmp_tui.cli.main", "serve-ssh", "--listen",
+                               f"127.0.0.1:{again.port}", "--db", _url(db)], capture_output=True, text=True, timeout=60,
                               env={**os.environ, "LMP_DATA_DIR": str(folder)}, stdin=subprocess.DEVNULL)
         assert busy.returncode == 1 and "choose another with --listen" in busy.stderr, busy.stderr
     finally:

@@ -30,6 +30,7 @@ from lmp_tui.storage.models import Region
 from .factory import World
 from .pg import start_cluster
 from .sshd import ROOT, Server, make_key, start_server
+from .waiting import async_wait_until, wait_until
 
 MB = 2**20
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux
@@ -43,15 +44,6 @@ def db(sqlite_db: Database) -> Database:
 
 def _url(db: Database) -> str:
     return db.engine.url.render_as_string(hide_password=False)
-
-
-def _wait(condition: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"not within {timeout} s: {what}")
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +97,7 @@ def test_a_viewers_import_is_refused_before_it_reads_standard_input(db, world): 
         assert child.stdin is not None
         child.stdin.write(b"partner,product,provisioned\n")
         child.stdin.flush()
-        _wait(lambda: child.poll() is not None, 30, "the viewer's import to be refused with its input still open")
+        wait_until(lambda: child.poll() is not None, 30, "the viewer's import to be refused with its input still open")
         err = child.stderr.read() if child.stderr else b""
     finally:
         child.kill()
@@ -133,7 +125,7 @@ def test_add_key_refuses_more_than_16_kb_having_read_at_most_that(db, world):  #
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
     try:
-        _wait(lambda: child.poll() is not None, 30, "add-key to refuse its endless input")
+        wait_until(lambda: child.poll() is not None, 30, "add-key to refuse its endless input")
         err = child.stderr.read() if child.stderr else b""
     finally:
         child.kill()
@@ -244,14 +236,6 @@ async def _connect(server: Server, key: Path, *, local_addr: tuple[str, int] | N
                                   known_hosts=None, local_addr=local_addr, connect_timeout=20)
 
 
-async def _until(condition: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        await asyncio.sleep(0.05)
-
-
 def _children(server: Server) -> list[int]:
     with open(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children") as f:
         return [int(p) for p in f.read().split()]
@@ -272,13 +256,13 @@ def test_a_huge_terminal_whose_client_drops_ends_its_child_and_frees_the_slot(on
         conn = await _connect(server, keys["billing"])
         chan, screen = await conn.create_session(_Screen, term_type="xterm-256color", term_size=(20000, 20000),
                                                  encoding=None)
-        await _until(lambda: len(screen.received) > 256 * 1024, 60, "the interface to paint its screen")
+        await async_wait_until(lambda: len(screen.received) > 256 * 1024, 60, "the interface to paint its screen")
         chan.pause_reading()  # the client takes no more of the screen, then drops
         child = _children(server)[0]
         conn.abort()
         await conn.wait_closed()
         dropped = time.monotonic()
-        await _until(lambda: not _children(server), 15, "the session's child to end after its client dropped")
+        await async_wait_until(lambda: not _children(server), 15, "the session's child to end after its client dropped")
         return child, time.monotonic() - dropped
 
     child, took = asyncio.run(drop())
@@ -296,7 +280,7 @@ def test_an_absurd_window_change_is_clamped_and_keys_still_reach_the_interface(s
         conn = await _connect(server, keys["billing"])
         chan, screen = await conn.create_session(_Screen, term_type="xterm-256color", term_size=(80, 24),
                                                  encoding=None)
-        await _until(lambda: b"signed in as" in screen.received, 60, "the interface to sign in")
+        await async_wait_until(lambda: b"signed in as" in screen.received, 60, "the interface to sign in")
         for cols, rows in ((70000, 70000), (2**32 - 1, 1), (0, 0), (100, 30)):
             chan.change_terminal_size(cols, rows)
         chan.write(b"\x11")  # Ctrl+Q: the interface ends, and with it the session
@@ -449,7 +433,7 @@ def test_500_connections_that_never_sign_in_leave_room_for_a_clerk(server, keys)
             return took
 
         took = asyncio.run(sign_in())
-        _wait(lambda: sum(_closed_by_server(s) for s in held) >= 500 - PER_SOURCE, 10,
+        wait_until(lambda: sum(_closed_by_server(s) for s in held) >= 500 - PER_SOURCE, 10,
               "the connections over the cap to be closed")
         still_open = sum(not _closed_by_server(s) for s in held)
     finally:
@@ -472,10 +456,10 @@ def test_connections_over_the_total_are_closed_and_a_silent_one_is_closed_after_
     try:
         held = [s for source in ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4")
                 for s in _open_silent(server.port, 1, source, banner=False)]
-        _wait(lambda: _closed_by_server(held[3]), 5, "the fourth connection to be closed at once")
+        wait_until(lambda: _closed_by_server(held[3]), 5, "the fourth connection to be closed at once")
         assert not any(_closed_by_server(s) for s in held[:3])
-        _wait(lambda: all(_closed_by_server(s) for s in held[:3]), 10, "the silent connections to be closed")
-        _wait(lambda: server.log_text().count("did not sign in within 1 s") == 3, 5, "one log line each")
+        wait_until(lambda: all(_closed_by_server(s) for s in held[:3]), 10, "the silent connections to be closed")
+        wait_until(lambda: server.log_text().count("did not sign in within 1 s") == 3, 5, "one log line each")
         assert "closed without signing in (3 connections were already signing in, the server's limit (serve-ssh " \
                "--max-startups))" in server.log_text()
         assert server.ssh(keys["billing"], "whoami").returncode == 0  # the places are free again
@@ -494,7 +478,7 @@ def test_a_command_that_is_not_utf8_is_refused_with_a_sentence_and_logged_as_suc
     done = subprocess.run(argv, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 1 and done.stdout == b""  # nothing ran
     assert b"lmp-tui: the command is not UTF-8 text" in done.stderr, done.stderr
-    _wait(lambda: "ended='refused: the command is not UTF-8 text'" in _log_since(server, mark), 10,
+    wait_until(lambda: "ended='refused: the command is not UTF-8 text'" in _log_since(server, mark), 10,
           "the refusal's log line")
     line = next(ln for ln in _log_since(server, mark).splitlines() if "not UTF-8" in ln)
     assert "session user=billing key=SHA256:" in line and "command='(not UTF-8 text)' exit=1" in line, line
@@ -524,7 +508,7 @@ def test_a_database_outage_during_the_key_lookup_is_logged_and_the_client_refuse
         done = server.ssh(keys["billing"], "whoami", options=["-o", "LogLevel=INFO"])
         assert done.returncode == 255 and b"Permission denied (publickey)" in done.stderr, done.stderr
         assert b"the server cannot reach its database just now" in done.stderr
-        _wait(lambda: "closed without signing in (the database could not be reached" in server.log_text(), 10,
+        wait_until(lambda: "closed without signing in (the database could not be reached" in server.log_text(), 10,
               "the refusal's log line")
         assert "key lookup failed (DatabaseUnavailable: " in server.log_text()
         assert "no key offered that the server knows" not in server.log_text()

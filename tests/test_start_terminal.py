@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from .factory import World
+from .waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,10 +85,9 @@ def test_keys_typed_before_the_interface_takes_the_terminal_are_kept(sqlite_db, 
     World.build(sqlite_db)
     url = sqlite_db.engine.url.render_as_string(hide_password=False)
     pid, fd = _start_in_a_pty(url, tmp_path / "data")
-    deadline = time.monotonic() + 20
-    while termios.tcgetattr(fd)[3] & termios.ECHO:  # the program's early switch (or Textual's)
-        assert time.monotonic() < deadline, "the terminal kept echoing"
-        time.sleep(0.005)
+    # the program's early switch (or Textual's); looked for often, to type as soon as it comes
+    wait_until(lambda: not termios.tcgetattr(fd)[3] & termios.ECHO, 20, "the terminal no longer echoing",
+               step=0.005)
     os.write(fd, b"t\x1b[B\x1b[B\r")
     out = bytearray()
     _read_until(fd, out, "Under review (3)".encode())  # the choice made, its count shown

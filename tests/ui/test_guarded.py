@@ -13,7 +13,7 @@ from screens.billing_report import BillingReportScreen
 from screens.confirm_dialog import ConfirmDialog
 from widgets.report_table import ReportTable
 
-from .conftest import settle, type_text
+from .conftest import run_from_palette, settle
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = (80, 24)
@@ -73,10 +73,7 @@ async def test_palette_quit_asks_when_changes_are_unsaved(make_app, ui_world):
         await settle(pilot)
         assert isinstance(app.screen, BillingReportScreen)
         await pilot.press("z")  # reset pricing: a change
-        await pilot.press("ctrl+p")
-        await type_text(pilot, "Quit")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "Quit")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert app.is_running
@@ -88,10 +85,7 @@ async def test_palette_quit_without_changes_quits(make_app, ui_world):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await type_text(pilot, "Quit")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "Quit")
         await settle(pilot)
         assert not app.is_running
     assert app.return_code == 0

@@ -12,9 +12,9 @@ from lmp_tui.domain.model import Status
 from lmp_tui.safetext import display_text
 from lmp_tui.storage import models as m
 from screens.billing_report import BillingReportScreen
+from screens.code_dialog import CodeDialog
 from screens.confirm_dialog import ConfirmDialog
 from screens.help_screen import HelpScreen
-from screens.code_dialog import CodeDialog
 from screens.input_dialog import InputDialog
 from screens.reject_dialog import RejectDialog
 from screens.report_list import ReportListScreen
@@ -24,7 +24,7 @@ from widgets.report_table import ReportTable
 
 from .. import hostile
 from ..hostile import PARTNER, PO, PRODUCT, STAFF_USER, plant
-from .conftest import settle
+from .conftest import settle, until
 from .painted import check_painted, content, shows, where
 
 SIZE = (80, 24)
@@ -222,7 +222,8 @@ async def test_pasted_control_characters_show_visibly_and_are_saved_so(make_app,
         assert app.focused.value == display_text(f"acme{hostile.CLEAR}")
         check_painted(app)
         app.focused.value = ""
-        await pilot.pause(0.4)
+        table = app.screen.query_one(ReportTable)
+        await until(pilot, lambda: rid in table.row_ids, what="the whole list back once the find is cleared")
         await pilot.press("enter")  # back to the list
         screen = await open_hostile(pilot, app, rid)
         await pilot.press("p")

@@ -8,7 +8,7 @@ from widgets.report_table import ReportTable
 
 from ..hostile import plant
 
-from .conftest import settle
+from .conftest import said, settle
 from .test_workflow import SIZE, table_ids
 
 
@@ -21,7 +21,7 @@ async def test_export_reports_writes_the_query_as_csv(make_app, ui_world, tmp_pa
         files = list((tmp_path / "exports").glob("*.csv"))
         assert len(files) == 1
         assert len(files[0].read_text().strip().splitlines()) == 1 + 9
-        assert any(str(files[0]) in n.message for n in app._notifications)  # noqa: SLF001
+        assert any(str(files[0]) in message for _, message in said(app))
 
 
 async def test_two_exports_at_once_are_two_files_and_a_failed_one_leaves_none(make_app, ui_world, tmp_path):
@@ -42,7 +42,7 @@ async def test_two_exports_at_once_are_two_files_and_a_failed_one_leaves_none(ma
         app.service.export_csv = part_then_fail
         await pilot.press("x")
         await settle(pilot)
-        assert any("Export failed" in n.message for n in app._notifications)  # noqa: SLF001
+        assert any("Export failed" in message for _, message in said(app))
         assert sorted((tmp_path / "exports").glob("*.csv")) == sorted(files)
 
 
@@ -57,8 +57,8 @@ async def test_a_user_disabled_meanwhile_is_refused_before_any_file_or_folder_is
             s.execute(text("UPDATE staff_users SET enabled = false WHERE name = 'billing'"))
         await pilot.press("x")
         await settle(pilot)
-        said = [n.message for n in app._notifications if "Export failed" in n.message]  # noqa: SLF001
-        assert said and "disabled" in said[0]
+        failed = [message for _, message in said(app) if "Export failed" in message]
+        assert failed and "disabled" in failed[0]
         assert not (tmp_path / "exports").exists()
 
 
@@ -77,9 +77,9 @@ async def test_export_over_ssh_says_the_file_is_on_the_server_and_how_to_get_a_c
         await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
-        said = next(n.message for n in app._notifications if "Exported" in n.message)  # noqa: SLF001
-        assert "on the lmp-tui server" in said
-        command = said.split("ssh -p PORT HOST ", 1)[1].removesuffix(" > reports.csv")
+        exported = next(message for _, message in said(app) if "Exported" in message)
+        assert "on the lmp-tui server" in exported
+        command = exported.split("ssh -p PORT HOST ", 1)[1].removesuffix(" > reports.csv")
         assert "--status under-review" in command
         # the command it offers writes the same rows as the file on the server
         server_file = next((tmp_path / "exports").glob("*.csv")).read_text()

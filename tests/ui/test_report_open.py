@@ -5,7 +5,7 @@ line's price, those on screen and those scrolled to afterwards."""
 
 from __future__ import annotations
 
-import time
+import threading
 from decimal import Decimal as D
 
 from sqlalchemy import update
@@ -17,7 +17,7 @@ from screens.report_list import ReportListScreen
 from widgets.line_grid import LineGrid
 from widgets.report_header import ReportHeader
 
-from .conftest import settle
+from .conftest import said, settle, until, until_shown
 from .painted import content, shows
 from .test_report_grid import BIG, SIZE, big_report, open_big
 
@@ -54,20 +54,22 @@ async def test_a_report_read_quickly_shows_its_rows_in_its_first_frame(make_app,
 async def test_a_slow_read_shows_the_screen_loading_then_the_report(make_app, ui_world, monkeypatch):
     rid = big_report(ui_world)
     app = make_app()
-    load = app.service.load_report
+    load, busy = app.service.load_report, threading.Event()
 
     def slow(report_id):  # noqa: ANN001, ANN202
-        time.sleep(0.6)  # a busy database server
+        busy.wait(30)  # a busy database server: the report comes when the test lets it
         return load(report_id)
 
     monkeypatch.setattr(app.service, "load_report", slow)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.open_report(rid)
-        await pilot.pause(0.35)  # the screen comes before the report
+        # the screen comes before the report
+        await until(pilot, lambda: isinstance(app.screen, BillingReportScreen), what="the report's screen")
+        await until_shown(pilot, f"Loading report #{rid}…")
         screen = app.screen
-        assert isinstance(screen, BillingReportScreen) and screen.query_one(LineGrid).row_count == 0
-        shows(app, f"Loading report #{rid}…")
+        assert screen.query_one(LineGrid).row_count == 0
+        busy.set()
         await open_big(pilot, app)
         assert app.screen is screen
         shows(app, f"#{rid} Acme Networks", "Line 1 · Endpoint Security for")
@@ -80,8 +82,7 @@ async def test_opening_an_unknown_report_from_the_list_says_so_and_stays_on_the_
         app.open_report(99999)
         await settle(pilot)
         assert isinstance(app.screen, ReportListScreen)
-        said = [(n.title, n.message) for n in app._notifications]  # noqa: SLF001
-        assert any(t == "Cannot open the report" and "#99999" in msg for t, msg in said)
+        assert any(t == "Cannot open the report" and "#99999" in msg for t, msg in said(app))
 
 
 async def test_reset_repaints_every_lines_price_on_screen_and_off(make_app, ui_world):

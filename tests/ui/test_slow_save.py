@@ -3,30 +3,30 @@ second write of the same changes (which the first would have made a conflict).""
 
 from __future__ import annotations
 
-import time
+import threading
 from typing import Any
 
 from lmp_tui.domain.model import Action
 
-from .conftest import settle, type_text
-from .test_live import told, until
+from .conftest import said, settle, type_text, until
+from .test_live import told
 from .test_workflow import SIZE, open_report
 
-SLOW_S = 0.4
+
+class Held:
+    """The service's call as a slow database answers it (in the screen's worker thread):
+    only once the test lets it (``go.set()``), however long the keys pressed meanwhile take."""
+
+    def __init__(self, call: Any) -> None:
+        self.call, self.go = call, threading.Event()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.go.wait(30)
+        return self.call(*args, **kwargs)
 
 
-def slow(call: Any) -> Any:
-    """The service's call as a slow database answers it (in the screen's worker thread)."""
-
-    def slowly(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(SLOW_S)
-        return call(*args, **kwargs)
-
-    return slowly
-
-
-def notices(app) -> list[str]:
-    return [n.message for n in app._notifications]  # noqa: SLF001
+def notices(app) -> list[str]:  # noqa: ANN001
+    return [message for _, message in said(app)]
 
 
 async def test_ctrl_s_twice_or_ctrl_s_then_ctrl_l_on_a_slow_database_saves_once(make_app, ui_world):
@@ -38,10 +38,11 @@ async def test_ctrl_s_twice_or_ctrl_s_then_ctrl_l_on_a_slow_database_saves_once(
         await pilot.press("p")
         await type_text(pilot, "PO-SLOW")
         await pilot.press("enter")
-        app.service.save_draft = slow(app.service.save_draft)  # type: ignore[method-assign]
+        save = app.service.save_draft = Held(app.service.save_draft)  # type: ignore[method-assign]
         await pilot.press("ctrl+s", "ctrl+s")  # the second while the first is in flight
         assert told(app, "Saving")  # the second press was told to wait, not sent
-        await until(pilot, lambda: told(app, "Draft saved"), within=5)
+        save.go.set()
+        await until(pilot, lambda: told(app, "Draft saved"), what="the save answered")
         await settle(pilot)
         assert not told(app, "first, so yours was not written") and not screen.conflict
         assert screen.unsaved == 0 and screen.draft.saved.po_number == "PO-SLOW"
@@ -49,10 +50,12 @@ async def test_ctrl_s_twice_or_ctrl_s_then_ctrl_l_on_a_slow_database_saves_once(
         assert [h.action for h in history] == [Action.SET_PO, Action.SAVE_DRAFT]
         # Ctrl+L while the next save is in flight: no read under it ("Nobody else changed…")
         app.clear_notifications()
+        save.go.clear()
         await pilot.press("p", "ctrl+u")
         await type_text(pilot, "PO-NEXT")
         await pilot.press("enter", "ctrl+s", "ctrl+l")
-        await until(pilot, lambda: told(app, "Draft saved"), within=5)
+        save.go.set()
+        await until(pilot, lambda: told(app, "Draft saved"), what="the next save answered")
         await settle(pilot)
         assert notices(app) == ["Saving… wait for it to finish.", "Draft saved."]
         assert screen.unsaved == 0 and not screen.conflict

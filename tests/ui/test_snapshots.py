@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import settle, type_text
+from .conftest import settle, type_text, until
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -50,10 +50,7 @@ async def _merge_dialog(pilot):
         {"kind": "set_po", "po_number": "PO-THEIRS"}, {"kind": "apply_code", "line_no": 1, "code": "BD-NA-1"},
         {"kind": "set_unit_price", "line_no": 1, "value": "8.00"}])
     screen = pilot.app.screen
-    for _ in range(100):  # the change watch tells the screen (within a second)
-        if screen.editor.told_version:
-            break
-        await pilot.pause(0.05)
+    await until(pilot, lambda: screen.conflict, what="the change watch telling the report of the other save")
     await settle(pilot)
     pilot.app.clear_notifications()
     await pilot.press("ctrl+l", "t")

@@ -14,7 +14,7 @@ from screens.reject_dialog import RejectDialog
 
 from widgets.report_table import ReportTable
 
-from .conftest import settle
+from .conftest import settle, until
 from .test_workflow import SIZE, open_report, table_ids
 
 NAMES = {"/": "slash", " ": "space", "-": "minus", "\r": "enter", ".": "full_stop"}
@@ -31,7 +31,7 @@ async def test_find_keeps_the_keys_typed_right_after_the_slash(make_app, ui_worl
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         burst(app, "/berl")
-        await pilot.pause(0.4)
+        await until(pilot, lambda: ui_world["review"] not in table_ids(app), what="the list found for \"berl\"")
         await settle(pilot)
         assert app.screen.query_one("#partner", Input).value == "berl"
         shown = table_ids(app)
@@ -72,7 +72,7 @@ async def test_a_status_chosen_in_one_burst_with_the_key_that_opens_the_choice(m
         for key in ("down", "down", "down"):  # All statuses → MSP preparing → Under review → Rejected
             app.post_message(events.Key(key, None))
         app.post_message(events.Key("enter", None))
-        await pilot.pause(0.3)
+        await until(pilot, lambda: table_ids(app) == [ui_world["rejected"]], what="the rejected report's page")
         await settle(pilot)
         assert app.screen.query_one("#status").value == "rejected"
         assert table_ids(app) == [ui_world["rejected"]]
@@ -83,22 +83,23 @@ async def test_a_status_chosen_in_one_burst_with_the_key_that_opens_the_choice(m
 
 
 async def test_enter_right_after_a_status_is_chosen_opens_a_report_of_that_status(make_app, ui_world):
-    import time
+    import threading
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        read = app.service.query_reports
+        read, held = app.service.query_reports, threading.Event()
 
-        def slow(*args, **kwargs):  # the chosen status's page takes a moment to come
-            time.sleep(0.3)
+        def slow(*args, **kwargs):  # the chosen status's page comes when the test lets it
+            held.wait(30)
             return read(*args, **kwargs)
 
         app.service.query_reports = slow
         await pilot.press("t", "down", "down", "down", "enter")  # Rejected
         await pilot.press("enter")  # before its page is there: not the old page's report
         assert isinstance(app.screen, ReportListScreen)
-        await pilot.pause(0.6)
+        held.set()
+        await until(pilot, lambda: isinstance(app.screen, BillingReportScreen), what="a report opened")
         await settle(pilot)
         assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == ui_world["rejected"]
 
@@ -117,7 +118,7 @@ async def test_enter_after_moves_in_one_burst_opens_the_report_moved_to(make_app
         await settle(pilot)
         third = table_ids(app)[2]
         keys(app, "down", "down", "enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, BillingReportScreen), what="a report opened")
         await settle(pilot)
         assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == third
 
@@ -140,7 +141,8 @@ async def test_a_choice_opened_while_the_last_choice_s_page_is_read_keeps_the_fo
         await pilot.press("t", "down", "down", "enter")  # Under review: its page held
         await pilot.press("y")  # the cycles, before that page is there
         held.set()
-        await pilot.pause(0.3)
+        under_review = {ui_world["review"], ui_world["eu"], ui_world["jp"]}
+        await until(pilot, lambda: set(table_ids(app)) == under_review, what="the page of reports under review")
         await settle(pilot)
         assert app.screen.query_one("#cycle").expanded  # still choosing a cycle
         await pilot.press("down", "enter")

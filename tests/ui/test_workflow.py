@@ -17,7 +17,7 @@ from screens.submit_dialog import SubmitDialog
 from widgets.line_grid import LineGrid
 from widgets.report_table import ReportTable
 
-from .conftest import settle, type_text
+from .conftest import run_from_palette, said, settle, type_text, until
 from .painted import shows
 
 SIZE = (80, 24)
@@ -54,9 +54,7 @@ async def test_list_filters_by_status_and_partner(make_app, ui_world):
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
         await type_text(pilot, "berl")
-        await pilot.pause(0.4)
-        await settle(pilot)
-        assert table_ids(app) == [ui_world["eu"]]
+        await until(pilot, lambda: table_ids(app) == [ui_world["eu"]], what="only Berlin's report under review listed")
         await pilot.press("enter")
         assert isinstance(app.focused, ReportTable)
         assert "1 report ·" in str(app.screen.query_one("#summary").render())
@@ -340,7 +338,7 @@ async def test_open_unknown_report_says_so_and_shows_the_list(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ReportListScreen)
-        assert any("#9999" in n.message for n in app._notifications)  # noqa: SLF001
+        assert any("#9999" in message for _, message in said(app))
 
 
 async def test_too_small_terminal_asks_for_more_room(make_app):
@@ -401,10 +399,7 @@ async def test_palette_runs_an_action(make_app, ui_world):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_report(pilot, app, ui_world["review"])
-        await pilot.press("ctrl+p")
-        await type_text(pilot, "Edit PO Number")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "Edit PO Number")
         await settle(pilot)
         assert isinstance(app.screen, InputDialog)
 
