@@ -289,19 +289,20 @@ class LmpApp(ReportOpening, App[int]):
         if os.environ.get("LMP_DEBUG") == "1":
             sys.stderr.write(display_text(captured.getvalue(), multiline=True))
         elif code:
-            sys.stderr.write(self.crash_sentence(captured.getvalue()) + "\n")
+            sys.stderr.write(self.crash_sentence(getattr(self, "_exception", None)) + "\n")  # Textual's first
         return code or int(result or 0)
 
     @staticmethod
-    def crash_sentence(report: str) -> str:
-        """One sentence for a crash: the error's type name (read from the line after the last
-        traceback box, never its message, which may quote hostile data) and what to do."""
-        import re
+    def crash_sentence(error: BaseException | None) -> str:
+        """One sentence for a crash: the error's type name (never its message, which may quote
+        hostile data; a failed worker's own error) and what to do."""
+        from textual.worker import WorkerFailed
 
-        lines = report.splitlines()
-        after_box = [lines[i + 1] for i, line in enumerate(lines[:-1]) if line.startswith("╰")]
-        found = re.match(r"[A-Za-z_][\w.]{0,100}(?=:|$)", after_box[-1]) if after_box else None
-        what = f" ({found.group(0).rsplit('.', 1)[-1]})" if found else ""
+        from lmp_tui.safetext import display_text
+
+        if isinstance(error, WorkerFailed):
+            error = error.error
+        what = f" ({display_text(type(error).__name__)[:100]})" if error is not None else ""
         return (f"lmp-tui stopped on an unexpected error{what}; what you had saved is safe, unsaved changes "
                 "are lost. Run with LMP_DEBUG=1 to see the details and report them.")
 
