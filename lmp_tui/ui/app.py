@@ -12,7 +12,6 @@ import asyncio
 import gc
 import signal
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -44,9 +43,6 @@ Connect = Callable[[Callable[[str], None]], "tuple[BillingService, StaffUserView
 
 #: the longest the first page read beside the start is waited for (then the list reads it itself)
 FIRST_PAGE_WAIT_S = 10.0
-
-#: how long a key keeps the start's imports waiting (lmp_tui.startup.polite_import)
-KEY_BUSY_S = 0.15
 
 #: the longest the garbage collector stays off after the start (lmp_tui.ui.launch turns it off)
 START_COLLECTOR_S = 5.0
@@ -121,11 +117,8 @@ class LmpApp(ReportOpening, App[int]):
         def announce(text: str) -> None:
             self.call_from_thread(self._announce, text)
 
-        from lmp_tui.startup.polite_import import PoliteImports
-
         try:
-            with PoliteImports(lambda: self._keys_until):  # the keys typed meanwhile go first
-                service, user = self._connect_with(announce)
+            service, user = self._connect_with(announce)
         except LmpError as err:
             self.call_from_thread(self._start_failed, err)
             return
@@ -155,14 +148,6 @@ class LmpApp(ReportOpening, App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, ReportListScreen):
                 screen.announce(text)
-
-    #: until when the interface counts as busy with the last key (PoliteImports waits)
-    _keys_until = 0.0
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
-            self._keys_until = time.monotonic() + KEY_BUSY_S
-        await super().on_event(event)
 
     def on_in_turn(self, msg: InTurn) -> None:
         """A callback that came up behind the keys typed before it (widgets/in_turn.py)."""
