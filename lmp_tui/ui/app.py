@@ -9,7 +9,6 @@ user in (:meth:`LmpApp._connect`); the list then reads its first page."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import signal
 import sys
 from pathlib import Path
@@ -43,9 +42,6 @@ Connect = Callable[[Callable[[str], None]], "tuple[BillingService, StaffUserView
 
 #: the longest the first page read beside the start is waited for (then the list reads it itself)
 FIRST_PAGE_WAIT_S = 10.0
-
-#: the longest the garbage collector stays off after the start (lmp_tui.ui.launch turns it off)
-START_COLLECTOR_S = 5.0
 
 #: the longest the change watch blocks before it looks whether the app is stopping
 WATCH_WAIT_S = 0.5
@@ -99,7 +95,6 @@ class LmpApp(ReportOpening, App[int]):
         self.push_screen(ReportListScreen(self.service, self.user, self.export_dir, first=first))
         self._lmp_started = True
         self.call_after_refresh(self._check_size)
-        self.set_timer(START_COLLECTOR_S, gc.enable)  # even if signing in takes long
         if self.service is not None:
             self._connected()
         elif child is not None:  # its page first, then the database stack (one interpreter)
@@ -158,11 +153,6 @@ class LmpApp(ReportOpening, App[int]):
         self.exit(1)
 
     def _connected(self, service: BillingService | None = None, user: StaffUserView | None = None) -> None:
-        # What is loaded by now (Textual, the database stack, their modules and classes: ~140k
-        # objects) lives as long as the app: out of the collector's full passes, which otherwise
-        # scan it all and froze the interface for ~110 ms in the middle of a Reset or an opening.
-        gc.freeze()
-        gc.enable()  # off since the start (lmp_tui.ui.launch)
         if service is not None:
             self.service, self.user = service, user
             for screen in self.screen_stack:
@@ -337,7 +327,6 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
 
     from lmp_tui.domain.policy import over_ssh
 
-    _one_malloc_arena()
     app = LmpApp(connect=connect, open_report=open_report, over_ssh=over_ssh(), first_page=first_page,
                  end_on_sigterm=True)
     signal.signal(signal.SIGTERM, lambda *_: setattr(app, "terminated", True))  # until the app mounts
@@ -351,18 +340,3 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
     if app.startup_error is not None:
         raise app.startup_error
     return 128 + signal.SIGTERM if app.terminated else code
-
-
-def _one_malloc_arena() -> None:
-    """Before the interface starts its threads (terminal input, workers): with glibc, each
-    thread that allocates gets a malloc arena of its own, memory the process keeps; one
-    arena for all is ~1 MiB less at its peak with a large report open (the interpreter's
-    lock lets one thread run at a time anyway). Elsewhere, nothing."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").mallopt(-8, 1)  # M_ARENA_MAX
-    except (OSError, AttributeError):
-        pass
