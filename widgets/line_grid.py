@@ -39,17 +39,6 @@ class LineGrid(VirtualTable):
     """
     COMPONENT_CLASSES = VirtualTable.COMPONENT_CLASSES | {"line-grid--discrepancy"}
 
-    class Highlighted(Message):
-        """The cursor moved to another line."""
-
-        def __init__(self, grid: LineGrid, row: int, line_no: int | None) -> None:
-            super().__init__()
-            self.grid, self.row, self.line_no = grid, row, line_no
-
-        @property
-        def control(self) -> LineGrid:
-            return self.grid
-
     class Selected(Message):
         """Enter on a line."""
 
@@ -63,8 +52,8 @@ class LineGrid(VirtualTable):
 
     def __init__(self, *, on_move: Callable[[], None] | None = None, name: str | None = None,
                  id: str | None = None, classes: str | None = None, disabled: bool = False) -> None:
-        """``on_move`` is called as soon as the cursor moves to another line (before the
-        Highlighted message), so what it repaints goes out in the same frame as the two rows."""
+        """``on_move`` is called as soon as the cursor moves to another line, so what it
+        repaints goes out in the same frame as the two rows."""
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._on_move = on_move
         self._lines: list[Line] = []
@@ -164,7 +153,6 @@ class LineGrid(VirtualTable):
     def cursor_moved(self, old: int, new: int) -> None:
         if self._on_move is not None:
             self._on_move()
-        self.post_message(self.Highlighted(self, new, self.line_no))
 
     def select_row(self, row: int) -> None:
         self.post_message(self.Selected(self, row, self.line_no))

@@ -17,12 +17,3 @@ from lmp_tui.safetext import display_text
 def plain(value: Any, *, multiline: bool = False, style: str = "") -> Text:
     """``value`` as plain, harmless text: no markup, no control character."""
     return Text(display_text(value, multiline=multiline), style=style, end="")
-
-
-def plain_join(*parts: Any, style: str = "") -> Text:
-    """Several values on one line as one plain text (``str`` parts too are data here);
-    a ``Text`` part keeps its own style."""
-    out = Text(style=style, end="")
-    for part in parts:
-        out.append_text(part if isinstance(part, Text) else plain(part))
-    return out

@@ -40,7 +40,6 @@ COLUMNS = (
     Column("comments", "Cmt"), Column("flag", "!", right=False), Column("lines", "Lines"),
     Column("po", "PO", right=False), Column("company", "Company ID", right=False),
 )
-PARTNER = 1
 #: the partner column is never narrower than this; the columns after it give way first
 NAME_MIN = 14
 #: the widths the other columns start with, before a page says more (cells, without padding)

@@ -4,7 +4,6 @@ Admin only except listing users and reading the audit; the services decide (the 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -144,6 +143,7 @@ def _import(svc: BillingService, args: argparse.Namespace) -> int:
     import re
     from pathlib import Path
 
+    from lmp_tui.cli.progress import progress_bar
     from lmp_tui.commands.import_files import by_line, import_limit, read_rows
     from lmp_tui.commands.validation import parse_cycle
     from lmp_tui.domain.policy import import_action
@@ -155,16 +155,15 @@ def _import(svc: BillingService, args: argparse.Namespace) -> int:
     if cycle and named and f"{named[1]}-{named[2]}" != cycle:
         raise InvalidInput(f"The file name {Path(args.file).name} says {named[1]}-{named[2]}, but --cycle is {cycle}; "
                            "give the cycle the file is for (or rename the file if --cycle is right).")
-    bar = _ImportBar()
-    rows, problems = read_rows(Path(args.file), args.kind, progress=bar,
-                               limit=import_limit(Settings.load().max_input_mb))
-    if rows:  # the database's checks of the good rows, listed with the file's problems in one round
-        try:
-            result = svc.import_rows(args.kind, "standard input" if args.file == "-" else args.file, rows, cycle=cycle,
-                                     dry_run=args.dry_run or bool(problems), progress=bar)
-        except ImportProblems as err:
-            problems += err.problems
-    bar.done()
+    with progress_bar() as bar:  # for files of more than a few thousand rows (PROGRESS_FROM)
+        rows, problems = read_rows(Path(args.file), args.kind, progress=bar,
+                                   limit=import_limit(Settings.load().max_input_mb))
+        if rows:  # the database's checks of the good rows, listed with the file's problems in one round
+            try:
+                result = svc.import_rows(args.kind, "standard input" if args.file == "-" else args.file, rows,
+                                         cycle=cycle, dry_run=args.dry_run or bool(problems), progress=bar)
+            except ImportProblems as err:
+                problems += err.problems
     if problems:
         raise ImportProblems(by_line(problems))
     if args.format == "json":
@@ -183,28 +182,6 @@ def _import(svc: BillingService, args: argparse.Namespace) -> int:
     else:
         out(f"{args.file} ({args.kind}) imported: {counts}.")
     return 0
-
-
-class _ImportBar:
-    """A progress bar on stderr, for files of more than a few thousand rows, when stderr is
-    a terminal (a script's log stays clean)."""
-
-    def __init__(self) -> None:
-        self.shown = False
-        self.live = sys.stderr.isatty()
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if not self.live:
-            return
-        self.shown = True
-        width = 30
-        filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r{phase:>8} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
 
 
 def _audit(svc: BillingService, args: argparse.Namespace) -> int:

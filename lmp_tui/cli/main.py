@@ -175,24 +175,18 @@ def _db_upgrade(db: Database, args: argparse.Namespace) -> int:
 
 
 def _demo(db: Database, args: argparse.Namespace) -> int:
+    from lmp_tui.cli.progress import progress_bar
     from lmp_tui.commands.validation import parse_cycle
     from lmp_tui.demo import DemoOptions, generate
 
     opts = DemoOptions(seed=args.seed, partners=args.partners, cycles=args.cycles,
                        last_cycle=parse_cycle(args.last_cycle))
-    summary = generate(db, opts, progress=_progress_bar)
-    sys.stderr.write("\n")
+    with progress_bar("reports") as bar:
+        summary = generate(db, opts, progress=lambda done, total: bar("writing", done, total))
     out(f"Demo database {db.display_url}: {summary.reports} reports, {summary.lines} lines, "
          f"{summary.partners} partners, cycles {summary.cycles[0]} to {summary.cycles[-1]}. "
          "Sign in as billing, viewer, admin or operator (or other-billing, of another distributor).")
     return 0
-
-
-def _progress_bar(done: int, total: int) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} reports")
-    sys.stderr.flush()
 
 
 def _reports(svc: BillingService, args: argparse.Namespace) -> int:

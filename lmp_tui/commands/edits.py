@@ -137,7 +137,6 @@ Command = Annotated[
     | PartnerSubmit | AutoSubmit | VendorComplete | VendorReturn,
     Field(discriminator="kind"),
 ]
-EDITS = (SetPO, ApplyCode, SetUnitPrice, SetChannelMargin, ResetPricing, RemoveCode)
 
 
 @cache

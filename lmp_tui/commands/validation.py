@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
-from lmp_tui.domain.model import ReviewReason, Status
+from lmp_tui.domain.model import Status
 from lmp_tui.domain.money import MAX_UNIT_PRICE, decimals
 from lmp_tui.domain.sorting import DEFAULT_SORT, SORT_KEYS
 from lmp_tui.errors import InvalidInput
@@ -251,13 +251,4 @@ def parse_status(value: str) -> Status:
     except ValueError:
         raise InvalidInput(
             f"Unknown status '{value}'; use one of: {', '.join(s.value for s in Status)}."
-        ) from None
-
-
-def parse_reason(value: str) -> ReviewReason:
-    try:
-        return ReviewReason(value)
-    except ValueError:
-        raise InvalidInput(
-            f"Unknown review reason '{value}'; use one of: {', '.join(r.value for r in ReviewReason)}."
         ) from None

@@ -48,9 +48,6 @@ class WritesMixin(ServiceBase):
 
     # ---------------------------------------------------------------- the distributor's
 
-    def apply_edits(self, report_id: int, edits: Sequence[Any], **kw: Any) -> Report:
-        return self.run(report_id, edits, **kw)
-
     def save_draft(self, report_id: int, edits: Sequence[Any] = (), **kw: Any) -> Report:
         """Save Draft: keep every change in one transaction, status unchanged (doc)."""
         return self.run(report_id, [*edits, SaveDraft()], **kw)

@@ -14,6 +14,7 @@ import os
 import pty
 import signal
 import struct
+import sys
 import termios
 import time
 from collections.abc import Callable
@@ -87,8 +88,18 @@ def _set_size(fd: int, rows: int, cols: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 
-def _controlling_terminal() -> None:  # runs in the child, after setsid
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+#: what the interface's child runs first, in an interpreter of its own (no site: a few ms):
+#: its terminal (standard input) becomes its controlling terminal, then it becomes the
+#: interface (exec, same process). It runs in a new session (start_new_session: setsid, done
+#: by subprocess itself), so the terminal is free to take. Not a ``preexec_fn``: Python runs
+#: that between fork and exec, which is unsafe in a process with threads (the server has them).
+_TAKE_TERMINAL = ("import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+                  "os.execv(sys.argv[1], sys.argv[1:])")
+
+
+def take_terminal(argv: list[str]) -> list[str]:
+    """``argv`` run with the pseudo-terminal on its standard input as its controlling terminal."""
+    return [sys.executable, "-S", "-c", _TAKE_TERMINAL, *argv]
 
 
 class PtyChild:
@@ -104,8 +115,8 @@ class PtyChild:
         _set_size(slave, rows or 24, cols or 80)
         try:
             child = await asyncio.create_subprocess_exec(
-                *argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(workdir),
-                start_new_session=True, preexec_fn=_controlling_terminal)
+                *take_terminal(argv), stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(workdir),
+                start_new_session=True)
         finally:
             os.close(slave)
         os.set_blocking(master, False)

@@ -61,10 +61,6 @@ class SignInGate:
         """Whether a connection that waited this long was closed by the grace time."""
         return waited is not None and waited >= self.grace_s - 0.05
 
-    @property
-    def signing_in(self) -> int:
-        return len(self._pending)
-
 
 #: what a command that is not UTF-8 text reaches the session as (a client sending this very
 #: text is refused the same way: nothing is run either way)

@@ -58,7 +58,6 @@ from lmp_tui.storage.db import Database
 
 log = logging.getLogger("lmp_tui.ssh")
 
-DEFAULT_LISTEN = "127.0.0.1:2222"
 HOST_KEY_FILE = "ssh_host_ed25519_key"
 DATABASE_DOWN = ("lmp-tui: the server cannot reach its database just now, so it cannot check your key; try again "
                  "in a few minutes, and tell whoever runs the server if it goes on.\r\n")

@@ -247,9 +247,6 @@ class Database:
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
-    def table_names(self) -> list[str]:
-        return inspect(self.engine).get_table_names()
-
     def dispose(self) -> None:
         self.engine.dispose()
 

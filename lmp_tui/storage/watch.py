@@ -48,23 +48,9 @@ class Changes:
     ids: frozenset[int] | None
     versions: tuple[tuple[int, int], ...] = ()
 
-    @property
-    def known(self) -> bool:
-        return self.ids is not None
-
     def touches(self, report_id: int) -> bool:
         """Whether ``report_id`` may be among the changed reports."""
         return self.ids is None or report_id in self.ids
-
-    def merged(self, other: Changes | None) -> Changes:
-        if other is None:
-            return self
-        if self.ids is None or other.ids is None:
-            return UNKNOWN
-        versions = dict(self.versions)
-        for rid, version in other.versions:
-            versions[rid] = max(version, versions.get(rid, 0))
-        return Changes(self.ids | other.ids, tuple(sorted(versions.items())))
 
 
 UNKNOWN = Changes(None)

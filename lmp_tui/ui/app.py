@@ -9,10 +9,8 @@ user in (:meth:`LmpApp._connect`); the list then reads its first page."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import signal
 import sys
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,12 +44,6 @@ Connect = Callable[[Callable[[str], None]], "tuple[BillingService, StaffUserView
 
 #: the longest the first page read beside the start is waited for (then the list reads it itself)
 FIRST_PAGE_WAIT_S = 10.0
-
-#: how long a key keeps the start's imports waiting (lmp_tui.startup.polite_import)
-KEY_BUSY_S = 0.15
-
-#: the longest the garbage collector stays off after the start (lmp_tui.ui.launch turns it off)
-START_COLLECTOR_S = 5.0
 
 #: the longest the change watch blocks before it looks whether the app is stopping
 WATCH_WAIT_S = 0.5
@@ -108,7 +100,6 @@ class LmpApp(App[int]):
                                           open_report=self._open_first))
         self._lmp_started = True
         self.call_after_refresh(self._check_size)
-        self.set_timer(START_COLLECTOR_S, gc.enable)  # even if signing in takes long
         if self.service is not None:
             self._connected()
         elif child is not None:  # its page first, then the database stack (one interpreter)
@@ -126,11 +117,8 @@ class LmpApp(App[int]):
         def announce(text: str) -> None:
             self.call_from_thread(self._announce, text)
 
-        from lmp_tui.startup.polite_import import PoliteImports
-
         try:
-            with PoliteImports(lambda: self._keys_until):  # the keys typed meanwhile go first
-                service, user = self._connect_with(announce)
+            service, user = self._connect_with(announce)
         except LmpError as err:
             self.call_from_thread(self._start_failed, err)
             return
@@ -161,14 +149,6 @@ class LmpApp(App[int]):
             if isinstance(screen, ReportListScreen):
                 screen.announce(text)
 
-    #: until when the interface counts as busy with the last key (PoliteImports waits)
-    _keys_until = 0.0
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
-            self._keys_until = time.monotonic() + KEY_BUSY_S
-        await super().on_event(event)
-
     def on_in_turn(self, msg: InTurn) -> None:
         """A callback that came up behind the keys typed before it (widgets/in_turn.py)."""
         msg.callback()
@@ -178,11 +158,6 @@ class LmpApp(App[int]):
         self.exit(1)
 
     def _connected(self, service: BillingService | None = None, user: StaffUserView | None = None) -> None:
-        # What is loaded by now (Textual, the database stack, their modules and classes: ~140k
-        # objects) lives as long as the app: out of the collector's full passes, which otherwise
-        # scan it all and froze the interface for ~110 ms in the middle of a Reset or an opening.
-        gc.freeze()
-        gc.enable()  # off since the start (lmp_tui.ui.launch)
         if service is not None:
             self.service, self.user = service, user
             for screen in self.screen_stack:
@@ -310,19 +285,20 @@ class LmpApp(App[int]):
         if os.environ.get("LMP_DEBUG") == "1":
             sys.stderr.write(display_text(captured.getvalue(), multiline=True))
         elif code:
-            sys.stderr.write(self.crash_sentence(captured.getvalue()) + "\n")
+            sys.stderr.write(self.crash_sentence(getattr(self, "_exception", None)) + "\n")  # Textual's first
         return code or int(result or 0)
 
     @staticmethod
-    def crash_sentence(report: str) -> str:
-        """One sentence for a crash: the error's type name (read from the line after the last
-        traceback box, never its message, which may quote hostile data) and what to do."""
-        import re
+    def crash_sentence(error: BaseException | None) -> str:
+        """One sentence for a crash: the error's type name (never its message, which may quote
+        hostile data; a failed worker's own error) and what to do."""
+        from textual.worker import WorkerFailed
 
-        lines = report.splitlines()
-        after_box = [lines[i + 1] for i, line in enumerate(lines[:-1]) if line.startswith("╰")]
-        found = re.match(r"[A-Za-z_][\w.]{0,100}(?=:|$)", after_box[-1]) if after_box else None
-        what = f" ({found.group(0).rsplit('.', 1)[-1]})" if found else ""
+        from lmp_tui.safetext import display_text
+
+        if isinstance(error, WorkerFailed):
+            error = error.error
+        what = f" ({display_text(type(error).__name__)[:100]})" if error is not None else ""
         return (f"lmp-tui stopped on an unexpected error{what}; what you had saved is safe, unsaved changes "
                 "are lost. Run with LMP_DEBUG=1 to see the details and report them.")
 
@@ -372,7 +348,6 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
 
     from lmp_tui.domain.policy import over_ssh
 
-    _one_malloc_arena()
     app = LmpApp(connect=connect, open_report=open_report, over_ssh=over_ssh(), first_page=first_page,
                  end_on_sigterm=True)
     signal.signal(signal.SIGTERM, lambda *_: setattr(app, "terminated", True))  # until the app mounts
@@ -386,18 +361,3 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
     if app.startup_error is not None:
         raise app.startup_error
     return 128 + signal.SIGTERM if app.terminated else code
-
-
-def _one_malloc_arena() -> None:
-    """Before the interface starts its threads (terminal input, workers): with glibc, each
-    thread that allocates gets a malloc arena of its own, memory the process keeps; one
-    arena for all is ~1 MiB less at its peak with a large report open (the interpreter's
-    lock lets one thread run at a time anyway). Elsewhere, nothing."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").mallopt(-8, 1)  # M_ARENA_MAX
-    except (OSError, AttributeError):
-        pass

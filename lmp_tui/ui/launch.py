@@ -1,12 +1,10 @@
 """The command line's start of the terminal interface (``lmp-tui`` without a command):
-keys typed from the first moment are kept, the garbage collector is off for the start, the
-list's first page is read beside it (:mod:`lmp_tui.startup.prefetch`), then the app runs
-(:func:`lmp_tui.ui.app.run_app`). Imports nothing heavy: the interface paints first."""
+keys typed from the first moment are kept, the list's first page is read beside it
+(:mod:`lmp_tui.startup.prefetch`), then the app runs (:func:`lmp_tui.ui.app.run_app`). Imports nothing heavy: the interface paints first."""
 
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Callable
@@ -23,10 +21,6 @@ def interface(args: argparse.Namespace) -> int:
 
 def _interface(args: argparse.Namespace) -> int:
     url, user = getattr(args, "db", None), getattr(args, "user", None)
-    # The start builds much and frees little (modules, styles, widgets): the collector's
-    # passes over it cost ~0.1 s before the first frame. The app turns it back on once
-    # signed in, after freezing what is loaded by then, or after START_COLLECTOR_S.
-    gc.disable()
     first_page = None
     if args.open is None and sys.stdout.isatty():  # the list's first page, read beside Textual's start
         from lmp_tui.startup import prefetch

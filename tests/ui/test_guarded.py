@@ -63,6 +63,18 @@ def test_a_crash_with_lmp_debug_shows_textual_details(sqlite_db, ui_world):
     assert "LMP_DEBUG=1" not in out.stderr
 
 
+def test_a_failed_workers_crash_is_named_by_its_own_error_never_its_message():
+    from textual.worker import WorkerFailed
+
+    from lmp_tui.ui.app import LmpApp
+
+    sentence = LmpApp.crash_sentence(WorkerFailed(ValueError("\x1b]52;c;SGFja2VkIQ==\x07 secret-message [/]")))
+    assert "(ValueError)" in sentence and "LMP_DEBUG=1" in sentence
+    for leak in ("secret-message", "\x1b", "\n", "WorkerFailed"):
+        assert leak not in sentence
+    assert "unexpected error;" in LmpApp.crash_sentence(None)  # no error kept: the sentence without a name
+
+
 async def test_palette_quit_asks_when_changes_are_unsaved(make_app, ui_world):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -387,34 +387,6 @@ async def test_a_status_chosen_before_the_database_opens_shows_at_once(sqlite_db
         assert isinstance(app.screen, BillingReportScreen) and app.screen.report_id == table.row_ids[0]
 
 
-@pytest.mark.parametrize("signs_in", [True, False], ids=["signed-in", "still-connecting"])
-async def test_the_collector_is_back_on_once_started(sqlite_db, ui_world, tmp_path, monkeypatch, signs_in):
-    """The command line turns the garbage collector off for the start (lmp_tui.ui.launch); the app
-    turns it on again once signed in, or after START_COLLECTOR_S however long that takes:
-    a long session never runs without it."""
-    import gc
-
-    from lmp_tui.ui import app as app_module
-
-    monkeypatch.setattr(app_module, "START_COLLECTOR_S", 60 if signs_in else 1.0)
-    service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
-    app, opened = _still_connecting(service, None, tmp_path)
-    gc.disable()
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            assert not gc.isenabled()  # mounted, not signed in: still off
-            if signs_in:
-                await _database_opens(app, pilot, opened)
-                assert gc.isenabled()
-            else:
-                await until(pilot, gc.isenabled, what="the collector on again after START_COLLECTOR_S")
-                assert app.service is None
-            if not signs_in:  # let it finish signing in before the app ends (not in the middle of it)
-                await _database_opens(app, pilot, opened)
-    finally:
-        gc.enable()
-
-
 async def test_enter_before_the_first_page_opens_its_first_report_once_read(sqlite_db, ui_world, tmp_path):
     service = BillingService(sqlite_db, "billing", clock=lambda: FIXED_NOW)
     app, opened = _still_connecting(service, None, tmp_path)

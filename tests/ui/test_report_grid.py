@@ -402,19 +402,6 @@ async def test_column_widths_are_measured_off_the_interface_thread(make_app, ui_
         assert (False, BIG) in measured
 
 
-async def test_what_start_up_loaded_is_kept_out_of_the_collectors_full_passes(make_app, ui_world):
-    """A full pass of the garbage collector over Textual's and SQLAlchemy's ~140k objects froze
-    the interface ~110 ms in the middle of a Reset: they are frozen once connected."""
-    import gc
-
-    gc.unfreeze()
-    assert gc.get_freeze_count() == 0
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert gc.get_freeze_count() > 10_000
-
-
 def test_every_column_is_as_wide_as_its_widest_cell():
     """No value is cut (but Name, shortened with "…" when room is short): each column is as
     wide as its widest text, wide characters by cells, control characters as made visible;
