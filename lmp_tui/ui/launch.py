@@ -1,6 +1,7 @@
 """The command line's start of the terminal interface (``lmp-tui`` without a command):
 keys typed from the first moment are kept, the list's first page is read beside it
-(:mod:`lmp_tui.startup.prefetch`), then the app runs (:func:`lmp_tui.ui.app.run_app`). Imports nothing heavy: the interface paints first."""
+(:mod:`lmp_tui.startup.prefetch`), then the app runs (:func:`lmp_tui.ui.app.run_app`).
+Imports nothing heavy: the interface paints first."""
 
 from __future__ import annotations
 
