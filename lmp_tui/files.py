@@ -80,5 +80,6 @@ def new_export(folder: Path, now: datetime | None = None) -> tuple[Path, IO[str]
         except FileExistsError:
             continue
         return path, os.fdopen(fd, "w", newline="", encoding="utf-8")
-    raise FileExistsError(f"{MAX_TRIES} exports named {base} already exist in {folder}; move some of them away "
-                          "and export again")
+    raise FileExistsError(
+        f"{MAX_TRIES} exports named {base} already exist in {folder}; move some of them away and export again"
+    )

@@ -75,5 +75,7 @@ def from_environment(url: str | None, user: str | None, demo: bool) -> tuple[str
     env = {k.lower(): v for k, v in os.environ.items() if k.lower().startswith("lmp_")}
     data = env.get("lmp_data_dir")
     data_dir = Path(data) if data is not None else default_data_dir()
-    return (database_url(url, demo, env.get("lmp_database_url"), data_dir),
-            staff_user(user, demo, env["lmp_user"] if "lmp_user" in env else login_name()))
+    return (
+        database_url(url, demo, env.get("lmp_database_url"), data_dir),
+        staff_user(user, demo, env["lmp_user"] if "lmp_user" in env else login_name()),
+    )

@@ -42,8 +42,9 @@ def _is_control(ch: str) -> bool:
 
 def _is_unsafe(ch: str) -> bool:
     o = ord(ch)
-    return (_is_control(ch) or ch in BIDI_CONTROLS or ch in SEPARATORS
-            or 0xD800 <= o <= 0xDFFF)  # a lone surrogate: bytes that were not valid UTF-8
+    return (
+        _is_control(ch) or ch in BIDI_CONTROLS or ch in SEPARATORS or 0xD800 <= o <= 0xDFFF
+    )  # a lone surrogate: bytes that were not valid UTF-8
 
 
 def _visible(ch: str) -> str:
@@ -108,4 +109,3 @@ def find_unsafe(text: str, *, multiline: bool = False) -> str | None:
         if _is_unsafe(ch) or not ch.isprintable():
             return ch
     return None
-

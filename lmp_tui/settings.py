@@ -51,5 +51,6 @@ class Settings(BaseSettings):
             first = err.errors()[0]
             name = "LMP_" + "_".join(str(p) for p in first.get("loc", ())).upper()
             msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
-            raise InvalidInput(f"The environment variable {name} is refused ({msg}); correct or unset it "
-                               "and try again.") from None
+            raise InvalidInput(
+                f"The environment variable {name} is refused ({msg}); correct or unset it and try again."
+            ) from None

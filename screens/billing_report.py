@@ -64,8 +64,9 @@ class BillingReportScreen(Screen[None]):
     Loaded: ClassVar[type[answers.Loaded]] = answers.Loaded
     Failed: ClassVar[type[answers.Failed]] = answers.Failed
 
-    def __init__(self, service: BillingService, user: StaffUserView, report_id: int, *,
-                 first: answers.Loaded | None = None) -> None:
+    def __init__(
+        self, service: BillingService, user: StaffUserView, report_id: int, *, first: answers.Loaded | None = None
+    ) -> None:
         """``first``: the report as read (:func:`read_to_open`), shown with the screen's first
         frame; without it, the app posts it when read (the screen says "Loading…" meanwhile)."""
         super().__init__()
@@ -337,9 +338,12 @@ class BillingReportScreen(Screen[None]):
             if code is not None:
                 self._verify(line_no, code)
 
-        self.app.push_screen(report_edits.ask_code(
-            self.draft.working, line_no, value, error,
-            lambda: self.service.codes_for_line(self.report_id, line_no)), done)
+        self.app.push_screen(
+            report_edits.ask_code(
+                self.draft.working, line_no, value, error, lambda: self.service.codes_for_line(self.report_id, line_no)
+            ),
+            done,
+        )
 
     def action_remove_code(self) -> None:
         line_no = self._line_no()
@@ -348,8 +352,11 @@ class BillingReportScreen(Screen[None]):
         assert self.draft is not None
         code = self.draft.working.line(line_no).promo_code
         if self._apply(parse(RemoveCode, line_no=line_no)):
-            self.notify(f"Code {code} removed from line {line_no}; its unit price and channel margin are back from "
-                        "the price list (not saved yet).", timeout=4)
+            self.notify(
+                f"Code {code} removed from line {line_no}; its unit price and channel margin are back from "
+                "the price list (not saved yet).",
+                timeout=4,
+            )
 
     def action_reset_pricing(self) -> None:
         self._apply(ResetPricing())
@@ -396,8 +403,11 @@ class BillingReportScreen(Screen[None]):
     def action_submit(self) -> None:
         assert self.draft is not None
         if not self.draft.working.po_number:
-            self.notify("Specify the PO number first: press p (Edit PO Number). It is required before Submit to "
-                        "Trend Micro.", severity="error", timeout=8)
+            self.notify(
+                "Specify the PO number first: press p (Edit PO Number). It is required before Submit to Trend Micro.",
+                severity="error",
+                timeout=8,
+            )
             return
         self._write_after("submit", SubmitDialog(self.draft.working, self.unsaved))
 
@@ -421,6 +431,12 @@ class BillingReportScreen(Screen[None]):
             if discard:
                 self.app.pop_screen()
 
-        self.app.push_screen(ConfirmDialog(
-            "Unsaved changes", f"Report #{self.report_id} has {self.unsaved} unsaved change(s). Leave and discard "
-            "them? (Press n, then Ctrl+S to save them.)", yes="Discard and leave"), done)
+        self.app.push_screen(
+            ConfirmDialog(
+                "Unsaved changes",
+                f"Report #{self.report_id} has {self.unsaved} unsaved change(s). Leave and discard "
+                "them? (Press n, then Ctrl+S to save them.)",
+                yes="Discard and leave",
+            ),
+            done,
+        )

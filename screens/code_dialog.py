@@ -30,8 +30,11 @@ Check = Callable[[str], "str | None"]
 def describe(choice: CodeChoice, currency: str) -> str:
     bound = ""
     if choice.bound is not None:
-        bound = (f", lowest {choice.bound} {currency}" if choice.opens is EditableField.UNIT_PRICE
-                 else f", at most {choice.bound}%")
+        bound = (
+            f", lowest {choice.bound} {currency}"
+            if choice.opens is EditableField.UNIT_PRICE
+            else f", at most {choice.bound}%"
+        )
     only = ", this partner only" if choice.partner_only else ""
     return f"{choice.code}  {choice.opens.label}{bound}{only} · {choice.valid_from} – {choice.valid_to}"
 
@@ -52,9 +55,17 @@ class CodeDialog(Dialog["str | None"]):
             super().__init__()
             self.choices, self.problem = choices, problem
 
-    def __init__(self, title: str, prompt: str, value: str, *, currency: str,
-                 load: Callable[[], Sequence[CodeChoice]], check: Check | None = None,
-                 error: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        value: str,
+        *,
+        currency: str,
+        load: Callable[[], Sequence[CodeChoice]],
+        check: Check | None = None,
+        error: str | None = None,
+    ) -> None:
         super().__init__()
         self.title_text, self.prompt, self.value = title, prompt, value
         self.currency, self.load, self.check, self.error = currency, load, check, error
@@ -71,8 +82,7 @@ class CodeDialog(Dialog["str | None"]):
             yield codes
             yield Static(plain("Listing the codes that pass every check…"), id="codes-note")
             yield Static(plain(self.error or "", multiline=True), id="error", classes="dialog-error")
-            yield Static(plain("Type to filter · ↑↓ choose · Enter applies · Escape cancels"),
-                         classes="dialog-hint")
+            yield Static(plain("Type to filter · ↑↓ choose · Enter applies · Escape cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -89,7 +99,8 @@ class CodeDialog(Dialog["str | None"]):
         if msg.choices is None:
             self.choices = []
             self.query_one("#codes-note", Static).update(
-                plain(f"The codes could not be listed ({msg.problem}); type one.", multiline=True))
+                plain(f"The codes could not be listed ({msg.problem}); type one.", multiline=True)
+            )
             return
         self.choices = list(msg.choices)
         self._filter(self.query_one(Input).value)

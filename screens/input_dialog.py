@@ -25,8 +25,17 @@ Check = Callable[[str], "str | None"]
 class InputDialog(Dialog["str | None"]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
-    def __init__(self, title: str, prompt: str, value: str = "", *, check: Check | None = None,
-                 error: str | None = None, placeholder: str = "", max_length: int = 0) -> None:
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        value: str = "",
+        *,
+        check: Check | None = None,
+        error: str | None = None,
+        placeholder: str = "",
+        max_length: int = 0,
+    ) -> None:
         super().__init__()
         self.title_text, self.prompt, self.value = title, prompt, display_text(value)
         self.value_shown_otherwise = self.value != value  # the stored value cannot be shown as it is

@@ -42,12 +42,18 @@ class MergeDialog(Dialog["dict[FieldKey, Side] | None"]):
     def compose(self) -> ComposeResult:
         m = self.merge
         with Vertical(classes="dialog"):
-            yield Label(plain(f"Reload report #{m.theirs.id}: you both changed {len(m.clashes)} field(s)"),
-                        classes="dialog-title")
-            taken = (f" Taken without asking: {len(m.took_theirs)} of theirs, {len(m.kept_mine)} of yours."
-                     if m.decided else "")
-            yield Static(plain(f"Choose theirs (t) or mine (m) for each field, then Enter.{taken}"),
-                         classes="dialog-prompt")
+            yield Label(
+                plain(f"Reload report #{m.theirs.id}: you both changed {len(m.clashes)} field(s)"),
+                classes="dialog-title",
+            )
+            taken = (
+                f" Taken without asking: {len(m.took_theirs)} of theirs, {len(m.kept_mine)} of yours."
+                if m.decided
+                else ""
+            )
+            yield Static(
+                plain(f"Choose theirs (t) or mine (m) for each field, then Enter.{taken}"), classes="dialog-prompt"
+            )
             yield DataTable(id="clashes", cursor_type="row", zebra_stripes=True)
             yield Static(id="which")
             yield Static(id="error", classes="dialog-error")
@@ -61,8 +67,12 @@ class MergeDialog(Dialog["dict[FieldKey, Side] | None"]):
     def _row(self, clash: Clash) -> list[Text]:
         choice = self.choices.get(clash.key)
         keep = plain(choice or "?", style="bold" if choice else "bold reverse")
-        return [plain(_cut(clash.label, WIDTHS[0])), plain(_cut(clash.theirs, WIDTHS[1])),
-                plain(_cut(clash.mine, WIDTHS[2])), keep]
+        return [
+            plain(_cut(clash.label, WIDTHS[0])),
+            plain(_cut(clash.theirs, WIDTHS[1])),
+            plain(_cut(clash.mine, WIDTHS[2])),
+            keep,
+        ]
 
     def _fill(self) -> None:
         table = self.query_one(DataTable)
@@ -76,9 +86,13 @@ class MergeDialog(Dialog["dict[FieldKey, Side] | None"]):
         if not table.row_count:
             return
         clash = self.merge.clashes[table.cursor_row]
-        self.query_one("#which", Static).update(plain(
-            f"{clash.label}\n  was:    {clash.base}\n  theirs: {clash.theirs}   (changed by {clash.theirs_by})\n"
-            f"  mine:   {clash.mine}", multiline=True))
+        self.query_one("#which", Static).update(
+            plain(
+                f"{clash.label}\n  was:    {clash.base}\n  theirs: {clash.theirs}   (changed by {clash.theirs_by})\n"
+                f"  mine:   {clash.mine}",
+                multiline=True,
+            )
+        )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
@@ -109,8 +123,9 @@ class MergeDialog(Dialog["dict[FieldKey, Side] | None"]):
         if left:
             table = self.query_one(DataTable)
             table.move_cursor(row=self.merge.clashes.index(left[0]))
-            self.query_one("#error", Static).update(plain(
-                f"Choose t (theirs) or m (mine) for every field first: {len(left)} left."))
+            self.query_one("#error", Static).update(
+                plain(f"Choose t (theirs) or m (mine) for every field first: {len(left)} left.")
+            )
             self.app.bell()
             return
         self.dismiss(dict(self.choices))

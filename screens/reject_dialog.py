@@ -28,8 +28,9 @@ class RejectDialog(Dialog["str | None"]):
         r = self.report
         with Vertical(classes="dialog"):
             yield Label(plain("Reject"), classes="dialog-title")
-            prompt = plain(f"#{r.id} {r.partner_name}, {r.cycle} goes back to the partner, who must fix it and "
-                           "resubmit.")  # the partner's name is data: plain text
+            prompt = plain(
+                f"#{r.id} {r.partner_name}, {r.cycle} goes back to the partner, who must fix it and resubmit."
+            )  # the partner's name is data: plain text
             yield Static(prompt, classes="dialog-prompt")
             yield Static(plain("Reasons (required):"))
             yield PlainTextArea(id="reason", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)

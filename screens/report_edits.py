@@ -50,19 +50,33 @@ def ask_po(editor: ReportEditor) -> Ask | None:
     def make(value: str) -> SetPO:
         return parse(SetPO, po_number=value)
 
-    return Ask(InputDialog("Edit PO Number", "The partner's purchase order number (1–35 characters):",
-                           report.po_number or "", check=_check(make), max_length=35), make)
+    return Ask(
+        InputDialog(
+            "Edit PO Number",
+            "The partner's purchase order number (1–35 characters):",
+            report.po_number or "",
+            check=_check(make),
+            max_length=35,
+        ),
+        make,
+    )
 
 
-def ask_code(report: Report, line_no: int, value: str, error: str | None,
-             load: Callable[[], list[CodeChoice]]) -> CodeDialog:
+def ask_code(
+    report: Report, line_no: int, value: str, error: str | None, load: Callable[[], list[CodeChoice]]
+) -> CodeDialog:
     """Specify Promotional Code for a line; its answer is the code to check (then apply)."""
     line = report.line(line_no)
     return CodeDialog(
         f"Specify Promotional Code — line {line_no}",
         f"{report.code_kind.label} for {line.name} (region {report.region_name}); it opens the "
-        f"{report.code_opens.label}:", value, currency=report.currency, load=load,
-        check=_check(lambda text: parse(ApplyCode, line_no=line_no, code=text)), error=error)
+        f"{report.code_opens.label}:",
+        value,
+        currency=report.currency,
+        load=load,
+        check=_check(lambda text: parse(ApplyCode, line_no=line_no, code=text)),
+        error=error,
+    )
 
 
 def ask_value(editor: ReportEditor, line_no: int | None) -> Ask | Notice | None:
@@ -72,8 +86,12 @@ def ask_value(editor: ReportEditor, line_no: int | None) -> Ask | Notice | None:
     report = editor.draft.working
     line = report.line(line_no)
     if line.editable_field is None:
-        return Notice(f"Line {line_no} has no promotional code: press c to specify a {report.code_kind.label}; "
-                      f"it opens the {report.code_opens.label}.", severity="warning", timeout=8)
+        return Notice(
+            f"Line {line_no} has no promotional code: press c to specify a {report.code_kind.label}; "
+            f"it opens the {report.code_opens.label}.",
+            severity="warning",
+            timeout=8,
+        )
     is_price = line.editable_field is EditableField.UNIT_PRICE
     model = SetUnitPrice if is_price else SetChannelMargin
 
@@ -90,8 +108,15 @@ def ask_value(editor: ReportEditor, line_no: int | None) -> Ask | Notice | None:
     bound = ""
     if line.code_bound is not None:
         bound = f" (code {line.promo_code}: {'at least' if is_price else 'at most'} {line.code_bound} {unit})"
-    return Ask(InputDialog(f"{line.editable_field.label} — line {line_no}", f"{line.name}, in {unit}{bound}:",
-                           str(line.unit_price if is_price else line.channel_margin), check=check), make)
+    return Ask(
+        InputDialog(
+            f"{line.editable_field.label} — line {line_no}",
+            f"{line.name}, in {unit}{bound}:",
+            str(line.unit_price if is_price else line.channel_margin),
+            check=check,
+        ),
+        make,
+    )
 
 
 def show_comment(editor: ReportEditor, line_no: int | None) -> CommentDialog | Notice | None:

@@ -72,8 +72,14 @@ class ReportListScreen(Screen[None]):
             super().__init__()
             self.report_id = report_id
 
-    def __init__(self, service: BillingService | None, user: StaffUserView | None, export_dir: Path,
-                 first: FirstPage | None = None, open_report: int | None = None) -> None:
+    def __init__(
+        self,
+        service: BillingService | None,
+        user: StaffUserView | None,
+        export_dir: Path,
+        first: FirstPage | None = None,
+        open_report: int | None = None,
+    ) -> None:
         """``first``: the first page read beside the start, shown in the first frame;
         ``open_report``: a report to open once the database is open."""
         super().__init__()
@@ -92,8 +98,9 @@ class ReportListScreen(Screen[None]):
     def _title(self) -> Text:
         if self.user is None:
             return plain("Billing reports · connecting…")
-        return plain(f"Billing reports · {self.user.distributor} · signed in as {self.user.name} "
-                     f"({self.user.role.value})")  # names an admin typed: plain text
+        return plain(
+            f"Billing reports · {self.user.distributor} · signed in as {self.user.name} ({self.user.role.value})"
+        )  # names an admin typed: plain text
 
     def on_mount(self) -> None:
         if self.service is not None:
@@ -356,8 +363,9 @@ class ReportListScreen(Screen[None]):
             if key is not None:
                 self._read(self.listing.sorted_by(key))
 
-        self.app.push_screen(ChoiceDialog("Sort reports by", self.listing.sort_choices(), self.listing.query.sort),
-                             chosen)
+        self.app.push_screen(
+            ChoiceDialog("Sort reports by", self.listing.sort_choices(), self.listing.query.sort), chosen
+        )
 
     def action_next_page(self) -> None:
         self._read(self.listing.next_page())

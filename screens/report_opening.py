@@ -57,8 +57,9 @@ class ReportOpener:
         """Read the report in a worker, then show its screen with it: complete in one frame.
         A read slower than OPEN_WAIT_S shows the screen meanwhile ("Loading report #…")."""
         opening = self._opening = _Opening(report_id, service, user)
-        self._app.run_worker(partial(self._read, opening), thread=True, exclusive=True, group="open",
-                             description="read a report to open")
+        self._app.run_worker(
+            partial(self._read, opening), thread=True, exclusive=True, group="open", description="read a report to open"
+        )
         self._app.set_timer(OPEN_WAIT_S, partial(self._open_screen, opening))
 
     def _read(self, opening: _Opening) -> None:  # in the worker
@@ -93,8 +94,9 @@ class ReportOpener:
         """The report screen's modules, imported in a worker while nothing happens (~50 ms
         that the first opening would otherwise wait for)."""
         if "screens.billing_report" not in sys.modules:
-            self._app.run_worker(_import_report_screen, thread=True, group="preload",
-                                 description="import the report screen")
+            self._app.run_worker(
+                _import_report_screen, thread=True, group="preload", description="import the report screen"
+            )
 
 
 def _import_report_screen() -> None:

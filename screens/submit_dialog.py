@@ -35,9 +35,11 @@ class SubmitDialog(Dialog["SubmitDecision | None"]):
         with Vertical(classes="dialog"):
             yield Label(plain("Submit to Trend Micro"), classes="dialog-title")
             note = f" Your {self.unsaved} unsaved change(s) are saved with it." if self.unsaved else ""
-            prompt = plain(f"#{r.id} {r.partner_name}, {r.cycle}, PO {r.po_number or '(none)'}, total "
-                           f"{format_money(r.total, r.currency)}. The partner's usage report is approved at the "
-                           f"same moment.{note}")  # the partner's name and the PO are data: plain text
+            prompt = plain(
+                f"#{r.id} {r.partner_name}, {r.cycle}, PO {r.po_number or '(none)'}, total "
+                f"{format_money(r.total, r.currency)}. The partner's usage report is approved at the "
+                f"same moment.{note}"
+            )  # the partner's name and the PO are data: plain text
             yield Static(prompt, classes="dialog-prompt")
             yield Static(plain("Comments to Trend Micro (optional):"))
             yield PlainTextArea(id="comment", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)

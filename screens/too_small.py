@@ -22,7 +22,9 @@ class TooSmallScreen(Screen[None]):
             if self.is_current:
                 self.dismiss(None)
             return
-        message = plain(f"lmp-tui needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {w}×{h}.\n"
-                        "Please enlarge the window. Nothing is lost: your work is waiting behind this message.",
-                        multiline=True)
+        message = plain(
+            f"lmp-tui needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {w}×{h}.\n"
+            "Please enlarge the window. Nothing is lost: your work is waiting behind this message.",
+            multiline=True,
+        )
         self.query_one(Static).update(message)

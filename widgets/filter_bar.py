@@ -41,8 +41,9 @@ class FilterBar(Horizontal):
             super().__init__()
             self.filters = filters
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
-                 disabled: bool = False) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None, disabled: bool = False
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._timer: Timer | None = None
         self._counts: dict[Status, int] = {}
@@ -50,13 +51,13 @@ class FilterBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Select[str]([], prompt="All cycles", id="cycle", allow_blank=True, compact=True)
-        yield Select[str](self._status_options(), prompt="All statuses", id="status", allow_blank=True,
-                          compact=True)
+        yield Select[str](self._status_options(), prompt="All statuses", id="status", allow_blank=True, compact=True)
         yield PlainInput(placeholder="/ Find partner (name contains…)", id="partner", compact=True)
 
     def _status_options(self) -> list[tuple[Text, str]]:
-        return [(plain(f"{s.brief} ({self._counts.get(s, 0):,})" if self._counts else s.brief), s.value)
-                for s in Status]
+        return [
+            (plain(f"{s.brief} ({self._counts.get(s, 0):,})" if self._counts else s.brief), s.value) for s in Status
+        ]
 
     @property
     def filters(self) -> Filters:

@@ -16,8 +16,9 @@ class HistoryTable(DataTable[object]):
     HistoryTable { height: 1fr; }
     """
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
-                 disabled: bool = False) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None, disabled: bool = False
+    ) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, name=name, id=id, classes=classes, disabled=disabled)
 
     def on_mount(self) -> None:
@@ -25,6 +26,8 @@ class HistoryTable(DataTable[object]):
             self.add_column(label, key=key)
 
     def show(self, report: Report) -> None:
-        rows = [(str(i), [plain(f"{h.at:%Y-%m-%d %H:%M}"), plain(h.actor), plain(h.detail), plain(h.comment or "")])
-                for i, h in enumerate(reversed(report.history))]  # names, details, comments: plain text
+        rows = [
+            (str(i), [plain(f"{h.at:%Y-%m-%d %H:%M}"), plain(h.actor), plain(h.detail), plain(h.comment or "")])
+            for i, h in enumerate(reversed(report.history))
+        ]  # names, details, comments: plain text
         fill_table(self, COLUMNS, rows or [("none", [plain(""), plain(""), plain("No history yet."), plain("")])])

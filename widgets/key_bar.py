@@ -26,8 +26,9 @@ class KeyBar(Static):
     }
     """
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
-                 disabled: bool = False) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None, disabled: bool = False
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._items: list[tuple[str, str]] = []
         self._key_style: tuple[str, str] | None = None  # (theme, style): the theme's variables cost ~4 ms
@@ -109,6 +110,5 @@ def bindings_for(commands: tuple[Command, ...]) -> list[BindingType]:
     for c in commands:
         first, *more = c.keys.split(",")
         out.append(Binding(first, c.action, c.footer, show=c.show, id=c.id, tooltip=c.title, priority=c.priority))
-        out.extend(Binding(k, c.action, c.footer, show=False, id=f"{c.id}-{k}", priority=c.priority)
-                   for k in more)
+        out.extend(Binding(k, c.action, c.footer, show=False, id=f"{c.id}-{k}", priority=c.priority) for k in more)
     return out

@@ -19,9 +19,14 @@ from widgets.virtual_table import Column
 FROZEN = (Column("no", "#"), Column("name", "Name", right=False))
 #: the first five fit at 80 columns with # and Name; the others follow to the right
 SCROLLING = (
-    Column("prov", "Prov."), Column("used", "Used"), Column("over", "Over %"), Column("charge", "Chargeable"),
-    Column("subtotal", "Subtotal", money=True), Column("units", "Units", right=False),
-    Column("price", "Unit Price", money=True), Column("margin", "Margin %", money=True),
+    Column("prov", "Prov."),
+    Column("used", "Used"),
+    Column("over", "Over %"),
+    Column("charge", "Chargeable"),
+    Column("subtotal", "Subtotal", money=True),
+    Column("units", "Units", right=False),
+    Column("price", "Unit Price", money=True),
+    Column("margin", "Margin %", money=True),
     Column("code", "Code", right=False, money=True),
 )
 NAME_MIN, NAME_MAX = 10, 40
@@ -31,16 +36,23 @@ MARK = 2  # the marks after a number: " ✎", or " !" and "†" after Chargeable
 def cell_texts(ln: Line, currency: str, usage_only: bool) -> dict[str, str]:
     """Every cell of a line as text; control characters made visible (data from partners)."""
     out = {
-        "no": str(ln.line_no), "name": display_text(ln.name), "prov": str(ln.provisioned),
+        "no": str(ln.line_no),
+        "name": display_text(ln.name),
+        "prov": str(ln.provisioned),
         "used": "" if ln.used is None else str(ln.used),
         "over": "" if ln.over_provisioned_pct is None else str(ln.over_provisioned_pct),
-        "charge": f"{ln.chargeable} {ln.marks}", "units": display_text(ln.units),
+        "charge": f"{ln.chargeable} {ln.marks}",
+        "units": display_text(ln.units),
     }
     if not usage_only:
         price_mark = " ✎" if ln.editable_field is EditableField.UNIT_PRICE else "  "
         margin_mark = " ✎" if ln.editable_field is EditableField.CHANNEL_MARGIN else "  "
-        out.update(subtotal=grouped(ln.subtotal(currency)), price=f"{grouped(ln.unit_price)}{price_mark}",
-                   margin=f"{ln.channel_margin}{margin_mark}", code=display_text(ln.promo_code or ""))
+        out.update(
+            subtotal=grouped(ln.subtotal(currency)),
+            price=f"{grouped(ln.unit_price)}{price_mark}",
+            margin=f"{ln.channel_margin}{margin_mark}",
+            code=display_text(ln.promo_code or ""),
+        )
     return out
 
 

@@ -32,8 +32,9 @@ class LineDetail(Widget):
     }}
     """
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
-                 disabled: bool = False) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None, disabled: bool = False
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._text = Text()
         self._rows: list[tuple[str, list[Span]]] = []
@@ -45,8 +46,7 @@ class LineDetail(Widget):
         text = self.describe(report, line, editable=editable)
         rows = [(r.plain, r.spans) for r in text.split("\n")]
         old, self._text, self._rows = self._rows, text, rows
-        changed = [i for i in range(max(len(old), len(rows)))
-                   if i >= len(old) or i >= len(rows) or old[i] != rows[i]]
+        changed = [i for i in range(max(len(old), len(rows))) if i >= len(old) or i >= len(rows) or old[i] != rows[i]]
         for i in changed:  # same height: no layout; only the rows that differ (not the border)
             self.refresh(Region(0, i, self.size.width, 1))  # in the content's coordinates
 
@@ -67,9 +67,11 @@ class LineDetail(Widget):
         add(f"Line {line.line_no} · {line.name}", "bold")
         add(f" · {line.units}")
         t.append("\n")
-        add(f"Provisioned {line.provisioned} · Used {'—' if line.used is None else line.used} · Over-provisioned "
+        add(
+            f"Provisioned {line.provisioned} · Used {'—' if line.used is None else line.used} · Over-provisioned "
             f"{'—' if line.over_provisioned_pct is None else f'{line.over_provisioned_pct}%'} · Chargeable "
-            f"{line.chargeable}")
+            f"{line.chargeable}"
+        )
         t.append("\n")
         if line.used is None:
             add("This product does not report usage; Chargeable = Provisioned. ")
@@ -81,17 +83,22 @@ class LineDetail(Widget):
             t.append("\n")
             price_mark = " ✎" if line.editable_field is EditableField.UNIT_PRICE else ""
             margin_mark = " ✎" if line.editable_field is EditableField.CHANNEL_MARGIN else ""
-            add(f"Unit Price {grouped(line.unit_price)} {report.currency}{price_mark} · Channel Margin "
+            add(
+                f"Unit Price {grouped(line.unit_price)} {report.currency}{price_mark} · Channel Margin "
                 f"{line.channel_margin}%{margin_mark} · Subtotal {grouped(line.subtotal(report.currency))} "
-                f"{report.currency}")
+                f"{report.currency}"
+            )
             t.append("\n")
             add("Code: ", "bold")
             if line.promo_code:
                 field = line.editable_field.label if line.editable_field else "?"
                 bound = ""
                 if line.code_bound is not None:
-                    bound = (f", lowest {line.code_bound} {report.currency}"
-                             if line.editable_field is EditableField.UNIT_PRICE else f", at most {line.code_bound}%")
+                    bound = (
+                        f", lowest {line.code_bound} {report.currency}"
+                        if line.editable_field is EditableField.UNIT_PRICE
+                        else f", at most {line.code_bound}%"
+                    )
                 add(f"{line.promo_code} opened the {field}{bound}" + (" (e edits, d removes)" if editable else ""))
             elif editable:
                 add(f"(none) — c specifies a {report.code_kind.label} (opens the {report.code_opens.label})")

@@ -50,8 +50,15 @@ class LineGrid(VirtualTable):
         def control(self) -> LineGrid:
             return self.grid
 
-    def __init__(self, *, on_move: Callable[[], None] | None = None, name: str | None = None,
-                 id: str | None = None, classes: str | None = None, disabled: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        on_move: Callable[[], None] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
         """``on_move`` is called as soon as the cursor moves to another line, so what it
         repaints goes out in the same frame as the two rows."""
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
@@ -89,10 +96,15 @@ class LineGrid(VirtualTable):
         now and the others in a worker thread; a column widens when that finds a wider value
         (columns only ever widen, as for an edited value that no longer fits)."""
         old, new, usage_only = self._lines, report.lines, not report.status.shows_money
-        whole = (usage_only != self._usage_only or report.currency != self._currency or len(old) != len(new)
-                 or any(a.line_no != b.line_no for a, b in zip(old[:1], new[:1], strict=True)))
-        changed = (list(range(len(new))) if whole
-                   else [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b])
+        whole = (
+            usage_only != self._usage_only
+            or report.currency != self._currency
+            or len(old) != len(new)
+            or any(a.line_no != b.line_no for a, b in zip(old[:1], new[:1], strict=True))
+        )
+        changed = (
+            list(range(len(new))) if whole else [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b]
+        )
         self._lines, self._currency, self._usage_only = list(new), report.currency, usage_only
         before = self._widths
         if whole:
@@ -104,8 +116,9 @@ class LineGrid(VirtualTable):
             end = top + max(self._visible_rows(), 24)
             self._grow([new[i] for i in changed if top <= i < end])
             # after the paint: the worker's thread would compete with it for the interpreter
-            self.call_after_refresh(self._measure_later, self._lines, [new[i] for i in changed], report.currency,
-                                    usage_only)
+            self.call_after_refresh(
+                self._measure_later, self._lines, [new[i] for i in changed], report.currency, usage_only
+            )
         else:
             self._grow([new[i] for i in changed])
         grew = self._widths != before

@@ -35,17 +35,34 @@ SHORT_REASON = {
 #: #, Partner, Cycle, Status, Total, discrepancies and comments (short titles); the
 #: auto-submitted flag, lines, PO and company come after them
 COLUMNS = (
-    Column("id", "#"), Column("partner", "Partner", right=False), Column("cycle", "Cycle", right=False),
-    Column("status", "Status", right=False), Column("total", "Total"), Column("discrepancies", "Disc"),
-    Column("comments", "Cmt"), Column("flag", "!", right=False), Column("lines", "Lines"),
-    Column("po", "PO", right=False), Column("company", "Company ID", right=False),
+    Column("id", "#"),
+    Column("partner", "Partner", right=False),
+    Column("cycle", "Cycle", right=False),
+    Column("status", "Status", right=False),
+    Column("total", "Total"),
+    Column("discrepancies", "Disc"),
+    Column("comments", "Cmt"),
+    Column("flag", "!", right=False),
+    Column("lines", "Lines"),
+    Column("po", "PO", right=False),
+    Column("company", "Company ID", right=False),
 )
 #: the partner column is never narrower than this; the columns after it give way first
 NAME_MIN = 14
 #: the widths the other columns start with, before a page says more (cells, without padding)
 #: (the report number's column is as wide as the longest number seen, no wider)
-START_WIDTHS = {"id": 1, "cycle": 7, "status": 15, "total": 12, "flag": 1, "discrepancies": 4, "comments": 3,
-                "lines": 5, "po": 8, "company": 10}
+START_WIDTHS = {
+    "id": 1,
+    "cycle": 7,
+    "status": 15,
+    "total": 12,
+    "flag": 1,
+    "discrepancies": 4,
+    "comments": 3,
+    "lines": 5,
+    "po": 8,
+    "company": 10,
+}
 #: which columns, after the partner's, must stay on screen (most first): all, then without
 #: PO and company, then up to the comments (80 columns), then only the status and total
 _TIERS = (len(COLUMNS), len(COLUMNS) - 2, 7, 5)
@@ -87,8 +104,9 @@ class ReportTable(VirtualTable):
             super().__init__()
             self.report_id = report_id
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
-                 disabled: bool = False) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None, disabled: bool = False
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._rows: list[ReportRow] = []
         self._index: dict[int, int] = {}
@@ -112,10 +130,16 @@ class ReportTable(VirtualTable):
         r = self._rows[row]
         # partners and staff wrote some of it: control characters made visible
         return {
-            "id": str(r.id), "partner": display_text(r.partner), "cycle": r.cycle, "status": status_text(r),
-            "total": total_text(r), "discrepancies": str(r.discrepancy_count) if r.discrepancy_count else "",
-            "comments": str(r.comment_count) if r.comment_count else "", "flag": "!" if r.auto_submitted else "",
-            "lines": f"{r.line_count:,}", "po": display_text(r.po_number or ""),
+            "id": str(r.id),
+            "partner": display_text(r.partner),
+            "cycle": r.cycle,
+            "status": status_text(r),
+            "total": total_text(r),
+            "discrepancies": str(r.discrepancy_count) if r.discrepancy_count else "",
+            "comments": str(r.comment_count) if r.comment_count else "",
+            "flag": "!" if r.auto_submitted else "",
+            "lines": f"{r.line_count:,}",
+            "po": display_text(r.po_number or ""),
             "company": display_text(r.company_id[:8]),
         }
 
@@ -182,17 +206,22 @@ class ReportTable(VirtualTable):
         # the longest report number seen, so that paging does not set the widths again
         self._id_width = widths["id"] = max([self._id_width, *(len(str(r.id)) for r in rows)])
         for r in rows:
-            for key, text in (("status", status_text(r)), ("total", total_text(r)),
-                              ("discrepancies", str(r.discrepancy_count)), ("comments", str(r.comment_count)),
-                              ("po", r.po_number or "")):
+            for key, text in (
+                ("status", status_text(r)),
+                ("total", total_text(r)),
+                ("discrepancies", str(r.discrepancy_count)),
+                ("comments", str(r.comment_count)),
+                ("po", r.po_number or ""),
+            ):
                 widths[key] = max(widths[key], cell_len(text))
         widths["po"] = min(widths["po"], 35)
         keys = [c.key for c in COLUMNS]
         # the longest name seen, so that paging does not narrow the column (nor set it again)
         self._longest = longest = max([self._longest, *(cell_len(r.partner) for r in rows)])
         # a row is one space, then each cell and SEP spaces (those after the last cell may go)
-        rooms = [self._available() - 1 - sum(widths[k] + self.SEP for k in keys[:tier] if k != "partner")
-                 for tier in _TIERS]
+        rooms = [
+            self._available() - 1 - sum(widths[k] + self.SEP for k in keys[:tier] if k != "partner") for tier in _TIERS
+        ]
         # the whole name with every figure column; else the figures a clerk scans with as much
         # of the name as is left (down to the comments' column: 80 columns); below NAME_MIN,
         # only the status and total beside the name (as wide as the longest name, no wider,

@@ -28,8 +28,15 @@ class TabLine(Static):
         def control(self) -> TabLine:
             return self.tab_line
 
-    def __init__(self, *tabs: tuple[str, str], active: str, name: str | None = None, id: str | None = None,
-                 classes: str | None = None, disabled: bool = False) -> None:
+    def __init__(
+        self,
+        *tabs: tuple[str, str],
+        active: str,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._tabs = tabs  # (pane id, title): titles are the program's own words
         self._active = active

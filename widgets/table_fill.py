@@ -14,8 +14,9 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 
-def fill_table(table: DataTable[object], columns: Sequence[tuple[str, str]],
-               rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
+def fill_table(
+    table: DataTable[object], columns: Sequence[tuple[str, str]], rows: Sequence[tuple[str, Sequence[Text]]]
+) -> None:
     """Replace every row: ``columns`` as (key, title), ``rows`` as (key, cells), each
     cell a plain ``Text`` (see :mod:`widgets.plain_text`)."""
     table.clear(columns=True)

@@ -62,8 +62,12 @@ class VirtualTable(ScrollView, can_focus=True):
         }
     }
     """
-    COMPONENT_CLASSES = {"virtual-table--header", "virtual-table--odd-row", "virtual-table--even-row",
-                         "virtual-table--cursor"}
+    COMPONENT_CLASSES = {
+        "virtual-table--header",
+        "virtual-table--odd-row",
+        "virtual-table--even-row",
+        "virtual-table--cursor",
+    }
     BINDINGS = [
         Binding("up", "cursor_up", "Up", show=False),
         Binding("down", "cursor_down", "Down", show=False),
@@ -76,8 +80,9 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Select", show=False),
     ]
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None,
-                 disabled: bool = False) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None, disabled: bool = False
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._cache: dict[int, dict[str, str]] = {}
         self._widths: dict[str, int] = {}
@@ -154,7 +159,7 @@ class VirtualTable(ScrollView, can_focus=True):
         return self.columns()[: self.FROZEN]
 
     def _scrolling(self) -> Sequence[Column]:
-        return self.columns()[self.FROZEN:]
+        return self.columns()[self.FROZEN :]
 
     def _frozen_width(self, widths: dict[str, int] | None = None) -> int:
         widths = widths or self.paint_widths()

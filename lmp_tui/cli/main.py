@@ -56,12 +56,21 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
-                        help="SQLAlchemy database URL (default: $LMP_DATABASE_URL or SQLite in the user data dir)")
-    common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
-                        help="staff user to act as (default: $LMP_USER or your login name)")
-    p = _Parser(prog="lmp-tui", parents=[common],
-                                description="Review, price, submit or reject partners' billing reports.")
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="SQLAlchemy database URL (default: $LMP_DATABASE_URL or SQLite in the user data dir)",
+    )
+    common.add_argument(
+        "--user",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="staff user to act as (default: $LMP_USER or your login name)",
+    )
+    p = _Parser(
+        prog="lmp-tui", parents=[common], description="Review, price, submit or reject partners' billing reports."
+    )
     p.add_argument("--demo", action="store_true", help="use the demo database (created on first use)")
     p.add_argument("--open", metavar="ID", type=_report_id, help="start in this billing report")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -90,41 +99,70 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=FORMATS_ROWS, default="table")
 
     rep = sub.add_parser("report", help="one report: show it or act on it").add_subparsers(
-        dest="report_command", required=True)
+        dest="report_command", required=True
+    )
     s = cmd(rep, "show", "show a report with its lines and history", _show)
     s.add_argument("id", type=_report_id)
     s.add_argument("--format", choices=FORMATS, default="table")
     s = cmd(rep, "set-po", "set the PO number", lambda svc, a: _act(svc.set_po(a.id, a.po), "PO number set"))
     s.add_argument("id", type=_report_id)
     s.add_argument("po")
-    s = cmd(rep, "promo", "specify a promotional code on a line (Bid Desk Number or Promote Code)",
-            lambda svc, a: _act(svc.apply_code(a.id, a.line, a.code), f"code applied to line {a.line}"))
+    s = cmd(
+        rep,
+        "promo",
+        "specify a promotional code on a line (Bid Desk Number or Promote Code)",
+        lambda svc, a: _act(svc.apply_code(a.id, a.line, a.code), f"code applied to line {a.line}"),
+    )
     s.add_argument("id", type=_report_id)
     s.add_argument("line", type=_line_no)
     s.add_argument("code")
-    s = cmd(rep, "price", "edit the unit price a code opened",
-            lambda svc, a: _act(svc.set_unit_price(a.id, a.line, a.value), f"unit price of line {a.line} set"))
+    s = cmd(
+        rep,
+        "price",
+        "edit the unit price a code opened",
+        lambda svc, a: _act(svc.set_unit_price(a.id, a.line, a.value), f"unit price of line {a.line} set"),
+    )
     s.add_argument("id", type=_report_id)
     s.add_argument("line", type=_line_no)
     s.add_argument("value")
-    s = cmd(rep, "margin", "edit the channel margin a code opened",
-            lambda svc, a: _act(svc.set_channel_margin(a.id, a.line, a.value), f"channel margin of line {a.line} set"))
+    s = cmd(
+        rep,
+        "margin",
+        "edit the channel margin a code opened",
+        lambda svc, a: _act(svc.set_channel_margin(a.id, a.line, a.value), f"channel margin of line {a.line} set"),
+    )
     s.add_argument("id", type=_report_id)
     s.add_argument("line", type=_line_no)
     s.add_argument("value")
-    s = cmd(rep, "remove-code", "remove a line's promotional code (the line goes back to the price list)",
-            lambda svc, a: _act(svc.remove_code(a.id, a.line), f"code removed from line {a.line}"))
+    s = cmd(
+        rep,
+        "remove-code",
+        "remove a line's promotional code (the line goes back to the price list)",
+        lambda svc, a: _act(svc.remove_code(a.id, a.line), f"code removed from line {a.line}"),
+    )
     s.add_argument("id", type=_report_id)
     s.add_argument("line", type=_line_no)
-    s = cmd(rep, "reset-pricing", "Reset Unit Prices and Channel Margins",
-            lambda svc, a: _act(svc.reset_pricing(a.id), "unit prices and channel margins reset"))
+    s = cmd(
+        rep,
+        "reset-pricing",
+        "Reset Unit Prices and Channel Margins",
+        lambda svc, a: _act(svc.reset_pricing(a.id), "unit prices and channel margins reset"),
+    )
     s.add_argument("id", type=_report_id)
-    s = cmd(rep, "submit", "Submit to Trend Micro",
-            lambda svc, a: _act(svc.submit(a.id, a.comment), "submitted to Trend Micro"))
+    s = cmd(
+        rep,
+        "submit",
+        "Submit to Trend Micro",
+        lambda svc, a: _act(svc.submit(a.id, a.comment), "submitted to Trend Micro"),
+    )
     s.add_argument("id", type=_report_id)
     s.add_argument("--comment", default=None)
-    s = cmd(rep, "reject", "Reject: return the report to the partner",
-            lambda svc, a: _act(svc.reject(a.id, a.reason), "rejected and returned to the partner"))
+    s = cmd(
+        rep,
+        "reject",
+        "Reject: return the report to the partner",
+        lambda svc, a: _act(svc.reject(a.id, a.reason), "rejected and returned to the partner"),
+    )
     s.add_argument("id", type=_report_id)
     s.add_argument("--reason", required=True)
 
@@ -138,20 +176,34 @@ def build_parser() -> argparse.ArgumentParser:
     add_ssh_parser(sub, cmd, _positive)
 
     part = sub.add_parser("partner", help="record a partner's move (admin)").add_subparsers(
-        dest="partner_command", required=True)
-    s = cmd(part, "submit", "the partner submits its usage report",
-            lambda svc, a: _act(svc.partner_submit(a.id), "partner submission recorded"))
+        dest="partner_command", required=True
+    )
+    s = cmd(
+        part,
+        "submit",
+        "the partner submits its usage report",
+        lambda svc, a: _act(svc.partner_submit(a.id), "partner submission recorded"),
+    )
     s.add_argument("id", type=_report_id)
     cyc = sub.add_parser("cycle", help="report cycles (admin)").add_subparsers(dest="cycle_command", required=True)
     s = cmd(cyc, "close", "the period ended: submit the cycle's prepared reports automatically", _close)
     s.add_argument("cycle", metavar="YYYY-MM")
     ven = sub.add_parser("vendor", help="record Trend Micro's move (admin)").add_subparsers(
-        dest="vendor_command", required=True)
-    s = cmd(ven, "complete", "Trend Micro completes a submitted report",
-            lambda svc, a: _act(svc.vendor_complete(a.id), "completed by Trend Micro"))
+        dest="vendor_command", required=True
+    )
+    s = cmd(
+        ven,
+        "complete",
+        "Trend Micro completes a submitted report",
+        lambda svc, a: _act(svc.vendor_complete(a.id), "completed by Trend Micro"),
+    )
     s.add_argument("id", type=_report_id)
-    s = cmd(ven, "return", "Trend Micro returns a submitted report for clarification",
-            lambda svc, a: _act(svc.vendor_return(a.id, a.reason), "returned by Trend Micro"))
+    s = cmd(
+        ven,
+        "return",
+        "Trend Micro returns a submitted report for clarification",
+        lambda svc, a: _act(svc.vendor_return(a.id, a.reason), "returned by Trend Micro"),
+    )
     s.add_argument("id", type=_report_id)
     s.add_argument("--reason", required=True)
     return p
@@ -163,8 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _act(report: Any, what: str) -> int:
     from lmp_tui.domain.money import format_money
 
-    out(f"Report #{report.id}: {what}. Status: {report.status_text}; total "
-         f"{format_money(report.total, report.currency)}; version {report.version}.")
+    out(
+        f"Report #{report.id}: {what}. Status: {report.status_text}; total "
+        f"{format_money(report.total, report.currency)}; version {report.version}."
+    )
     return 0
 
 
@@ -179,13 +233,16 @@ def _demo(db: Database, args: argparse.Namespace) -> int:
     from lmp_tui.commands.validation import parse_cycle
     from lmp_tui.demo import DemoOptions, generate
 
-    opts = DemoOptions(seed=args.seed, partners=args.partners, cycles=args.cycles,
-                       last_cycle=parse_cycle(args.last_cycle))
+    opts = DemoOptions(
+        seed=args.seed, partners=args.partners, cycles=args.cycles, last_cycle=parse_cycle(args.last_cycle)
+    )
     with progress_bar("reports") as bar:
         summary = generate(db, opts, progress=lambda done, total: bar("writing", done, total))
-    out(f"Demo database {db.display_url}: {summary.reports} reports, {summary.lines} lines, "
-         f"{summary.partners} partners, cycles {summary.cycles[0]} to {summary.cycles[-1]}. "
-         "Sign in as billing, viewer, admin or operator (or other-billing, of another distributor).")
+    out(
+        f"Demo database {db.display_url}: {summary.reports} reports, {summary.lines} lines, "
+        f"{summary.partners} partners, cycles {summary.cycles[0]} to {summary.cycles[-1]}. "
+        "Sign in as billing, viewer, admin or operator (or other-billing, of another distributor)."
+    )
     return 0
 
 
@@ -193,9 +250,13 @@ def _reports(svc: BillingService, args: argparse.Namespace) -> int:
     from lmp_tui.cli import render
     from lmp_tui.commands.validation import ReportQuery, parse, parse_cycle, parse_status
 
-    filters = dict(cycle=args.cycle and parse_cycle(args.cycle),
-                   status=args.status and parse_status(args.status),
-                   partner_text=args.partner, sort=args.sort, descending=args.desc)
+    filters = dict(
+        cycle=args.cycle and parse_cycle(args.cycle),
+        status=args.status and parse_status(args.status),
+        partner_text=args.partner,
+        sort=args.sort,
+        descending=args.desc,
+    )
     q = parse(ReportQuery, **filters)
     if args.format == "csv":
         svc.export_csv(sys.stdout, q, limit=args.limit)
@@ -238,19 +299,35 @@ def _codes(svc: BillingService, args: argparse.Namespace) -> int:
     if args.format == "json":
         dump([render.code_json(c) for c in codes])
         return 0
-    out(render.table(
-        ("Code", "Kind", "Region", "Valid from", "Valid to", "Partner", "Min price", "Max margin", "Products"),
-        ((c.code, c.kind.value, c.region, c.valid_from, c.valid_to, c.partner or "", c.min_unit_price,
-          c.max_channel_margin, f"{len(c.products)} product(s)" if c.products else "every product")
-         for c in codes)))
+    out(
+        render.table(
+            ("Code", "Kind", "Region", "Valid from", "Valid to", "Partner", "Min price", "Max margin", "Products"),
+            (
+                (
+                    c.code,
+                    c.kind.value,
+                    c.region,
+                    c.valid_from,
+                    c.valid_to,
+                    c.partner or "",
+                    c.min_unit_price,
+                    c.max_channel_margin,
+                    f"{len(c.products)} product(s)" if c.products else "every product",
+                )
+                for c in codes
+            ),
+        )
+    )
     return 0
 
 
 def _close(svc: BillingService, args: argparse.Namespace) -> int:
     result = svc.close_cycle(args.cycle)
-    out(f"Cycle {result.cycle} closed: {result.no_penalties} report(s) submitted automatically without "
-         f"penalties, {result.penalties} with penalties; {result.untouched} were not being prepared "
-         "and stay as they are.")
+    out(
+        f"Cycle {result.cycle} closed: {result.no_penalties} report(s) submitted automatically without "
+        f"penalties, {result.penalties} with penalties; {result.untouched} were not being prepared "
+        "and stay as they are."
+    )
     return 0
 
 
@@ -276,20 +353,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("interrupted; nothing more was changed.", 130)
     except BrokenPipeError:
         _discard_stdout()
-        return _fail("the output was closed before all of it was written (e.g. by head); "
-                     "the command itself had finished.")
+        return _fail(
+            "the output was closed before all of it was written (e.g. by head); the command itself had finished."
+        )
     except Exception as err:  # never a traceback in front of a clerk
         if os.environ.get("LMP_DEBUG") == "1":
             raise
-        return _fail(f"stopped on an unexpected error ({type(err).__name__}); run it again with LMP_DEBUG=1 "
-                     "to see the details, and report them.")
+        return _fail(
+            f"stopped on an unexpected error ({type(err).__name__}); run it again with LMP_DEBUG=1 "
+            "to see the details, and report them."
+        )
 
 
 def _main(argv: list[str]) -> int:
     for i, arg in enumerate(argv, 1):
         if any(0xD800 <= ord(c) <= 0xDFFF for c in arg):  # undecodable bytes, escaped by Python
-            raise InvalidInput(f"Argument {i} is not valid text (it holds bytes that are not UTF-8); "
-                               "type it again in UTF-8.")
+            raise InvalidInput(
+                f"Argument {i} is not valid text (it holds bytes that are not UTF-8); type it again in UTF-8."
+            )
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -306,8 +387,9 @@ def _main(argv: list[str]) -> int:
     from lmp_tui.storage.db import Database
 
     settings = Settings.load()
-    url = database_url(getattr(args, "db", None), args.demo or args.command == "demo", settings.database_url,
-                       settings.data_dir)
+    url = database_url(
+        getattr(args, "db", None), args.demo or args.command == "demo", settings.database_url, settings.data_dir
+    )
     func = args.func
     makes_databases = func in (_db_upgrade, _demo, init_database)  # the only commands that create or migrate
     db = Database.open(url, create=makes_databases, busy_timeout_s=settings.busy_timeout_s)

@@ -30,12 +30,21 @@ def amount(value: Decimal, currency: str) -> str:
 
 def row_json(r: ReportRow) -> dict[str, Any]:
     return {
-        "id": r.id, "partner": r.partner, "company_id": r.company_id, "region": r.region, "cycle": r.cycle,
-        "status": r.status.value, "review_reason": r.review_reason.value if r.review_reason else None,
-        "auto_submitted": r.auto_submitted, "po_number": r.po_number, "lines": r.line_count,
-        "discrepancies": r.discrepancy_count, "comments": r.comment_count,
+        "id": r.id,
+        "partner": r.partner,
+        "company_id": r.company_id,
+        "region": r.region,
+        "cycle": r.cycle,
+        "status": r.status.value,
+        "review_reason": r.review_reason.value if r.review_reason else None,
+        "auto_submitted": r.auto_submitted,
+        "po_number": r.po_number,
+        "lines": r.line_count,
+        "discrepancies": r.discrepancy_count,
+        "comments": r.comment_count,
         "total": None if not r.status.shows_money else str(r.total),
-        "currency": r.currency, "version": r.version,
+        "currency": r.currency,
+        "version": r.version,
     }
 
 
@@ -49,28 +58,50 @@ def report_json(r: Report) -> dict[str, Any]:
 
 def _report_json(r: Report) -> dict[str, Any]:
     return {
-        "id": r.id, "partner": r.partner_name, "company_id": r.company_id, "region": r.region_code,
-        "currency": r.currency, "cycle": r.cycle, "period_start": r.period_start.isoformat(),
-        "period_end": r.period_end.isoformat(), "status": r.status.value,
+        "id": r.id,
+        "partner": r.partner_name,
+        "company_id": r.company_id,
+        "region": r.region_code,
+        "currency": r.currency,
+        "cycle": r.cycle,
+        "period_start": r.period_start.isoformat(),
+        "period_end": r.period_end.isoformat(),
+        "status": r.status.value,
         "review_reason": r.review_reason.value if r.review_reason else None,
-        "auto_submitted": r.auto_submitted, "po_number": r.po_number, "total": str(r.total),
-        "version": r.version, "vendor_comment": r.vendor_comment,
+        "auto_submitted": r.auto_submitted,
+        "po_number": r.po_number,
+        "total": str(r.total),
+        "version": r.version,
+        "vendor_comment": r.vendor_comment,
         "usage_approved_at": r.usage_approved_at.isoformat() if r.usage_approved_at else None,
         "lines": [
             {
-                "line_no": ln.line_no, "name": ln.name, "units": ln.units, "provisioned": ln.provisioned,
-                "used": ln.used, "over_provisioned_pct": _s(ln.over_provisioned_pct),
-                "chargeable": ln.chargeable, "discrepancy": ln.discrepancy,
-                "partner_comment": ln.partner_comment, "unit_price": str(ln.unit_price),
-                "channel_margin": str(ln.channel_margin), "promo_code": ln.promo_code,
+                "line_no": ln.line_no,
+                "name": ln.name,
+                "units": ln.units,
+                "provisioned": ln.provisioned,
+                "used": ln.used,
+                "over_provisioned_pct": _s(ln.over_provisioned_pct),
+                "chargeable": ln.chargeable,
+                "discrepancy": ln.discrepancy,
+                "partner_comment": ln.partner_comment,
+                "unit_price": str(ln.unit_price),
+                "channel_margin": str(ln.channel_margin),
+                "promo_code": ln.promo_code,
                 "editable_field": ln.editable_field.value if ln.editable_field else None,
-                "code_bound": _s(ln.code_bound), "subtotal": str(ln.subtotal(r.currency)),
+                "code_bound": _s(ln.code_bound),
+                "subtotal": str(ln.subtotal(r.currency)),
             }
             for ln in r.lines
         ],
         "history": [
-            {"at": h.at.isoformat(), "actor": h.actor, "action": getattr(h.action, "value", h.action),
-             "detail": h.detail, "comment": h.comment}
+            {
+                "at": h.at.isoformat(),
+                "actor": h.actor,
+                "action": getattr(h.action, "value", h.action),
+                "detail": h.detail,
+                "comment": h.comment,
+            }
             for h in r.history
         ],
     }
@@ -78,9 +109,15 @@ def _report_json(r: Report) -> dict[str, Any]:
 
 def code_json(c: PromoCodeView) -> dict[str, Any]:
     return {
-        "code": c.code, "kind": c.kind.value, "region": c.region, "products": list(c.products),
-        "valid_from": c.valid_from.isoformat(), "valid_to": c.valid_to.isoformat(), "partner": c.partner,
-        "min_unit_price": _s(c.min_unit_price), "max_channel_margin": _s(c.max_channel_margin),
+        "code": c.code,
+        "kind": c.kind.value,
+        "region": c.region,
+        "products": list(c.products),
+        "valid_from": c.valid_from.isoformat(),
+        "valid_to": c.valid_to.isoformat(),
+        "partner": c.partner,
+        "min_unit_price": _s(c.min_unit_price),
+        "max_channel_margin": _s(c.max_channel_margin),
     }
 
 
@@ -97,8 +134,10 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], right: Sequence
     widths = [max([cell_len(h), *(cell_len(row[i]) for row in body)]) for i, h in enumerate(headers)]
 
     def fmt(cells: Sequence[str]) -> str:
-        padded = ((" " * (w - cell_len(c)) + c) if i in right else (c + " " * (w - cell_len(c)))
-                  for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        padded = (
+            (" " * (w - cell_len(c)) + c) if i in right else (c + " " * (w - cell_len(c)))
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
         return "  ".join(padded).rstrip()
 
     return "\n".join([fmt(headers), fmt(["-" * w for w in widths]), *(fmt(r) for r in body)])
@@ -107,11 +146,21 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], right: Sequence
 def rows_table(rows: Sequence[ReportRow]) -> str:
     return table(
         ("ID", "Partner", "Cycle", "Status", "PO", "Lines", "Disc.", "Total"),
-        ((r.id, r.partner[:34], r.cycle,
-          r.status.value + (f" ({r.review_reason.value})" if r.review_reason else "")
-          + (" !" if r.auto_submitted else ""),
-          r.po_number or "", f"{r.line_count:,}", f"{r.discrepancy_count:,}",
-          "" if not r.status.shows_money else format_money(r.total, r.currency)) for r in rows),
+        (
+            (
+                r.id,
+                r.partner[:34],
+                r.cycle,
+                r.status.value
+                + (f" ({r.review_reason.value})" if r.review_reason else "")
+                + (" !" if r.auto_submitted else ""),
+                r.po_number or "",
+                f"{r.line_count:,}",
+                f"{r.discrepancy_count:,}",
+                "" if not r.status.shows_money else format_money(r.total, r.currency),
+            )
+            for r in rows
+        ),
         right=(0, 5, 6, 7),
     )
 
@@ -126,30 +175,49 @@ def report_text(r: Report) -> str:
         f"Status:        {r.status_text}" + (f"   [{AUTO_SUBMITTED_FLAG}]" if r.auto_submitted else ""),
         f"Report period: {r.period_start} to {r.period_end} (cycle {t(r.cycle)})",
         f"PO number:     {t(r.po_number or '(none)')}",
-        "Total invoice amount: " + ("(not shown while the partner prepares its usage report)"
-                                    if not r.status.shows_money else format_money(r.total, r.currency)),
+        "Total invoice amount: "
+        + (
+            "(not shown while the partner prepares its usage report)"
+            if not r.status.shows_money
+            else format_money(r.total, r.currency)
+        ),
         "",
     ]
     usage = ("#", "Name", "Units", "Prov.", "Used", "Over %", "Charg.")
 
     def usage_cells(ln: Any) -> tuple[Any, ...]:
-        return (ln.line_no, ln.name, ln.units, f"{ln.provisioned:,}", "" if ln.used is None else f"{ln.used:,}",
-                ln.over_provisioned_pct,
-                f"{ln.chargeable:,}{ln.marks.replace(' ', '')}")
+        return (
+            ln.line_no,
+            ln.name,
+            ln.units,
+            f"{ln.provisioned:,}",
+            "" if ln.used is None else f"{ln.used:,}",
+            ln.over_provisioned_pct,
+            f"{ln.chargeable:,}{ln.marks.replace(' ', '')}",
+        )
 
     if not r.status.shows_money:
         lines = table(usage, (usage_cells(ln) for ln in r.lines), right=(0, 3, 4, 5, 6))
     else:
         lines = table(
             (*usage, "Unit Price", "Margin", "Code", "Subtotal"),
-            ((*usage_cells(ln), amount(ln.unit_price, r.currency), f"{ln.channel_margin}%", ln.promo_code or "",
-              amount(ln.subtotal(r.currency), r.currency))
-             for ln in r.lines),
+            (
+                (
+                    *usage_cells(ln),
+                    amount(ln.unit_price, r.currency),
+                    f"{ln.channel_margin}%",
+                    ln.promo_code or "",
+                    amount(ln.subtotal(r.currency), r.currency),
+                )
+                for ln in r.lines
+            ),
             right=(0, 3, 4, 5, 6, 7, 8, 10),
         )
     notes = [f"  line {ln.line_no}: {t(ln.partner_comment)}" for ln in r.lines if ln.partner_comment]
-    hist = [f"  {h.at:%Y-%m-%d %H:%M} {t(h.actor)}: {t(h.detail)}" + (f" — “{t(h.comment)}”" if h.comment else "")
-            for h in r.history]
+    hist = [
+        f"  {h.at:%Y-%m-%d %H:%M} {t(h.actor)}: {t(h.detail)}" + (f" — “{t(h.comment)}”" if h.comment else "")
+        for h in r.history
+    ]
     parts = [*head, lines, "", MARKS_LEGEND]
     if notes:
         parts += ["", "Partner comments:", *notes]

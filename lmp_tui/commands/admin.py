@@ -26,10 +26,26 @@ def _blank_is_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def _one_line(what: str, max_len: int, *, required: bool = True, pattern: re.Pattern[str] | None = None,
-              hint: str = "", upper: bool = False, lower: bool = False):
-    return text_check(what, max_len, required=required, empty_hint=hint or "fill it in", pattern=pattern,
-                      pattern_hint=hint, upper=upper, lower=lower)
+def _one_line(
+    what: str,
+    max_len: int,
+    *,
+    required: bool = True,
+    pattern: re.Pattern[str] | None = None,
+    hint: str = "",
+    upper: bool = False,
+    lower: bool = False,
+):
+    return text_check(
+        what,
+        max_len,
+        required=required,
+        empty_hint=hint or "fill it in",
+        pattern=pattern,
+        pattern_hint=hint,
+        upper=upper,
+        lower=lower,
+    )
 
 
 _LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -37,23 +53,52 @@ _REGION_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
 _COMPANY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,35}$")
 _DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 
-Login = Annotated[str, BeforeValidator(_one_line(
-    "The login name", 64, pattern=_LOGIN_RE,
-    hint="use 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"))]
-DistributorName = Annotated[str, BeforeValidator(_one_line("The distributor's name", 200,
-                                                            hint="type the distributor's name"))]
-RegionCode = Annotated[str, BeforeValidator(_one_line(
-    "The region", 16, pattern=_REGION_RE, upper=True, hint="use 1-16 letters, digits, '_' or '-', e.g. NA"))]
+Login = Annotated[
+    str,
+    BeforeValidator(
+        _one_line(
+            "The login name",
+            64,
+            pattern=_LOGIN_RE,
+            hint="use 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit",
+        )
+    ),
+]
+DistributorName = Annotated[
+    str, BeforeValidator(_one_line("The distributor's name", 200, hint="type the distributor's name"))
+]
+RegionCode = Annotated[
+    str,
+    BeforeValidator(
+        _one_line(
+            "The region", 16, pattern=_REGION_RE, upper=True, hint="use 1-16 letters, digits, '_' or '-', e.g. NA"
+        )
+    ),
+]
 ProductName = Annotated[str, BeforeValidator(_one_line("The product", 200, hint="name the product"))]
 Units = Annotated[str, BeforeValidator(_one_line("The units", 50, hint="name the license unit, e.g. seats"))]
 #: a company ID is one partner whatever its case (a GUID): kept in lower case (migration 0007)
-CompanyId = Annotated[str, BeforeValidator(_one_line(
-    "The company ID", 36, pattern=_COMPANY_RE, lower=True, hint="use 1-36 letters, digits, '_' or '-'"))]
+CompanyId = Annotated[
+    str,
+    BeforeValidator(
+        _one_line("The company ID", 36, pattern=_COMPANY_RE, lower=True, hint="use 1-36 letters, digits, '_' or '-'")
+    ),
+]
 PartnerName = Annotated[str, BeforeValidator(_one_line("The partner's name", 200, hint="name the partner"))]
 Place = Annotated[str | None, BeforeValidator(_one_line("The place", 100, required=False))]
-OptionalCompanyId = Annotated[str | None, BeforeValidator(_one_line(
-    "The partner", 36, required=False, pattern=_COMPANY_RE, lower=True,
-    hint="give the partner's company ID, or leave it empty"))]
+OptionalCompanyId = Annotated[
+    str | None,
+    BeforeValidator(
+        _one_line(
+            "The partner",
+            36,
+            required=False,
+            pattern=_COMPANY_RE,
+            lower=True,
+            hint="give the partner's company ID, or leave it empty",
+        )
+    ),
+]
 OptionalText = Annotated[str | None, BeforeValidator(_one_line("The text", 2000, required=False))]
 
 
@@ -191,11 +236,14 @@ class UsageRow(ImportRow):
         if self.chargeable is None:
             return self
         if self.used is None and self.chargeable != self.provisioned:
-            raise ValueError(f"chargeable must equal provisioned ({self.provisioned}) when used is empty; "
-                             "leave chargeable empty.")
+            raise ValueError(
+                f"chargeable must equal provisioned ({self.provisioned}) when used is empty; leave chargeable empty."
+            )
         if self.chargeable > self.provisioned:
-            raise ValueError(f"chargeable ({self.chargeable}) may not exceed provisioned ({self.provisioned}); "
-                             "the partner may only lower it.")
+            raise ValueError(
+                f"chargeable ({self.chargeable}) may not exceed provisioned ({self.provisioned}); "
+                "the partner may only lower it."
+            )
         return self
 
 
@@ -203,8 +251,12 @@ ImportKind = Literal["regions", "products", "partners", "prices", "codes", "usag
 #: a row of any import file
 AnyRow = RegionRow | ProductRow | PartnerRow | PriceRow | CodeRow | UsageRow
 ROW_MODELS: dict[str, type[AnyRow]] = {
-    "regions": RegionRow, "products": ProductRow, "partners": PartnerRow, "prices": PriceRow,
-    "codes": CodeRow, "usage": UsageRow,
+    "regions": RegionRow,
+    "products": ProductRow,
+    "partners": PartnerRow,
+    "prices": PriceRow,
+    "codes": CodeRow,
+    "usage": UsageRow,
 }
 #: the order a first start imports in (each kind names only what the ones before it made)
 IMPORT_ORDER: tuple[str, ...] = tuple(ROW_MODELS)
@@ -325,8 +377,9 @@ class InitialiseRequest(InputModel):
     admin: Login
 
 
-AdminCommand = Annotated[AddUser | SetRole | DisableUser | EnableUser | AddKey | RemoveKey | Import,
-                         Field(discriminator="kind")]
+AdminCommand = Annotated[
+    AddUser | SetRole | DisableUser | EnableUser | AddKey | RemoveKey | Import, Field(discriminator="kind")
+]
 
 
 @cache
@@ -338,4 +391,3 @@ def _adapter() -> TypeAdapter[Any]:
 def admin_command(data: Any) -> Any:
     """An admin command from a dict (a script's JSON) or as it is; refused with a sentence."""
     return one_of(_adapter(), data, _AdminCommand)
-

@@ -133,8 +133,19 @@ class VendorReturn(_Command):
 Edit = SetPO | ApplyCode | SetUnitPrice | SetChannelMargin | ResetPricing | RemoveCode
 Closing = SaveDraft | Submit | Reject
 Command = Annotated[
-    SetPO | ApplyCode | SetUnitPrice | SetChannelMargin | ResetPricing | RemoveCode | SaveDraft | Submit | Reject
-    | PartnerSubmit | AutoSubmit | VendorComplete | VendorReturn,
+    SetPO
+    | ApplyCode
+    | SetUnitPrice
+    | SetChannelMargin
+    | ResetPricing
+    | RemoveCode
+    | SaveDraft
+    | Submit
+    | Reject
+    | PartnerSubmit
+    | AutoSubmit
+    | VendorComplete
+    | VendorReturn,
     Field(discriminator="kind"),
 ]
 
@@ -224,8 +235,11 @@ def _submit(report: Report, cmd: Submit, ctx: Context) -> Entry:
     report.review_reason = None
     report.vendor_comment = cmd.comment
     report.usage_approved_at = ctx.now
-    return Entry(f"submitted to Trend Micro with PO {report.po_number}, total {report.total} {report.currency}; "
-                 "the partner's usage report is approved", comment=cmd.comment)
+    return Entry(
+        f"submitted to Trend Micro with PO {report.po_number}, total {report.total} {report.currency}; "
+        "the partner's usage report is approved",
+        comment=cmd.comment,
+    )
 
 
 def _reject(report: Report, cmd: Reject, ctx: Context) -> Entry:
@@ -236,8 +250,9 @@ def _reject(report: Report, cmd: Reject, ctx: Context) -> Entry:
 def _partner_submit(report: Report, cmd: PartnerSubmit, ctx: Context) -> Entry:
     verb = "resubmitted after the rejection" if report.status is Status.REJECTED else "submitted"
     report.review_reason, report.auto_submitted = ReviewReason.MANUAL_SUBMISSION, False
-    return Entry(f"the partner {verb} its usage report (recorded by {ctx.user})",
-                 actor=f"{report.partner_name} (partner)")
+    return Entry(
+        f"the partner {verb} its usage report (recorded by {ctx.user})", actor=f"{report.partner_name} (partner)"
+    )
 
 
 def _auto_submit(report: Report, cmd: AutoSubmit, ctx: Context) -> Entry:
@@ -246,9 +261,11 @@ def _auto_submit(report: Report, cmd: AutoSubmit, ctx: Context) -> Entry:
     report.auto_submitted = bool(hit)
     detail = report.review_reason.label
     if hit:
-        detail += ("; charged at the provisioned count: "
-                   + ", ".join(f"line {ln.line_no} {ln.name} ({ln.provisioned})" for ln in hit)
-                   + f"; flagged “{AUTO_SUBMITTED_FLAG}”")
+        detail += (
+            "; charged at the provisioned count: "
+            + ", ".join(f"line {ln.line_no} {ln.name} ({ln.provisioned})" for ln in hit)
+            + f"; flagged “{AUTO_SUBMITTED_FLAG}”"
+        )
     return Entry(f"{detail} (cycle {report.cycle} closed by {ctx.user})", actor="system")
 
 
@@ -259,13 +276,23 @@ def _vendor_complete(report: Report, cmd: VendorComplete, ctx: Context) -> Entry
 
 def _vendor_return(report: Report, cmd: VendorReturn, ctx: Context) -> Entry:
     report.review_reason = ReviewReason.RETURNED_BY_VENDOR
-    return Entry(f"returned by Trend Micro for clarification (recorded by {ctx.user})", comment=cmd.reason,
-                 actor=VENDOR)
+    return Entry(
+        f"returned by Trend Micro for clarification (recorded by {ctx.user})", comment=cmd.reason, actor=VENDOR
+    )
 
 
 _RULES: dict[type, Callable[[Report, Any, Context], Entry]] = {
-    SetPO: _set_po, ApplyCode: _apply_code, SetUnitPrice: _set_unit_price, SetChannelMargin: _set_channel_margin,
-    ResetPricing: _reset_pricing, RemoveCode: _remove_code, SaveDraft: _save_draft, Submit: _submit, Reject: _reject,
-    PartnerSubmit: _partner_submit, AutoSubmit: _auto_submit, VendorComplete: _vendor_complete,
+    SetPO: _set_po,
+    ApplyCode: _apply_code,
+    SetUnitPrice: _set_unit_price,
+    SetChannelMargin: _set_channel_margin,
+    ResetPricing: _reset_pricing,
+    RemoveCode: _remove_code,
+    SaveDraft: _save_draft,
+    Submit: _submit,
+    Reject: _reject,
+    PartnerSubmit: _partner_submit,
+    AutoSubmit: _auto_submit,
+    VendorComplete: _vendor_complete,
     VendorReturn: _vendor_return,
 }

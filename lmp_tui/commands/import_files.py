@@ -60,8 +60,11 @@ def _size_text(size: int) -> str:
 
 def import_limit(megabytes: int = DEFAULT_MAX_INPUT_MB) -> InputLimit:
     """The most an import reads (``LMP_MAX_INPUT_MB``, :mod:`lmp_tui.settings`)."""
-    return InputLimit(megabytes * 2**20, f"split it into smaller files, or raise LMP_MAX_INPUT_MB (now {megabytes}; "
-                      "over SSH, on the server). Nothing was imported.")
+    return InputLimit(
+        megabytes * 2**20,
+        f"split it into smaller files, or raise LMP_MAX_INPUT_MB (now {megabytes}; "
+        "over SSH, on the server). Nothing was imported.",
+    )
 
 
 def read_bytes(path: str, what: str, limit: InputLimit) -> tuple[str, bytes]:
@@ -84,8 +87,9 @@ def read_bytes(path: str, what: str, limit: InputLimit) -> tuple[str, bytes]:
     except IsADirectoryError:
         raise InvalidInput(f"{name} is a folder, not a file; give the {what}'s path.") from None
     except OSError as err:
-        raise InvalidInput(f"Cannot read {name} ({err.strerror or 'refused'}); check the path and its "
-                           "permissions.") from None
+        raise InvalidInput(
+            f"Cannot read {name} ({err.strerror or 'refused'}); check the path and its permissions."
+        ) from None
 
 
 def _read_capped(stream: BinaryIO, name: str, what: str, limit: InputLimit) -> bytes:
@@ -107,8 +111,9 @@ def read_text(path: str, what: str, limit: InputLimit) -> str:
         raise InvalidInput(f"{name} is not UTF-8 text; give the {what} as text.") from None
 
 
-def read_file(path: Path, kind: str, progress: Progress | None = None, limit: InputLimit | None = None
-              ) -> tuple[Numbered, ...]:
+def read_file(
+    path: Path, kind: str, progress: Progress | None = None, limit: InputLimit | None = None
+) -> tuple[Numbered, ...]:
     """The file's rows, each validated, with the line each starts on; or ImportProblems."""
     rows, problems = read_rows(path, kind, progress, limit)
     if problems:
@@ -116,8 +121,9 @@ def read_file(path: Path, kind: str, progress: Progress | None = None, limit: In
     return rows
 
 
-def read_rows(path: Path, kind: str, progress: Progress | None = None, limit: InputLimit | None = None
-              ) -> tuple[tuple[Numbered, ...], list[str]]:
+def read_rows(
+    path: Path, kind: str, progress: Progress | None = None, limit: InputLimit | None = None
+) -> tuple[tuple[Numbered, ...], list[str]]:
     """The rows that passed, and the problems of those that did not (so that the database's
     checks of the good rows can be listed with them, in one round). A file that cannot be
     read, or whose header is wrong, raises ImportProblems at once; a file over ``limit``
@@ -130,8 +136,9 @@ def read_rows(path: Path, kind: str, progress: Progress | None = None, limit: In
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise ImportProblems([f"{name}:{line}: the file is not UTF-8 text; save it as CSV UTF-8 and import "
-                              "it again."]) from None
+        raise ImportProblems(
+            [f"{name}:{line}: the file is not UTF-8 text; save it as CSV UTF-8 and import it again."]
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[str] = []
     try:
@@ -139,30 +146,40 @@ def read_rows(path: Path, kind: str, progress: Progress | None = None, limit: In
     except csv.Error as err:
         raise ImportProblems([f"{name}:1: the header is not valid CSV ({err})."]) from None
     if header is None or not any(h.strip() for h in header):
-        raise ImportProblems([f"{name}:1: the file is empty; its first line must name the columns: "
-                              f"{', '.join(fields)}."])
+        raise ImportProblems(
+            [f"{name}:1: the file is empty; its first line must name the columns: {', '.join(fields)}."]
+        )
     typed = [h.strip() for h in header]
     names = [h.lower() for h in typed]
     if len(names) == 1 and ";" in names[0]:
-        raise ImportProblems([f"{name}:1: the columns are separated by ';', not ','; save the file as "
-                              "CSV UTF-8 (comma-separated) and import it again."])
+        raise ImportProblems(
+            [
+                f"{name}:1: the columns are separated by ';', not ','; save the file as "
+                "CSV UTF-8 (comma-separated) and import it again."
+            ]
+        )
     missing = [f for f in required if f not in names]
     for i, col in enumerate(names):
         if col not in fields:
-            guess = difflib.get_close_matches(col.replace(" ", "_"), [f for f in fields if f not in names], n=1,
-                                              cutoff=0.6)
+            guess = difflib.get_close_matches(
+                col.replace(" ", "_"), [f for f in fields if f not in names], n=1, cutoff=0.6
+            )
             if guess and guess[0] in missing:
                 missing.remove(guess[0])
-                problems.append(f"{name}:1: {typed[i]}: not a column of a {kind} file; did you mean {guess[0]}? "
-                                "Rename it.")
+                problems.append(
+                    f"{name}:1: {typed[i]}: not a column of a {kind} file; did you mean {guess[0]}? Rename it."
+                )
             else:
-                problems.append(f"{name}:1: {typed[i] or '(empty)'}: not a column of a {kind} file; remove it "
-                                f"(the columns are {', '.join(fields)}).")
+                problems.append(
+                    f"{name}:1: {typed[i] or '(empty)'}: not a column of a {kind} file; remove it "
+                    f"(the columns are {', '.join(fields)})."
+                )
         elif col in names[:i]:
             problems.append(f"{name}:1: {typed[i]}: the column appears twice; keep one.")
     if missing:
-        problems.append(f"{name}:1: {', '.join(missing)}: missing; a {kind} file needs the columns "
-                        f"{', '.join(required)}.")
+        problems.append(
+            f"{name}:1: {', '.join(missing)}: missing; a {kind} file needs the columns {', '.join(required)}."
+        )
     if problems:
         raise ImportProblems(problems)
 
@@ -176,8 +193,10 @@ def read_rows(path: Path, kind: str, progress: Progress | None = None, limit: In
             if not any(v.strip() for v in values):
                 continue  # a blank line
             if len(values) != len(names):
-                problems.append(f"{name}:{start}: the row has {len(values)} value(s) but the header names "
-                                f"{len(names)} column(s); check its commas and quotes.")
+                problems.append(
+                    f"{name}:{start}: the row has {len(values)} value(s) but the header names "
+                    f"{len(names)} column(s); check its commas and quotes."
+                )
                 continue
             try:
                 row = model.model_validate(dict(zip(names, values, strict=True)))
@@ -189,8 +208,10 @@ def read_rows(path: Path, kind: str, progress: Progress | None = None, limit: In
             earlier = first_seen.setdefault(row.key, start)
             if earlier != start:
                 shown = " / ".join(str(k) for k in row.key)
-                problems.append(f"{name}:{start}: {', '.join(model.KEY)}: {shown} appears again (first on line "
-                                f"{earlier}); keep one row for it.")
+                problems.append(
+                    f"{name}:{start}: {', '.join(model.KEY)}: {shown} appears again (first on line "
+                    f"{earlier}); keep one row for it."
+                )
                 continue
             rows.append(Numbered.model_construct(line=start, row=row))
             if progress is not None and total > PROGRESS_FROM and len(rows) % 1000 == 0:
@@ -204,6 +225,7 @@ def read_rows(path: Path, kind: str, progress: Progress | None = None, limit: In
 
 def by_line(problems: list[str]) -> list[str]:
     """Problems in the order of the file's lines (``FILE:LINE: …``)."""
+
     def line(problem: str) -> int:
         match = re.search(r":([0-9]+): ", problem)
         return int(match[1]) if match else 0

@@ -30,8 +30,9 @@ _CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9\-_/.]{0,39}$")
 def _printable(text: str, what: str, *, multiline: bool) -> str:
     bad = find_unsafe(text, multiline=multiline)
     if bad is not None:
-        raise ValueError(f"{what} contains a control character (U+{ord(bad):04X}) that cannot be shown; remove it "
-                         "and try again.")
+        raise ValueError(
+            f"{what} contains a control character (U+{ord(bad):04X}) that cannot be shown; remove it and try again."
+        )
     return text
 
 
@@ -68,9 +69,7 @@ def _code(value: Any) -> str:
         raise ValueError("The code is empty; type the Bid Desk Number or Promote Code.")
     _printable(value, "The code", multiline=False)
     if not _CODE_RE.match(value):
-        raise ValueError(
-            "A code has 1–40 letters, digits, '-', '_', '/' or '.', and no spaces; check what you typed."
-        )
+        raise ValueError("A code has 1–40 letters, digits, '-', '_', '/' or '.', and no spaces; check what you typed.")
     return value
 
 
@@ -122,12 +121,22 @@ def _margin(value: Any) -> Decimal:
     return d
 
 
-def text_check(what: str, max_len: int, *, required: bool, multiline: bool = False, empty_hint: str = "fill it in",
-               pattern: re.Pattern[str] | None = None, pattern_hint: str = "", upper: bool = False,
-               lower: bool = False):
+def text_check(
+    what: str,
+    max_len: int,
+    *,
+    required: bool,
+    multiline: bool = False,
+    empty_hint: str = "fill it in",
+    pattern: re.Pattern[str] | None = None,
+    pattern_hint: str = "",
+    upper: bool = False,
+    lower: bool = False,
+):
     """A validator for free text: trimmed, empty allowed or not, bounded, no control
     characters, and optionally of a pattern; ``upper``/``lower``: in that case, its one
     spelling (what is compared regardless of case)."""
+
     def check(value: Any) -> str | None:
         if value is None:
             value = ""
@@ -210,7 +219,7 @@ def clerk_message(err: ValidationError) -> str:
     msg = str(first.get("msg", "invalid input"))
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
-            msg = msg[len(prefix):]
+            msg = msg[len(prefix) :]
     loc = ".".join(str(p) for p in first.get("loc", ()) if not isinstance(p, int))
     if first.get("type") in {"enum", "literal_error"} and loc:
         return f"{loc.replace('_', ' ')}: {msg}"
@@ -249,6 +258,4 @@ def parse_status(value: str) -> Status:
     try:
         return Status(value)
     except ValueError:
-        raise InvalidInput(
-            f"Unknown status '{value}'; use one of: {', '.join(s.value for s in Status)}."
-        ) from None
+        raise InvalidInput(f"Unknown status '{value}'; use one of: {', '.join(s.value for s in Status)}.") from None

@@ -91,14 +91,20 @@ def generate(db: Database, opts: DemoOptions = DemoOptions(), progress: Progress
     rng = random.Random(opts.seed)
     cycles = cycle_list(opts.last_cycle, opts.cycles)
     with db.write() as s:
-        s.add(m.Meta(key=MARKER, value=f"seed={opts.seed} partners={opts.partners} cycles={opts.cycles} "
-                                          f"last={opts.last_cycle}"))
+        s.add(
+            m.Meta(
+                key=MARKER,
+                value=f"seed={opts.seed} partners={opts.partners} cycles={opts.cycles} last={opts.last_cycle}",
+            )
+        )
         dist = {name: m.Distributor(name=name) for name in (c.DEMO_DISTRIBUTOR, c.OTHER_DISTRIBUTOR)}
         s.add_all(dist.values())
         s.flush()
         s.add_all(m.StaffUser(name=n, role=r, distributor_id=dist[d].id) for n, r, d in c.STAFF)
-        regions = {code: m.Region(code=code, name=name, currency=cur, code_kind=kind, code_opens=opens)
-                   for code, name, cur, kind, opens in c.REGIONS}
+        regions = {
+            code: m.Region(code=code, name=name, currency=cur, code_kind=kind, code_opens=opens)
+            for code, name, cur, kind, opens in c.REGIONS
+        }
         products = [m.Product(name=n, units=u) for n, u, _, _ in c.PRODUCTS]
         s.add_all([*regions.values(), *products])
         s.flush()
@@ -109,20 +115,26 @@ def generate(db: Database, opts: DemoOptions = DemoOptions(), progress: Progress
         s.flush()
         _codes(s, rng, regions, products, partners, cycles)
         partner_data = [(p.id, p.name, p.distributor_id, p.region.code, p.region.currency) for p in partners]
-        product_data = [(p.id, p.name, p.units, reports)
-                        for p, (_, _, reports, _) in zip(products, c.PRODUCTS, strict=True)]
+        product_data = [
+            (p.id, p.name, p.units, reports) for p, (_, _, reports, _) in zip(products, c.PRODUCTS, strict=True)
+        ]
         price_data = {k: (v.unit_price, v.channel_margin) for k, v in prices.items()}
         region_codes = {code: (r.code_opens, f"{_code_prefix(code)}-{code}-GEN") for code, r in regions.items()}
-    writer = ReportWriter(db, rng, cycles, product_data, price_data, region_codes, progress,
-                           total=len(partner_data) * len(cycles))
+    writer = ReportWriter(
+        db, rng, cycles, product_data, price_data, region_codes, progress, total=len(partner_data) * len(cycles)
+    )
     for pd in partner_data:
         writer.partner(pd)
     writer.flush()
     if db.dialect == "postgresql":
         with db.write() as s:
             for table in ("billing_reports", "line_items", "report_history"):
-                s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                               f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+                s.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                    )
+                )
     return DemoSummary(writer.report_id, writer.line_id, len(partner_data), cycles)
 
 
@@ -131,8 +143,9 @@ def _code_prefix(region: str) -> str:
     return "BD" if kind.value == "bid-desk" else "PROMO"
 
 
-def _price_list(rng: random.Random, regions: dict[str, m.Region], products: list[m.Product]
-                ) -> dict[tuple[int, int], m.PriceListEntry]:
+def _price_list(
+    rng: random.Random, regions: dict[str, m.Region], products: list[m.Product]
+) -> dict[tuple[int, int], m.PriceListEntry]:
     out = {}
     for code, region in regions.items():
         rate, (lo, hi) = c.REGION_PRICING[code]
@@ -140,12 +153,14 @@ def _price_list(rng: random.Random, regions: dict[str, m.Region], products: list
             price = money.round_money(usd * rate, region.currency)
             margin = money.to_places(lo + (hi - lo) * Decimal(rng.randint(0, 100)) / 100, Decimal("0.01"))
             out[(region.id, product.id)] = m.PriceListEntry(
-                region_id=region.id, product_id=product.id, unit_price=price, channel_margin=margin)
+                region_id=region.id, product_id=product.id, unit_price=price, channel_margin=margin
+            )
     return out
 
 
-def _partners(rng: random.Random, opts: DemoOptions, regions: dict[str, m.Region],
-              dist: dict[str, m.Distributor]) -> list[m.Partner]:
+def _partners(
+    rng: random.Random, opts: DemoOptions, regions: dict[str, m.Region], dist: dict[str, m.Distributor]
+) -> list[m.Partner]:
     out, seen = [], set()
     codes = list(regions)
     for i in range(opts.partners + opts.other_partners):
@@ -159,14 +174,27 @@ def _partners(rng: random.Random, opts: DemoOptions, regions: dict[str, m.Region
         seen.add(name)
         city, state = rng.choice(c.PLACES[region])
         owner = c.DEMO_DISTRIBUTOR if i < opts.partners else c.OTHER_DISTRIBUTOR
-        out.append(m.Partner(
-            name=name, company_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), city=city,
-            state=state, region=regions[region], distributor_id=dist[owner].id))
+        out.append(
+            m.Partner(
+                name=name,
+                company_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                city=city,
+                state=state,
+                region=regions[region],
+                distributor_id=dist[owner].id,
+            )
+        )
     return out
 
 
-def _codes(s: Any, rng: random.Random, regions: dict[str, m.Region], products: list[m.Product],
-           partners: list[m.Partner], cycles: list[str]) -> None:
+def _codes(
+    s: Any,
+    rng: random.Random,
+    regions: dict[str, m.Region],
+    products: list[m.Product],
+    partners: list[m.Partner],
+    cycles: list[str],
+) -> None:
     """Per region: a valid bounded code for every product, a valid code for two products,
     an expired one, a partner-specific one and one of the other kind."""
     first, _ = period_of(cycles[0])
@@ -179,17 +207,35 @@ def _codes(s: Any, rng: random.Random, regions: dict[str, m.Region], products: l
         specs: list[tuple[str, CodeKind, list[m.Product], tuple[date, date], m.Partner | None, bool]] = [
             (f"{pre}-{code}-GEN", region.code_kind, products, current, None, True),
             (f"{pre}-{code}-EDR", region.code_kind, products[2:4], current, None, False),
-            (f"{pre}-{code}-OLD", region.code_kind, products,
-             (first - timedelta(days=400), first - timedelta(days=30)), None, True),
-            (f"{'PROMO' if other_kind is CodeKind.PROMOTE else 'BD'}-{code}-ODD", other_kind, products,
-             current, None, True),
+            (
+                f"{pre}-{code}-OLD",
+                region.code_kind,
+                products,
+                (first - timedelta(days=400), first - timedelta(days=30)),
+                None,
+                True,
+            ),
+            (
+                f"{'PROMO' if other_kind is CodeKind.PROMOTE else 'BD'}-{code}-ODD",
+                other_kind,
+                products,
+                current,
+                None,
+                True,
+            ),
         ]
         if local:
             specs.append((f"{pre}-{code}-VIP", region.code_kind, products, current, local[0], True))
         for name, kind, prods, (valid_from, valid_to), partner, bounded in specs:
-            row = m.PromoCodeRow(code=name, kind=kind, region_id=region.id, valid_from=valid_from,
-                                 valid_to=valid_to, partner_id=partner.id if partner else None,
-                                 **_bound(region, bounded))
+            row = m.PromoCodeRow(
+                code=name,
+                kind=kind,
+                region_id=region.id,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                partner_id=partner.id if partner else None,
+                **_bound(region, bounded),
+            )
             row.products = list(prods)
             s.add(row)
     s.flush()

@@ -41,10 +41,16 @@ from lmp_tui.storage.db import Database
 BATCH_REPORTS = 1000
 
 _REVIEW_PATTERN = (
-    (Status.UNDER_REVIEW, ReviewReason.AUTO_NO_PENALTIES), (Status.UNDER_REVIEW, ReviewReason.AUTO_PENALTIES),
-    (Status.UNDER_REVIEW, ReviewReason.MANUAL_SUBMISSION), (Status.UNDER_REVIEW, ReviewReason.RETURNED_BY_VENDOR),
-    (Status.REJECTED, None), (Status.SUBMITTED, None), (Status.UNDER_REVIEW, ReviewReason.MANUAL_SUBMISSION),
-    (Status.UNDER_REVIEW, ReviewReason.AUTO_PENALTIES), (Status.SUBMITTED, None), (Status.COMPLETED, None),
+    (Status.UNDER_REVIEW, ReviewReason.AUTO_NO_PENALTIES),
+    (Status.UNDER_REVIEW, ReviewReason.AUTO_PENALTIES),
+    (Status.UNDER_REVIEW, ReviewReason.MANUAL_SUBMISSION),
+    (Status.UNDER_REVIEW, ReviewReason.RETURNED_BY_VENDOR),
+    (Status.REJECTED, None),
+    (Status.SUBMITTED, None),
+    (Status.UNDER_REVIEW, ReviewReason.MANUAL_SUBMISSION),
+    (Status.UNDER_REVIEW, ReviewReason.AUTO_PENALTIES),
+    (Status.SUBMITTED, None),
+    (Status.COMPLETED, None),
 )
 _AUTO = (ReviewReason.AUTO_NO_PENALTIES, ReviewReason.AUTO_PENALTIES)
 _KINDS = {code: kind for code, _, _, kind, _ in c.REGIONS}
@@ -66,10 +72,17 @@ def pick_status(rng: random.Random, age: int, n_cycles: int, index: int) -> tupl
 
 
 class ReportWriter:
-    def __init__(self, db: Database, rng: random.Random, cycles: list[str],
-                 products: list[tuple[int, str, str, bool]], prices: dict[tuple[int, int], tuple[Decimal, Decimal]],
-                 region_codes: dict[str, tuple[EditableField, str]], progress: Callable[[int, int], None] | None,
-                 total: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        rng: random.Random,
+        cycles: list[str],
+        products: list[tuple[int, str, str, bool]],
+        prices: dict[tuple[int, int], tuple[Decimal, Decimal]],
+        region_codes: dict[str, tuple[EditableField, str]],
+        progress: Callable[[int, int], None] | None,
+        total: int,
+    ) -> None:
         self.db, self.rng, self.cycles = db, rng, cycles
         self.periods = [period_of(cy) for cy in cycles]
         self.products, self.prices, self.region_codes = products, prices, region_codes
@@ -125,8 +138,19 @@ class ReportWriter:
         price, margin = self.prices[(region_id, pid)]
         return Line(no, pid, pname, units, provisioned, used, chargeable, comment, price, margin, price, margin)
 
-    def _report(self, partner_id: int, name: str, distributor_id: int, currency: str, region: str, cycle: str,
-                ci: int, status: Status, reason: ReviewReason | None, lines: list[Line]) -> None:
+    def _report(
+        self,
+        partner_id: int,
+        name: str,
+        distributor_id: int,
+        currency: str,
+        region: str,
+        cycle: str,
+        ci: int,
+        status: Status,
+        reason: ReviewReason | None,
+        lines: list[Line],
+    ) -> None:
         rng = self.rng
         start, end = self.periods[ci]
         self.report_id += 1
@@ -150,27 +174,79 @@ class ReportWriter:
         if status in (Status.SUBMITTED, Status.COMPLETED) or reason is ReviewReason.RETURNED_BY_VENDOR:
             self._apply_codes(region, lines, currency)
         po = None
-        if status in (Status.SUBMITTED, Status.COMPLETED) or reason is ReviewReason.RETURNED_BY_VENDOR or (
-                status is Status.UNDER_REVIEW and rng.random() < 0.3):
+        if (
+            status in (Status.SUBMITTED, Status.COMPLETED)
+            or reason is ReviewReason.RETURNED_BY_VENDOR
+            or (status is Status.UNDER_REVIEW and rng.random() < 0.3)
+        ):
             po = f"PO-{cycle.replace('-', '')}-{rng.randint(1000, 99999)}"
-        report = Report(rid, 1, partner_id, name, "", distributor_id, region, region, currency, _KINDS[region],
-                        self.region_codes[region][0], cycle, start, end, status, reason, auto, po, None, None, lines)
+        report = Report(
+            rid,
+            1,
+            partner_id,
+            name,
+            "",
+            distributor_id,
+            region,
+            region,
+            currency,
+            _KINDS[region],
+            self.region_codes[region][0],
+            cycle,
+            start,
+            end,
+            status,
+            reason,
+            auto,
+            po,
+            None,
+            None,
+            lines,
+        )
         self._history(report, end, reason)  # may penalise: an automatic submission follows the rules
-        self.reports.append(dict(
-            id=rid, partner_id=partner_id, distributor_id=distributor_id, partner_name=name,
-            partner_key=search_key(name), cycle=cycle,
-            period_start=start, period_end=end, status=report.status, review_reason=report.review_reason,
-            auto_submitted=report.auto_submitted, po_number=report.po_number, vendor_comment=report.vendor_comment,
-            usage_approved_at=report.usage_approved_at, version=1, **report.summary()))
+        self.reports.append(
+            dict(
+                id=rid,
+                partner_id=partner_id,
+                distributor_id=distributor_id,
+                partner_name=name,
+                partner_key=search_key(name),
+                cycle=cycle,
+                period_start=start,
+                period_end=end,
+                status=report.status,
+                review_reason=report.review_reason,
+                auto_submitted=report.auto_submitted,
+                po_number=report.po_number,
+                vendor_comment=report.vendor_comment,
+                usage_approved_at=report.usage_approved_at,
+                version=1,
+                **report.summary(),
+            )
+        )
         for ln in lines:
             self.line_id += 1
-            self.lines.append(dict(
-                id=self.line_id, report_id=rid, line_no=ln.line_no, product_id=ln.product_id, name=ln.name,
-                units=ln.units, provisioned=ln.provisioned, used=ln.used, chargeable=ln.chargeable,
-                partner_comment=ln.partner_comment, list_unit_price=ln.list_unit_price,
-                list_channel_margin=ln.list_channel_margin, unit_price=ln.unit_price,
-                channel_margin=ln.channel_margin, promo_code=ln.promo_code, editable_field=ln.editable_field,
-                code_bound=ln.code_bound))
+            self.lines.append(
+                dict(
+                    id=self.line_id,
+                    report_id=rid,
+                    line_no=ln.line_no,
+                    product_id=ln.product_id,
+                    name=ln.name,
+                    units=ln.units,
+                    provisioned=ln.provisioned,
+                    used=ln.used,
+                    chargeable=ln.chargeable,
+                    partner_comment=ln.partner_comment,
+                    list_unit_price=ln.list_unit_price,
+                    list_channel_margin=ln.list_channel_margin,
+                    unit_price=ln.unit_price,
+                    channel_margin=ln.channel_margin,
+                    promo_code=ln.promo_code,
+                    editable_field=ln.editable_field,
+                    code_bound=ln.code_bound,
+                )
+            )
 
     def _apply_codes(self, region: str, lines: list[Line], currency: str) -> None:
         opens, code = self.region_codes[region]
@@ -189,6 +265,7 @@ class ReportWriter:
     def _history(self, report: Report, end: Any, reason: ReviewReason | None) -> None:
         """Replay the moves that bring the report from MSP preparing to its status, through
         the same status machine and rules as the services, so its history reads as theirs."""
+
         def at(days: int, hour: int) -> datetime:
             return datetime.combine(end + timedelta(days=days), time(hour, 0), tzinfo=UTC)
 
@@ -203,13 +280,14 @@ class ReportWriter:
             moves.append((at(0, 17), c.ADMIN_USER, PartnerSubmit()))
         if status is Status.UNDER_REVIEW and reason is not ReviewReason.RETURNED_BY_VENDOR:
             if po:
-                moves += [(at(2, 9), c.DEMO_BILLING_USER, SetPO(po_number=po)),
-                          (at(2, 9), c.DEMO_BILLING_USER, SaveDraft())]
+                moves += [
+                    (at(2, 9), c.DEMO_BILLING_USER, SetPO(po_number=po)),
+                    (at(2, 9), c.DEMO_BILLING_USER, SaveDraft()),
+                ]
         elif status is Status.REJECTED:
             moves.append((at(3, 11), c.DEMO_BILLING_USER, Reject(reason=self.rng.choice(c.REJECT_REASONS))))
         elif status is not Status.MSP_PREPARING:
-            moves += [(at(3, 9), c.DEMO_BILLING_USER, SetPO(po_number=po)),
-                      (at(6, 10), c.DEMO_BILLING_USER, Submit())]
+            moves += [(at(3, 9), c.DEMO_BILLING_USER, SetPO(po_number=po)), (at(6, 10), c.DEMO_BILLING_USER, Submit())]
             if reason is ReviewReason.RETURNED_BY_VENDOR:
                 moves.append((at(9, 15), c.ADMIN_USER, VendorReturn(reason=c.VENDOR_RETURN_REASON)))
             elif status is Status.COMPLETED:
@@ -220,8 +298,17 @@ class ReportWriter:
             entry = apply(report, cmd, Context(user=user, now=when, edits=edits))
             edits = edits + 1 if isinstance(cmd, SetPO) else 0
             self.history_id += 1
-            self.history.append(dict(id=self.history_id, report_id=report.id, at=when, actor=entry.actor or user,
-                                     action=cmd.ACTION.value, detail=entry.detail, comment=entry.comment))
+            self.history.append(
+                dict(
+                    id=self.history_id,
+                    report_id=report.id,
+                    at=when,
+                    actor=entry.actor or user,
+                    action=cmd.ACTION.value,
+                    detail=entry.detail,
+                    comment=entry.comment,
+                )
+            )
         assert report.status is status, (report.status, status)
 
     def flush(self) -> None:

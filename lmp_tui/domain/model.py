@@ -61,6 +61,7 @@ class StatusNames:
     abbrev: str
 
 
+# fmt: off
 #: Every name a status goes by, in one table.
 STATUS_NAMES = {status: StatusNames(*names) for status, names in {
     #                      label                             brief                       short              abbrev
@@ -70,6 +71,7 @@ STATUS_NAMES = {status: StatusNames(*names) for status, names in {
     Status.SUBMITTED:     ("Submitted to Trend Micro",       "Submitted to Trend Micro", "Submitted to TM", "Sub"),
     Status.COMPLETED:     ("Completed",                      "Completed",                "Completed",       "Done"),
 }.items()}
+# fmt: on
 
 
 class ReviewReason(str, enum.Enum):  # noqa: UP042 - StrEnum would turn str(member) into its value
@@ -166,12 +168,13 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.SUBMIT: Transition(_REVIEW, Status.SUBMITTED, "submit it to Trend Micro"),
     Action.REJECT: Transition(_REVIEW, Status.REJECTED, "reject it"),
     Action.PARTNER_SUBMIT: Transition(
-        frozenset({Status.MSP_PREPARING, Status.REJECTED}), Status.UNDER_REVIEW, "record the partner's submission"),
+        frozenset({Status.MSP_PREPARING, Status.REJECTED}), Status.UNDER_REVIEW, "record the partner's submission"
+    ),
     Action.AUTO_SUBMIT: Transition(frozenset({Status.MSP_PREPARING}), Status.UNDER_REVIEW, "submit it automatically"),
-    Action.VENDOR_COMPLETE: Transition(frozenset({Status.SUBMITTED}), Status.COMPLETED,
-                                       "record Trend Micro's completion"),
-    Action.VENDOR_RETURN: Transition(frozenset({Status.SUBMITTED}), Status.UNDER_REVIEW,
-                                     "record Trend Micro's return"),
+    Action.VENDOR_COMPLETE: Transition(
+        frozenset({Status.SUBMITTED}), Status.COMPLETED, "record Trend Micro's completion"
+    ),
+    Action.VENDOR_RETURN: Transition(frozenset({Status.SUBMITTED}), Status.UNDER_REVIEW, "record Trend Micro's return"),
     Action.IMPORT_USAGE: Transition(frozenset({Status.MSP_PREPARING}), None, "replace its usage lines"),
 }
 
@@ -192,8 +195,7 @@ def check_transition(action: Action, status: Status) -> Transition:
         allowed = " or ".join(s.label for s in sorted(t.sources, key=list(Status).index))
         why = WHY_READ_ONLY.get(status, "")
         raise InvalidTransition(
-            f"Cannot {t.what}: the report is {status.label}; this is possible only when it is "
-            f"{allowed}. {why}".strip()
+            f"Cannot {t.what}: the report is {status.label}; this is possible only when it is {allowed}. {why}".strip()
         )
     return t
 
@@ -296,9 +298,12 @@ def summary_of(lines: list[Line], currency: str) -> dict[str, Any]:
     """What a report's row keeps of its lines for the list (total, lines, discrepancies,
     comments), by the column names: the services, the usage import and the demo all write
     it from here."""
-    return dict(total=total_of(lines, currency), line_count=len(lines),
-                discrepancy_count=sum(1 for ln in lines if ln.discrepancy),
-                comment_count=sum(1 for ln in lines if ln.partner_comment))
+    return dict(
+        total=total_of(lines, currency),
+        line_count=len(lines),
+        discrepancy_count=sum(1 for ln in lines if ln.discrepancy),
+        comment_count=sum(1 for ln in lines if ln.partner_comment),
+    )
 
 
 def chargeable_for(provisioned: int, used: int | None, chargeable: int | None) -> int:
@@ -361,9 +366,7 @@ class Report:
         for ln in self.lines:
             if ln.line_no == line_no:
                 return ln
-        raise InvalidInput(
-            f"Report #{self.id} has no line {line_no}; its lines are numbered 1 to {len(self.lines)}."
-        )
+        raise InvalidInput(f"Report #{self.id} has no line {line_no}; its lines are numbered 1 to {len(self.lines)}.")
 
 
 def penalise(lines: list[Line]) -> list[Line]:

@@ -53,8 +53,10 @@ POLICY: dict[Action | AdminAction, frozenset[Role]] = {
 #: the import kinds whose every row is shared data (a codes file: row by row, see may_change)
 SHARED_IMPORTS = frozenset({"regions", "products", "prices"})
 
-SHARED_REFUSAL = ("Regions, products, prices and general codes are shared by every distributor: only an "
-                  "operator may change them. Ask your operator.")
+SHARED_REFUSAL = (
+    "Regions, products, prices and general codes are shared by every distributor: only an "
+    "operator may change them. Ask your operator."
+)
 
 #: set by the SSH server in the environment of every session's process, which it builds from
 #: nothing (a client can neither set nor clear it): the process serves a remote staff user
@@ -97,21 +99,28 @@ def authorise(action: Action | AdminAction, role: Role, what: str | None = None)
     if action is AdminAction.CHANGE_SHARED:
         raise NotAllowed(SHARED_REFUSAL)
     if isinstance(action, AdminAction):
-        raise NotAllowed(f"You cannot {what or ADMIN_WHAT[action]}: only an admin may (your role is "
-                         f"{role.value}). Ask an admin of your distributor.")
+        raise NotAllowed(
+            f"You cannot {what or ADMIN_WHAT[action]}: only an admin may (your role is "
+            f"{role.value}). Ask an admin of your distributor."
+        )
     if role is Role.VIEWER:
         raise NotAllowed(f"You cannot {what}: your role is viewer (read-only). Ask a billing user or an admin.")
     raise NotAllowed(f"You cannot {what}: only an admin may record the other parties' moves.")
 
 
-def authorise_staff_change(action: AdminAction, role: Role, name: str, target: Role | None, grants: Role | None,
-                           *, local: bool) -> None:
+def authorise_staff_change(
+    action: AdminAction, role: Role, name: str, target: Role | None, grants: Role | None, *, local: bool
+) -> None:
     """The operator role's two guards, after :func:`authorise`: it is granted (``grants``)
     only on the server itself, never over SSH, whoever asks; and a user who is an operator
     (``target``) is changed only by an operator, or on the server itself."""
     if grants is Role.OPERATOR and not local:
-        raise NotAllowed("The operator role is granted only on the server itself, never over SSH: ask whoever "
-                         f"runs the server to run `lmp-tui users set-role {name} operator` there.")
+        raise NotAllowed(
+            "The operator role is granted only on the server itself, never over SSH: ask whoever "
+            f"runs the server to run `lmp-tui users set-role {name} operator` there."
+        )
     if target is Role.OPERATOR and role is not Role.OPERATOR and not local:
-        raise NotAllowed(f"You cannot {ADMIN_WHAT[action]}: {name} is an operator, and only an operator may "
-                         "change an operator. Ask your operator.")
+        raise NotAllowed(
+            f"You cannot {ADMIN_WHAT[action]}: {name} is an operator, and only an operator may "
+            "change an operator. Ask your operator."
+        )

@@ -44,14 +44,12 @@ def verify_code(report: Report, line: Line, typed: str, code: PromoCode | None) 
     if code.kind is not report.code_kind:
         raise CodeRefused(
             "kind",
-            f"{code.code} is a {code.kind.label}, but region {report.region_name} uses {kind}s. "
-            f"Ask for a {kind}.",
+            f"{code.code} is a {code.kind.label}, but region {report.region_name} uses {kind}s. Ask for a {kind}.",
         )
     if code.region_code != report.region_code:
         raise CodeRefused(
             "region",
-            f"{code.code} belongs to region {code.region_code}, not to the partner's region "
-            f"{report.region_code}.",
+            f"{code.code} belongs to region {code.region_code}, not to the partner's region {report.region_code}.",
         )
     if code.product_ids and line.product_id not in code.product_ids:  # none listed: every product
         raise CodeRefused("product", f"{code.code} does not cover {line.name} (line {line.line_no}).")
@@ -88,11 +86,14 @@ def apply_grant(report: Report, grant: CodeGrant) -> str:
     bound = ""
     if grant.bound is not None:
         bound = (
-            f"; lowest unit price {grant.bound}" if grant.opens is EditableField.UNIT_PRICE
+            f"; lowest unit price {grant.bound}"
+            if grant.opens is EditableField.UNIT_PRICE
             else f"; highest channel margin {grant.bound}%"
         )
-    return (f"line {line.line_no} {line.name}: {report.code_kind.label} {grant.code} applied, "
-            f"{grant.opens.label} editable{bound}{_said(put_back)}")
+    return (
+        f"line {line.line_no} {line.name}: {report.code_kind.label} {grant.code} applied, "
+        f"{grant.opens.label} editable{bound}{_said(put_back)}"
+    )
 
 
 def _back_to_price_list(report: Report, line: Line) -> list[str]:
@@ -123,7 +124,8 @@ def set_unit_price(report: Report, line_no: int, value: Decimal) -> str:
     if not money.fits_currency(value, report.currency):
         raise InvalidInput(
             f"A unit price in {report.currency} has at most {digits} decimals; {value} has more."
-            if digits else f"A unit price in {report.currency} has no decimals; type a whole number."
+            if digits
+            else f"A unit price in {report.currency} has no decimals; type a whole number."
         )
     if line.code_bound is not None and value < line.code_bound:
         raise InvalidInput(
@@ -176,8 +178,10 @@ def remove_code(report: Report, line_no: int) -> str:
     removed = f"line {line_no} {line.name}: {report.code_kind.label} {code} removed"
     if put_back:
         return f"{removed}; {', '.join(put_back)} (the price list)"
-    return (f"{removed}; unit price {line.unit_price} {report.currency} and channel margin "
-            f"{line.channel_margin}% from the price list")
+    return (
+        f"{removed}; unit price {line.unit_price} {report.currency} and channel margin "
+        f"{line.channel_margin}% from the price list"
+    )
 
 
 def set_po(report: Report, po_number: str) -> str:

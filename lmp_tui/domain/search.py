@@ -12,6 +12,7 @@ import unicodedata
 
 def search_key(text: str) -> str:
     """NFKD, combining marks removed, casefolded (and once more, for what casefolding makes)."""
+
     def strip(s: str) -> str:
         return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
 

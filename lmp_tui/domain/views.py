@@ -73,13 +73,39 @@ class ReportRow:
     def from_values(cls, r: Any) -> ReportRow:
         """A row from the list query's columns, in their order (the total rounded to its
         currency by :func:`lmp_tui.domain.money.round_money`)."""
-        (id_, partner, company_id, region, cycle, status, reason, auto, po, lines, discrepancies, comments,
-         total, currency, version) = r
+        (
+            id_,
+            partner,
+            company_id,
+            region,
+            cycle,
+            status,
+            reason,
+            auto,
+            po,
+            lines,
+            discrepancies,
+            comments,
+            total,
+            currency,
+            version,
+        ) = r
         return cls(
-            id=id_, partner=partner, company_id=company_id, region=region, cycle=cycle, status=status,
-            review_reason=reason, auto_submitted=auto, po_number=po, line_count=lines,
-            discrepancy_count=discrepancies, comment_count=comments,
-            total=money.round_money(total, currency), currency=currency, version=version,
+            id=id_,
+            partner=partner,
+            company_id=company_id,
+            region=region,
+            cycle=cycle,
+            status=status,
+            review_reason=reason,
+            auto_submitted=auto,
+            po_number=po,
+            line_count=lines,
+            discrepancy_count=discrepancies,
+            comment_count=comments,
+            total=money.round_money(total, currency),
+            currency=currency,
+            version=version,
         )
 
 

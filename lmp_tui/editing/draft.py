@@ -95,9 +95,13 @@ def trial_copy(report: Report, edit: Any) -> Report:
 
 def _at_price_list(line: Line) -> bool:
     """Nothing a reset would change: it writes the same values, digit for digit, on such a line."""
-    return (line.promo_code is None and line.editable_field is None and line.code_bound is None
-            and _same_digits(line.unit_price, line.list_unit_price)
-            and _same_digits(line.channel_margin, line.list_channel_margin))
+    return (
+        line.promo_code is None
+        and line.editable_field is None
+        and line.code_bound is None
+        and _same_digits(line.unit_price, line.list_unit_price)
+        and _same_digits(line.channel_margin, line.list_channel_margin)
+    )
 
 
 def _same_digits(a: Decimal, b: Decimal) -> bool:

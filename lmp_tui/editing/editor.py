@@ -152,9 +152,13 @@ class ReportEditor:
         if busy is not None:
             return busy
         if self.state in (State.STALE, State.CONFLICT):
-            return Refusal(f"Someone else saved report #{self.report_id} since you read it, so yours would not "
-                           f"be written: press Ctrl+L to merge your changes with theirs, then {kind} again.",
-                           title="Reload first", severity="error", timeout=10)
+            return Refusal(
+                f"Someone else saved report #{self.report_id} since you read it, so yours would not "
+                f"be written: press Ctrl+L to merge your changes with theirs, then {kind} again.",
+                title="Reload first",
+                severity="error",
+                timeout=10,
+            )
         return None
 
     def begin_write(self, kind: Write, text: str | None = None, *, seen: int | None = None) -> WriteRequest | Refusal:
@@ -175,7 +179,7 @@ class ReportEditor:
         """The write went through: ``report`` as written. Edits made meanwhile go on top of it."""
         request, self._writing = self._writing, None
         assert request is not None and self.draft is not None
-        later = self.draft.pending[len(request.edits):]
+        later = self.draft.pending[len(request.edits) :]
         self.draft, self.state = Draft(report), State.IDLE
         out = self._settled(Notice(WRITES[request.kind][1]))
         out.notices += self._again(later)
@@ -189,13 +193,17 @@ class ReportEditor:
         assert request is not None
         if isinstance(error, Conflict):
             self.state = State.CONFLICT
-            return self._settled(Notice(
-                f"{error.who} saved report #{self.report_id} first, so yours was not written. Your {self.unsaved} "
-                "change(s) are still here: press Ctrl+L to merge them with theirs, then save again.",
-                title="Someone saved first", severity="error", timeout=20))
+            return self._settled(
+                Notice(
+                    f"{error.who} saved report #{self.report_id} first, so yours was not written. Your {self.unsaved} "
+                    "change(s) are still here: press Ctrl+L to merge them with theirs, then save again.",
+                    title="Someone saved first",
+                    severity="error",
+                    timeout=20,
+                )
+            )
         self.state = State.IDLE
-        return self._settled(Notice(str(error), title=WRITES[request.kind][2],
-                                    severity="error", timeout=10))
+        return self._settled(Notice(str(error), title=WRITES[request.kind][2], severity="error", timeout=10))
 
     def may_leave(self) -> Refusal | None:
         """Leaving while our write is under way would not stop it, and would hide how it ended."""
@@ -239,19 +247,37 @@ class ReportEditor:
         """The clashes decided (``choices``), or the merge called off (None)."""
         assert self.draft is not None
         if choices is None:
-            return Outcome([Notice("Not reloaded: your changes are as they were (a save will be refused until "
-                                   "you reload).", severity="warning", timeout=8)])
+            return Outcome(
+                [
+                    Notice(
+                        "Not reloaded: your changes are as they were (a save will be refused until you reload).",
+                        severity="warning",
+                        timeout=8,
+                    )
+                ]
+            )
         dropped = self.draft.rebase(merge, choices)
-        out = Outcome([Notice(f"One of your changes no longer applies and was dropped: {reason}",
-                              severity="warning", timeout=10) for reason in dropped])
+        out = Outcome(
+            [
+                Notice(
+                    f"One of your changes no longer applies and was dropped: {reason}", severity="warning", timeout=10
+                )
+                for reason in dropped
+            ]
+        )
         theirs = len(merge.took_theirs) + sum(1 for side in choices.values() if side == "theirs")
         version = self.draft.saved.version
         # a change announced while the user decided is newer still: the draft stays behind it
         self.state = State.STALE if self.told_version > version else State.IDLE
         self.told_version = max(self.told_version, version)
-        out.notices.append(Notice(f"Report reloaded (version {version}): {theirs} change(s) of theirs shown, "
-                                  f"{self.unsaved} of yours applied on top, not saved yet.", title="Reloaded",
-                                  timeout=8))
+        out.notices.append(
+            Notice(
+                f"Report reloaded (version {version}): {theirs} change(s) of theirs shown, "
+                f"{self.unsaved} of yours applied on top, not saved yet.",
+                title="Reloaded",
+                timeout=8,
+            )
+        )
         return out
 
     # ---------------------------------------------------------------- changes made elsewhere
@@ -279,13 +305,24 @@ class ReportEditor:
         self.told_version = stamp.version
         title = "Changed in another of your sessions" if stamp.actor == self.user_name else "Changed by someone else"
         if not self.unsaved:
-            return Outcome([Notice(f"{stamp.said}. The report was reloaded: it shows the change.", title=title,
-                                   timeout=10)], read=self._read(asked=False))
+            return Outcome(
+                [Notice(f"{stamp.said}. The report was reloaded: it shows the change.", title=title, timeout=10)],
+                read=self._read(asked=False),
+            )
         if self.state is State.IDLE:
             self.state = State.STALE
-        return Outcome([Notice(f"{stamp.said}. Your {self.unsaved} unsaved change(s) are kept: press Ctrl+L to "
-                               "reload; they are merged with theirs field by field, and you choose where you both "
-                               "changed the same field.", title=title, severity="warning", timeout=20)])
+        return Outcome(
+            [
+                Notice(
+                    f"{stamp.said}. Your {self.unsaved} unsaved change(s) are kept: press Ctrl+L to "
+                    "reload; they are merged with theirs field by field, and you choose where you both "
+                    "changed the same field.",
+                    title=title,
+                    severity="warning",
+                    timeout=20,
+                )
+            ]
+        )
 
     # ---------------------------------------------------------------- helpers
 
@@ -301,6 +338,11 @@ class ReportEditor:
             try:
                 self.draft.apply(command, grant)
             except LmpError as err:
-                dropped.append(Notice(f"A change made while it was written no longer applies and was dropped: "
-                                      f"{err}", severity="warning", timeout=10))
+                dropped.append(
+                    Notice(
+                        f"A change made while it was written no longer applies and was dropped: {err}",
+                        severity="warning",
+                        timeout=10,
+                    )
+                )
         return dropped

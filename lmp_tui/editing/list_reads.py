@@ -30,8 +30,15 @@ class ListQuery:
     limit: int = 0
 
     def fields(self) -> dict[str, Any]:
-        return dict(cycle=self.cycle, status=self.status, partner_text=self.partner_text, sort=self.sort,
-                    descending=self.descending, offset=self.offset, limit=self.limit)
+        return dict(
+            cycle=self.cycle,
+            status=self.status,
+            partner_text=self.partner_text,
+            sort=self.sort,
+            descending=self.descending,
+            offset=self.offset,
+            limit=self.limit,
+        )
 
 
 class EarlySource(Protocol):

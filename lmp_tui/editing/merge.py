@@ -112,8 +112,11 @@ class Merge:
                 if sides.get(FieldKey("channel_margin", no)) == "mine":
                     target = _replace(target, margin=m.margin)
             targets.append((t_line, target))
-        if (self.reset_all and any(s.code is None and ln.promo_code is not None for ln, s in targets)
-                and all(s == _listed(ln) for ln, s in targets)):
+        if (
+            self.reset_all
+            and any(s.code is None and ln.promo_code is not None for ln, s in targets)
+            and all(s == _listed(ln) for ln, s in targets)
+        ):
             out.append((ResetPricing(), None))  # mine reset the pricing: the same command again
             return out
         for t_line, target in targets:
@@ -130,10 +133,12 @@ class Merge:
                 now = _listed(t_line)
             else:
                 grant = self.grants.get((no, target.code)) or CodeGrant(
-                    no, target.code, target.opens or self.theirs.code_opens, target.bound)
+                    no, target.code, target.opens or self.theirs.code_opens, target.bound
+                )
                 out.append((ApplyCode(line_no=no, code=target.code), grant))
-                now = _LineState(target.code, grant.opens, grant.bound, t_line.list_unit_price,
-                                 t_line.list_channel_margin)
+                now = _LineState(
+                    target.code, grant.opens, grant.bound, t_line.list_unit_price, t_line.list_channel_margin
+                )
         if target.price != now.price:
             out.append((SetUnitPrice(line_no=no, value=target.price), None))
         if target.margin != now.margin:
@@ -141,14 +146,15 @@ class Merge:
         return out
 
 
-def three_way(base: Report, mine: Report, theirs: Report,
-              pending: Iterable[tuple[Any, CodeGrant | None]] = ()) -> Merge:
+def three_way(
+    base: Report, mine: Report, theirs: Report, pending: Iterable[tuple[Any, CodeGrant | None]] = ()
+) -> Merge:
     """Compare the three copies field by field; see the module's description."""
     pending = list(pending)
     merge = Merge(base, mine, theirs)
     merge.grants = {(g.line_no, g.code): g for _, g in pending if g is not None}
     merge.reset_all = any(isinstance(cmd, ResetPricing) for cmd, _ in pending)
-    news = theirs.history[len(base.history):] if len(theirs.history) >= len(base.history) else theirs.history
+    news = theirs.history[len(base.history) :] if len(theirs.history) >= len(base.history) else theirs.history
 
     def decide(key: FieldKey, b: Any, m: Any, t: Any, show: Any) -> None:
         if m == t:  # unchanged, or both made the same change
@@ -171,8 +177,16 @@ def three_way(base: Report, mine: Report, theirs: Report,
             # the code governs the price and the margin: the line is decided whole
             show = _state_text(theirs.currency)
             if m != b and t != b:
-                merge.clashes.append(Clash(FieldKey("code", no), _label(theirs, FieldKey("code", no)),
-                                           show(b), show(t), show(m), _who(news, FieldKey("code", no))))
+                merge.clashes.append(
+                    Clash(
+                        FieldKey("code", no),
+                        _label(theirs, FieldKey("code", no)),
+                        show(b),
+                        show(t),
+                        show(m),
+                        _who(news, FieldKey("code", no)),
+                    )
+                )
             elif m != b:
                 merge.decided[FieldKey("code", no)] = "mine"
             elif t != b:
@@ -224,8 +238,9 @@ def _who(news: list[HistoryEntry], key: FieldKey) -> str:
         if key.line_no is None and entry.action is Action.SET_PO:
             return entry.actor
         if key.line_no is not None and (
-                entry.action is Action.RESET_PRICING
-                or (entry.action in _LINE_ACTIONS and entry.detail.startswith(f"line {key.line_no} "))):
+            entry.action is Action.RESET_PRICING
+            or (entry.action in _LINE_ACTIONS and entry.detail.startswith(f"line {key.line_no} "))
+        ):
             return entry.actor
     actors = sorted({e.actor for e in news})
     return ", ".join(actors) if actors else "someone"

@@ -60,7 +60,8 @@ class ExportRequest:
             return Notice(f"Export failed: {err}", severity="error", timeout=10)
         said = f"Exported {n:,} report(s) to {path}"
         if self.over_ssh:  # that file is on the server: say how to get a copy
-            said += (" on the lmp-tui server. For a copy on your own computer, run there: ssh -p PORT HOST "
-                     f"{export_command(self.fields)} > reports.csv")
+            said += (
+                " on the lmp-tui server. For a copy on your own computer, run there: ssh -p PORT HOST "
+                f"{export_command(self.fields)} > reports.csv"
+            )
         return Notice(said, title="Export Reports", timeout=20)
-

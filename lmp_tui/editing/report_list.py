@@ -141,20 +141,29 @@ class ReportList:
         return self._query.offset > 0
 
     def sort_choices(self) -> list[tuple[str, str]]:
-        return [(f"{s.label}{'  (current: Enter reverses)' if s.key == self._query.sort else ''}", s.key)
-                for s in SORT_ORDERS]
+        return [
+            (f"{s.label}{'  (current: Enter reverses)' if s.key == self._query.sort else ''}", s.key)
+            for s in SORT_ORDERS
+        ]
 
     def export(self, folder: Path, *, over_ssh: bool) -> ExportRequest | Notice:
         """Export Reports: the list's query as CSV (:mod:`lmp_tui.editing.report_export`), or why not yet."""
         if not self.connected:
-            return Notice("The database is still being opened; press x again in a moment.", severity="warning",
-                          timeout=5)
+            return Notice(
+                "The database is still being opened; press x again in a moment.", severity="warning", timeout=5
+            )
         return ExportRequest(self.query.fields(), folder, self.total_count, over_ssh)
 
     # ---------------------------------------------------------------- the start
 
-    def first_page(self, fields: dict[str, Any], page: ReportPage, counts: dict[Status, int], cycles: list[str],
-                   early: Callable[[], EarlySource | None]) -> Shown | None:
+    def first_page(
+        self,
+        fields: dict[str, Any],
+        page: ReportPage,
+        counts: dict[Status, int],
+        cycles: list[str],
+        early: Callable[[], EarlySource | None],
+    ) -> Shown | None:
         """The first page, read beside the start (:mod:`lmp_tui.startup.prefetch`) while the
         database stack loads; ignored when the list's query is no longer that one. ``early``:
         what reads another status's page the same way meanwhile."""
@@ -202,8 +211,16 @@ class ReportList:
         if self.summary != LOADING and not self.total_count:
             self.summary = LOADING
         need = self._need_counts()
-        return self._start(PageRead(self.query, keep_id, at_end, count_for=need, known=None if need else self.counts,
-                                    with_cycles=not self._cycles_known))
+        return self._start(
+            PageRead(
+                self.query,
+                keep_id,
+                at_end,
+                count_for=need,
+                known=None if need else self.counts,
+                with_cycles=not self._cycles_known,
+            )
+        )
 
     def _start(self, read: Read) -> Read:
         self._reading = read
@@ -230,8 +247,16 @@ class ReportList:
         open_now = self.opening is Opening.WHEN_READ
         if open_now:
             self.opening = Opening.NONE
-        return Shown(answer.page, request.keep_id, request.quiet, request.at_end, answer.cycles, answer.counts,
-                     take_focus, open_now)
+        return Shown(
+            answer.page,
+            request.keep_id,
+            request.quiet,
+            request.at_end,
+            answer.cycles,
+            answer.counts,
+            take_focus,
+            open_now,
+        )
 
     def early_unanswered(self, request: Read) -> None:
         """The early reader could not read it: the services read it once they are up."""
@@ -247,16 +272,20 @@ class ReportList:
             self.opening = Opening.NONE
         take_focus, self.focus_on_page = self.focus_on_page, False
         self.summary = FAILED
-        return Step(notices=[Notice(error, title="Could not read the reports", severity="error", timeout=8)],
-                    take_focus=take_focus)
+        return Step(
+            notices=[Notice(error, title="Could not read the reports", severity="error", timeout=8)],
+            take_focus=take_focus,
+        )
 
     def _summarise(self, page: ReportPage) -> None:
         pages = max(1, -(-page.total_count // self.page_size))
         current = page.offset // self.page_size + 1
         q = self._query
         counts_text = " ".join(f"{s.abbrev} {n:,}" for s, n in (self.counts or {}).items())
-        summary = (f"{page.total_count:,} {'report' if page.total_count == 1 else 'reports'} · p{current}/{pages} · "
-                   f"{sort_order(q.sort).label}{'↓' if q.descending else '↑'} │ {counts_text}")
+        summary = (
+            f"{page.total_count:,} {'report' if page.total_count == 1 else 'reports'} · p{current}/{pages} · "
+            f"{sort_order(q.sort).label}{'↓' if q.descending else '↑'} │ {counts_text}"
+        )
         if summary != self.summary:  # unchanged: nothing to repaint
             self.summary, self._before_announced = summary, None
 
@@ -270,8 +299,7 @@ class ReportList:
 
     # ---------------------------------------------------------------- the query
 
-    def filtered(self, cycle: str | None, status: Status | None, partner_text: str | None, *,
-                 chosen: bool) -> Step:
+    def filtered(self, cycle: str | None, status: Status | None, partner_text: str | None, *, chosen: bool) -> Step:
         """The filters changed (``chosen``: a choice was made: the list takes the focus now,
         and again when its page comes). A report asked for from the list as it was is not
         opened; Enter typed ahead of the page still opens from the page read now."""
@@ -364,8 +392,11 @@ class ReportList:
     def open_highlighted(self, report_id: int | None) -> Step:
         """The report to open (the highlighted one): now, or once the database is open."""
         if report_id is None:
-            return Step(notices=[Notice("No report is highlighted; change the filters to find one.",
-                                        severity="warning", timeout=5)])
+            return Step(
+                notices=[
+                    Notice("No report is highlighted; change the filters to find one.", severity="warning", timeout=5)
+                ]
+            )
         if not self.connected:
             self.opening, self._open_id = Opening.WHEN_CONNECTED, report_id
             self.announce(f"Opening report #{report_id} as soon as the database is open…")

@@ -97,8 +97,16 @@ class AdminMixin(ServiceBase):
             user = _find_user(ctx, name)
             return _view(user), [_key_view(k) for k in _keys(ctx, user)]
 
-    def import_rows(self, what: str, source: str, rows: Sequence[Numbered], *, cycle: str | None = None,
-                    dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+    def import_rows(
+        self,
+        what: str,
+        source: str,
+        rows: Sequence[Numbered],
+        *,
+        cycle: str | None = None,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> ImportResult:
         cmd = parse(Import, what=what, source=source, rows=tuple(rows), cycle=cycle, dry_run=dry_run)
         return self.administer(cmd, progress)
 
@@ -107,9 +115,11 @@ class AdminMixin(ServiceBase):
         every change to the data all distributors share, whoever made it."""
         with self._reading() as ctx:
             rows = ctx.session.scalars(
-                select(AdminHistoryRow).where(or_(AdminHistoryRow.distributor_id == ctx.user.distributor_id,
-                                                  AdminHistoryRow.shared.is_(True)))
-                .order_by(AdminHistoryRow.id.desc()).limit(limit))
+                select(AdminHistoryRow)
+                .where(or_(AdminHistoryRow.distributor_id == ctx.user.distributor_id, AdminHistoryRow.shared.is_(True)))
+                .order_by(AdminHistoryRow.id.desc())
+                .limit(limit)
+            )
             return [AdminEntryView(r.at, r.actor, r.subject, r.key, r.action, r.detail, r.shared) for r in rows]
 
 
@@ -119,8 +129,10 @@ class AdminMixin(ServiceBase):
 def _find_user(ctx: Acting, name: str) -> StaffUser:
     user = ctx.session.execute(select(StaffUser).where(StaffUser.name == name)).scalar_one_or_none()
     if user is None or user.distributor_id != ctx.user.distributor_id:
-        raise NotFound(f"There is no staff user '{name}' at {ctx.user.distributor.name}; `lmp-tui users` lists "
-                       "them, `lmp-tui users add NAME --role ROLE` adds one.")
+        raise NotFound(
+            f"There is no staff user '{name}' at {ctx.user.distributor.name}; `lmp-tui users` lists "
+            "them, `lmp-tui users add NAME --role ROLE` adds one."
+        )
     return user
 
 
@@ -135,16 +147,28 @@ _ADMINISTERING = tuple(r for r in Role if may(AdminAction.ADD_USER, r))
 
 
 def _other_enabled_admins(ctx: Acting, user: StaffUser) -> int:
-    return ctx.session.scalar(select(func.count()).select_from(StaffUser).where(
-        StaffUser.distributor_id == user.distributor_id, StaffUser.role.in_(_ADMINISTERING),
-        StaffUser.enabled.is_(True), StaffUser.id != user.id)) or 0
+    return (
+        ctx.session.scalar(
+            select(func.count())
+            .select_from(StaffUser)
+            .where(
+                StaffUser.distributor_id == user.distributor_id,
+                StaffUser.role.in_(_ADMINISTERING),
+                StaffUser.enabled.is_(True),
+                StaffUser.id != user.id,
+            )
+        )
+        or 0
+    )
 
 
 def _keep_an_admin(ctx: Acting, user: StaffUser, what: str) -> None:
     if user.role in _ADMINISTERING and user.enabled and not _other_enabled_admins(ctx, user):
-        raise NotAllowed(f"Cannot {what}: {user.name} is the last enabled admin of "
-                         f"{ctx.user.distributor.name}, and nobody could administer it any more. "
-                         "Make another user an admin first.")
+        raise NotAllowed(
+            f"Cannot {what}: {user.name} is the last enabled admin of "
+            f"{ctx.user.distributor.name}, and nobody could administer it any more. "
+            "Make another user an admin first."
+        )
 
 
 def _view(user: StaffUser) -> StaffUserView:
@@ -169,8 +193,11 @@ def _set_role(ctx: Acting, cmd: SetRole) -> StaffUserView:
     if user.role is not cmd.role:
         if cmd.role not in _ADMINISTERING:
             _keep_an_admin(ctx, user, f"make {user.name} {cmd.role.value}")
-        ctx.session.add(AdminHistoryRow(**admin_entry(ctx, "user", user.name, "role changed",
-                                                f"role {user.role.value} → {cmd.role.value}")))
+        ctx.session.add(
+            AdminHistoryRow(
+                **admin_entry(ctx, "user", user.name, "role changed", f"role {user.role.value} → {cmd.role.value}")
+            )
+        )
         user.role = cmd.role
     return _view(user)
 
@@ -208,13 +235,26 @@ def _add_key(ctx: Acting, cmd: AddKey) -> StaffKeyView:
         if taken.user_id == user.id:
             raise InvalidInput(f"{user.name} already has the key {fingerprint}; nothing was changed.")
         owner = taken.user.name if taken.user.distributor_id == ctx.user.distributor_id else "another staff user"
-        raise InvalidInput(f"The key {fingerprint} already signs in {owner}; a key belongs to one person. Ask "
-                           f"{user.name} for a key of their own (ssh-keygen -t ed25519).")
-    key = StaffKey(user_id=user.id, fingerprint=fingerprint, algorithm=cmd.key.algorithm,
-                   public_key=cmd.key.openssh, comment=cmd.key.comment, added_at=ctx.now)
+        raise InvalidInput(
+            f"The key {fingerprint} already signs in {owner}; a key belongs to one person. Ask "
+            f"{user.name} for a key of their own (ssh-keygen -t ed25519)."
+        )
+    key = StaffKey(
+        user_id=user.id,
+        fingerprint=fingerprint,
+        algorithm=cmd.key.algorithm,
+        public_key=cmd.key.openssh,
+        comment=cmd.key.comment,
+        added_at=ctx.now,
+    )
     ctx.session.add(key)
-    ctx.session.add(AdminHistoryRow(**admin_entry(ctx, "user", user.name, "key added",
-                                                  f"{cmd.key.algorithm} {fingerprint} {cmd.key.comment}".rstrip())))
+    ctx.session.add(
+        AdminHistoryRow(
+            **admin_entry(
+                ctx, "user", user.name, "key added", f"{cmd.key.algorithm} {fingerprint} {cmd.key.comment}".rstrip()
+            )
+        )
+    )
     ctx.session.flush()
     return _key_view(key)
 
@@ -223,18 +263,26 @@ def _remove_key(ctx: Acting, cmd: RemoveKey) -> StaffKeyView:
     user = _find_guarded(ctx, cmd.name, cmd.ACTION)
     key = next((k for k in _keys(ctx, user) if k.fingerprint == cmd.fingerprint), None)
     if key is None:
-        raise NotFound(f"{user.name} has no key {cmd.fingerprint}; `lmp-tui users show {user.name}` lists its "
-                       "keys.")
+        raise NotFound(f"{user.name} has no key {cmd.fingerprint}; `lmp-tui users show {user.name}` lists its keys.")
     view = _key_view(key)
     ctx.session.delete(key)
-    ctx.session.add(AdminHistoryRow(**admin_entry(ctx, "user", user.name, "key removed",
-                                                  f"{key.algorithm} {key.fingerprint} {key.comment}".rstrip())))
+    ctx.session.add(
+        AdminHistoryRow(
+            **admin_entry(
+                ctx, "user", user.name, "key removed", f"{key.algorithm} {key.fingerprint} {key.comment}".rstrip()
+            )
+        )
+    )
     return view
 
 
 _USERS: dict[type, Callable[[Acting, Any], Any]] = {
-    AddUser: _add_user, SetRole: _set_role, DisableUser: _disable, EnableUser: _enable,
-    AddKey: _add_key, RemoveKey: _remove_key,
+    AddUser: _add_user,
+    SetRole: _set_role,
+    DisableUser: _disable,
+    EnableUser: _enable,
+    AddKey: _add_key,
+    RemoveKey: _remove_key,
 }
 
 
@@ -267,7 +315,8 @@ def owners_of_keys(db: Database, fingerprints: Iterable[str]) -> dict[str, KeyOw
             select(StaffKey.fingerprint, StaffUser.name, StaffUser.enabled, Distributor.name)
             .join(StaffUser, StaffKey.user_id == StaffUser.id)
             .join(Distributor, StaffUser.distributor_id == Distributor.id)
-            .where(StaffKey.fingerprint.in_(wanted)))
+            .where(StaffKey.fingerprint.in_(wanted))
+        )
         return {fingerprint: KeyOwner(name, enabled, distributor) for fingerprint, name, enabled, distributor in rows}
 
 
@@ -284,8 +333,7 @@ def key_refusal(owner: KeyOwner | None, user: str | None = None) -> Literal["rem
 # --------------------------------------------------------------------------- a first start
 
 
-def initialise(db: Database, distributor: str, admin: str, clock: Callable[[], datetime] = utcnow
-               ) -> StaffUserView:
+def initialise(db: Database, distributor: str, admin: str, clock: Callable[[], datetime] = utcnow) -> StaffUserView:
     """On a database with no distributor yet: the distributor and its first admin."""
     from lmp_tui.commands.admin import InitialiseRequest
 
@@ -293,16 +341,28 @@ def initialise(db: Database, distributor: str, admin: str, clock: Callable[[], d
     with db.write() as session:
         existing = session.scalars(select(Distributor.name).order_by(Distributor.id)).first()
         if existing is not None:
-            raise InvalidInput(f"This database already belongs to {existing}; `init` is for an empty database. "
-                               "An admin adds staff with `lmp-tui users add NAME --role ROLE`.")
+            raise InvalidInput(
+                f"This database already belongs to {existing}; `init` is for an empty database. "
+                "An admin adds staff with `lmp-tui users add NAME --role ROLE`."
+            )
         dist = Distributor(name=req.distributor)
         session.add(dist)
         session.flush()
         session.add(StaffUser(name=req.admin, role=Role.ADMIN, distributor_id=dist.id, enabled=True))
         now = clock()
-        for subject, key, action, detail in (("distributor", req.distributor, "added", "first start"),
-                                             ("user", req.admin, "added", "role admin (first admin)")):
-            session.add(AdminHistoryRow(at=now, actor=req.admin, distributor_id=dist.id, subject=subject, key=key,
-                                        action=action, detail=detail))
+        for subject, key, action, detail in (
+            ("distributor", req.distributor, "added", "first start"),
+            ("user", req.admin, "added", "role admin (first admin)"),
+        ):
+            session.add(
+                AdminHistoryRow(
+                    at=now,
+                    actor=req.admin,
+                    distributor_id=dist.id,
+                    subject=subject,
+                    key=key,
+                    action=action,
+                    detail=detail,
+                )
+            )
     return StaffUserView(req.admin, Role.ADMIN, req.distributor, True)
-

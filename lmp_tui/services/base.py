@@ -58,8 +58,10 @@ class Acting:
         return report
 
     def _not_found(self, report_id: object) -> NotFound:
-        return NotFound(f"Report #{report_id} was not found among {self.user.distributor.name}'s reports; "
-                        "check the number (the report list shows them).")
+        return NotFound(
+            f"Report #{report_id} was not found among {self.user.distributor.name}'s reports; "
+            "check the number (the report list shows them)."
+        )
 
     def lock(self, report_id: int, expected_version: int | None) -> tuple[BillingReport, Report]:
         """Take the report's row lock, check the version the user saw, and bump it.
@@ -68,18 +70,20 @@ class Acting:
         and applies to the report as it is then. (SQLite's write transactions hold the
         database's write lock from their start, so there is nothing more to wait for.)"""
         if expected_version is None and _possible(report_id):
-            self.session.execute(
-                select(BillingReport.version).where(BillingReport.id == report_id).with_for_update())
+            self.session.execute(select(BillingReport.version).where(BillingReport.id == report_id).with_for_update())
         row = self.load(report_id)
         seen = row.version if expected_version is None else expected_version
         # an UPDATE's result is a CursorResult (it has the rowcount); Session.execute is typed
         # for any statement
-        result = cast(CursorResult[Any], self.session.execute(
-            update(BillingReport)
-            .where(BillingReport.id == report_id, BillingReport.version == seen)
-            .values(version=BillingReport.version + 1)
-            .execution_options(synchronize_session=False)
-        ))
+        result = cast(
+            CursorResult[Any],
+            self.session.execute(
+                update(BillingReport)
+                .where(BillingReport.id == report_id, BillingReport.version == seen)
+                .values(version=BillingReport.version + 1)
+                .execution_options(synchronize_session=False)
+            ),
+        )
         if result.rowcount != 1:
             self.session.expire(row)
             current = self.session.get(BillingReport, report_id)
@@ -88,16 +92,24 @@ class Acting:
                 f"Report #{report_id} was changed by {who} since you opened it (your version "
                 f"{seen}, now {current.version if current else '?'}). Nothing of yours was saved; "
                 "reload the report and apply your changes again.",
-                who=who, version=current.version if current else None,
+                who=who,
+                version=current.version if current else None,
             )
         self.session.refresh(row)
         return row, report_from_row(row, with_history=False)
 
-    def record(self, report_id: int, action: Action, detail: str, comment: str | None = None,
-               actor: str | None = None) -> None:
+    def record(
+        self, report_id: int, action: Action, detail: str, comment: str | None = None, actor: str | None = None
+    ) -> None:
         self.session.add(
-            HistoryRow(report_id=report_id, at=self.now, actor=actor or self.user.name,
-                       action=action.value, detail=detail, comment=comment)
+            HistoryRow(
+                report_id=report_id,
+                at=self.now,
+                actor=actor or self.user.name,
+                action=action.value,
+                detail=detail,
+                comment=comment,
+            )
         )
 
     def save(self, report: Report, row: BillingReport) -> None:
@@ -111,8 +123,15 @@ def _possible(report_id: object) -> bool:
 
 
 class ServiceBase:
-    def __init__(self, db: Database, user_name: str, clock: Clock = utcnow, *, ssh_key: str | None = None,
-                 local: bool | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        user_name: str,
+        clock: Clock = utcnow,
+        *,
+        ssh_key: str | None = None,
+        local: bool | None = None,
+    ) -> None:
         self.db = db
         self.user_name = user_name
         self.clock = clock
@@ -139,16 +158,20 @@ class ServiceBase:
         user = session.execute(stmt).scalar_one_or_none()
         if user is None:
             if session.scalar(select(StaffUser.id).limit(1)) is None:
-                raise NotFound("This database has no staff users yet. Start it with `lmp-tui init --distributor "
-                               "NAME --admin LOGIN` (the README's first start).")
+                raise NotFound(
+                    "This database has no staff users yet. Start it with `lmp-tui init --distributor "
+                    "NAME --admin LOGIN` (the README's first start)."
+                )
             raise NotFound(
                 f"There is no staff user '{self.user_name}' in this database (--user NAME or LMP_USER choose the "
                 "user; without them it is your login name). Ask an admin of your distributor to add you "
                 f"(lmp-tui users add {self.user_name} --role billing), or sign in as your own user with --user NAME."
             )
         if not user.enabled:
-            raise NotAllowed(f"The staff user '{user.name}' is disabled and can do nothing. An admin of "
-                             f"{user.distributor.name} can enable it again (lmp-tui users enable {user.name}).")
+            raise NotAllowed(
+                f"The staff user '{user.name}' is disabled and can do nothing. An admin of "
+                f"{user.distributor.name} can enable it again (lmp-tui users enable {user.name})."
+            )
         if self.ssh_key is not None:
             self._key_held(session, user, write=write)
         return user
@@ -161,10 +184,12 @@ class ServiceBase:
         if write:
             stmt = stmt.with_for_update(read=True, key_share=True)
         if session.scalar(stmt) is None:
-            raise NotAllowed(f"The SSH key {self.ssh_key} no longer signs in {user.name}: an admin removed it, so "
-                             "nothing was saved and this session can do nothing more. Ask an admin of "
-                             f"{user.distributor.name} to add your key again (lmp-tui users add-key {user.name} "
-                             "KEY.pub), then connect again.")
+            raise NotAllowed(
+                f"The SSH key {self.ssh_key} no longer signs in {user.name}: an admin removed it, so "
+                "nothing was saved and this session can do nothing more. Ask an admin of "
+                f"{user.distributor.name} to add your key again (lmp-tui users add-key {user.name} "
+                "KEY.pub), then connect again."
+            )
 
     def _reading(self) -> _Ctx:
         return _Ctx(self, write=False)
@@ -192,7 +217,7 @@ class _Ctx:
             raise
         return Acting(session, user, self.svc.clock(), self.svc.local)
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> bool | None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
         return self._cm.__exit__(exc_type, exc, tb)
-

@@ -47,16 +47,30 @@ class CodeChoiceMixin(ServiceBase):
             authorise(Action.APPLY_CODE, ctx.user.role, TRANSITIONS[Action.APPLY_CODE].what)
             check_transition(Action.APPLY_CODE, report.status)
             rows = ctx.session.scalars(
-                select(PromoCodeRow).join(Region, Region.id == PromoCodeRow.region_id)
-                .where(Region.code == report.region_code, PromoCodeRow.kind == report.code_kind,
-                       or_(PromoCodeRow.partner_id.is_(None), PromoCodeRow.partner_id == report.partner_id))
-                .order_by(PromoCodeRow.code)).unique()
+                select(PromoCodeRow)
+                .join(Region, Region.id == PromoCodeRow.region_id)
+                .where(
+                    Region.code == report.region_code,
+                    PromoCodeRow.kind == report.code_kind,
+                    or_(PromoCodeRow.partner_id.is_(None), PromoCodeRow.partner_id == report.partner_id),
+                )
+                .order_by(PromoCodeRow.code)
+            ).unique()
             out = []
             for row in rows:
                 try:
                     grant = pricing.verify_code(report, line, row.code, code_from_row(row))
                 except CodeRefused:
                     continue
-                out.append(CodeChoice(grant.code, row.kind, grant.opens, grant.bound, row.valid_from, row.valid_to,
-                                      row.partner_id is not None))
+                out.append(
+                    CodeChoice(
+                        grant.code,
+                        row.kind,
+                        grant.opens,
+                        grant.bound,
+                        row.valid_from,
+                        row.valid_to,
+                        row.partner_id is not None,
+                    )
+                )
             return out

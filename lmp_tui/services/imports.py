@@ -49,18 +49,30 @@ def import_rows(ctx: Acting, cmd: Import, progress: Progress | None) -> tuple[Im
 def _regions(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> None:
     s = ctx.session
     existing = _regions_by_code(ctx)
-    with_reports = set(s.scalars(select(Partner.region_id).join(BillingReport, BillingReport.partner_id == Partner.id)
-                                 .distinct()))
+    with_reports = set(
+        s.scalars(select(Partner.region_id).join(BillingReport, BillingReport.partner_id == Partner.id).distinct())
+    )
     for line, r in cmd.rows_as(RegionRow):
         cur = existing.get(r.region)
-        new = dict(currency=r.currency, code_kind=r.code_kind, code_opens=r.code_opens,
-                   name=r.name or (cur.name if cur else r.region))
+        new = dict(
+            currency=r.currency,
+            code_kind=r.code_kind,
+            code_opens=r.code_opens,
+            name=r.name or (cur.name if cur else r.region),
+        )
         if cur is not None and cur.currency != r.currency and cur.id in with_reports:
-            plan.problem(line, "currency", f"region {r.region} already has billing reports in {cur.currency}; "
-                                             "its currency cannot change (make a new region instead).")
+            plan.problem(
+                line,
+                "currency",
+                f"region {r.region} already has billing reports in {cur.currency}; "
+                "its currency cannot change (make a new region instead).",
+            )
             continue
-        old = None if cur is None else dict(currency=cur.currency, code_kind=cur.code_kind, code_opens=cur.code_opens,
-                                            name=cur.name)
+        old = (
+            None
+            if cur is None
+            else dict(currency=cur.currency, code_kind=cur.code_kind, code_opens=cur.code_opens, name=cur.name)
+        )
 
         def step(cur: Region | None = cur, code: str = r.region, new: dict[str, Any] = new) -> None:
             if cur is None:
@@ -112,21 +124,35 @@ def _partners(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -
             plan.problem(line, "company_id", f"{r.company_id} is a partner of another distributor; check the ID.")
             continue
         if cur is not None and cur.region_id != region.id and cur.id in with_reports:
-            plan.problem(line, "region", f"{r.company_id} already has billing reports in region "
-                                           f"{cur.region.code}; its region cannot change.")
+            plan.problem(
+                line,
+                "region",
+                f"{r.company_id} already has billing reports in region {cur.region.code}; its region cannot change.",
+            )
             continue
         new = dict(name=r.name, city=r.city or "", state=r.state or "", region=r.region)
         old = None if cur is None else dict(name=cur.name, city=cur.city, state=cur.state, region=cur.region.code)
 
         def step(cur: Partner | None = cur, r: Any = r, region: Region = region) -> None:
             if cur is None:
-                s.add(Partner(company_id=r.company_id, name=r.name, city=r.city or "", state=r.state or "",
-                              region_id=region.id, distributor_id=mine))
+                s.add(
+                    Partner(
+                        company_id=r.company_id,
+                        name=r.name,
+                        city=r.city or "",
+                        state=r.state or "",
+                        region_id=region.id,
+                        distributor_id=mine,
+                    )
+                )
                 return
             if cur.name != r.name:  # the report list keeps a copy of the name
-                s.execute(update(BillingReport).where(BillingReport.partner_id == cur.id)
-                          .values(partner_name=r.name, partner_key=search_key(r.name))
-                          .execution_options(synchronize_session=False))
+                s.execute(
+                    update(BillingReport)
+                    .where(BillingReport.partner_id == cur.id)
+                    .values(partner_name=r.name, partner_key=search_key(r.name))
+                    .execution_options(synchronize_session=False)
+                )
             cur.name, cur.city, cur.state, cur.region_id = r.name, r.city or "", r.state or "", region.id
 
         plan.change("partner", r.company_id, old, new, step)
@@ -142,20 +168,25 @@ def _prices(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> 
         if region is None:
             _unknown_region(plan, line, r.region)
         if product is None:
-            plan.problem(line, "product", f"there is no product '{r.product}'; import it first "
-                                            "(lmp-tui import products FILE).")
+            plan.problem(
+                line, "product", f"there is no product '{r.product}'; import it first (lmp-tui import products FILE)."
+            )
         if region is None or product is None:
             continue
         if not money.fits_currency(r.unit_price, region.currency):
-            plan.problem(line, "unit_price", f"{r.unit_price} has more decimals than {region.currency} has "
-                                               f"({money.minor_digits(region.currency)}).")
+            plan.problem(
+                line,
+                "unit_price",
+                f"{r.unit_price} has more decimals than {region.currency} has ({money.minor_digits(region.currency)}).",
+            )
             continue
         cur = existing.get((region.id, product.id))
         new = dict(unit_price=r.unit_price, channel_margin=r.channel_margin)
         old = None if cur is None else dict(unit_price=cur.unit_price, channel_margin=cur.channel_margin)
 
-        def step(cur: PriceListEntry | None = cur, rid: int = region.id, pid: int = product.id,
-                 new: dict[str, Any] = new) -> None:
+        def step(
+            cur: PriceListEntry | None = cur, rid: int = region.id, pid: int = product.id, new: dict[str, Any] = new
+        ) -> None:
             if cur is None:
                 s.add(PriceListEntry(region_id=rid, product_id=pid, **new))
             else:
@@ -186,15 +217,23 @@ def _codes(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> N
             ok = False
         missing = [p for p in r.products if p not in products]
         if missing:
-            plan.problem(line, "products", f"there is no product {', '.join(repr(m) for m in missing)}; import "
-                                             "products first, or correct the name.")
+            plan.problem(
+                line,
+                "products",
+                f"there is no product {', '.join(repr(m) for m in missing)}; import "
+                "products first, or correct the name.",
+            )
             ok = False
         partner = None
         if r.partner is not None:
             partner = partners.get(r.partner)
             if partner is None:
-                plan.problem(line, "partner", f"there is no partner {r.partner} among your distributor's partners; "
-                                                "import partners first, or correct the company ID.")
+                plan.problem(
+                    line,
+                    "partner",
+                    f"there is no partner {r.partner} among your distributor's partners; "
+                    "import partners first, or correct the company ID.",
+                )
                 ok = False
         cur = existing.get(r.code)
         if cur is not None and _code_owner(cur.partner) not in (None, mine):
@@ -203,46 +242,90 @@ def _codes(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> N
             continue
         # a code that could never be verified is refused now, not when a clerk types it
         if region is not None and r.kind is not region.code_kind:
-            plan.problem(line, "kind", f"region {r.region} uses {region.code_kind.label}s, so a {r.kind.label} "
-                                         "there could never be verified; check the kind or the region.")
+            plan.problem(
+                line,
+                "kind",
+                f"region {r.region} uses {region.code_kind.label}s, so a {r.kind.label} "
+                "there could never be verified; check the kind or the region.",
+            )
             ok = False
         if region is not None and partner is not None and partner.region_id != region.id:
-            plan.problem(line, "partner", f"{r.partner} is in region {partner.region.code}, not {r.region}; the "
-                                            "code could never be verified for it.")
+            plan.problem(
+                line,
+                "partner",
+                f"{r.partner} is in region {partner.region.code}, not {r.region}; the "
+                "code could never be verified for it.",
+            )
             ok = False
         if region is not None:
             opens = region.code_opens
-            unused = ("max_channel_margin", r.max_channel_margin) if opens is EditableField.UNIT_PRICE else (
-                "min_unit_price", r.min_unit_price)
+            unused = (
+                ("max_channel_margin", r.max_channel_margin)
+                if opens is EditableField.UNIT_PRICE
+                else ("min_unit_price", r.min_unit_price)
+            )
             if unused[1] is not None:
-                plan.problem(line, unused[0], f"region {r.region}'s codes open the {opens.label.lower()}, so "
-                                                f"{unused[0]} would never apply; leave it empty.")
+                plan.problem(
+                    line,
+                    unused[0],
+                    f"region {r.region}'s codes open the {opens.label.lower()}, so "
+                    f"{unused[0]} would never apply; leave it empty.",
+                )
                 ok = False
         if region is not None and not money.fits_currency(r.min_unit_price, region.currency):
-            plan.problem(line, "min_unit_price", f"{r.min_unit_price} has more decimals than {region.currency} "
-                                                   f"has ({money.minor_digits(region.currency)}).")
+            plan.problem(
+                line,
+                "min_unit_price",
+                f"{r.min_unit_price} has more decimals than {region.currency} "
+                f"has ({money.minor_digits(region.currency)}).",
+            )
             ok = False
         if not ok or region is None:
             continue
         product_ids = frozenset(products[p].id for p in r.products)
-        new = dict(kind=r.kind, region=r.region, products=product_list(r.products), valid_from=r.valid_from,
-                   valid_to=r.valid_to, partner=r.partner, min_unit_price=r.min_unit_price,
-                   max_channel_margin=r.max_channel_margin)
-        old = None if cur is None else dict(
-            kind=cur.kind, region=cur.region.code, products=product_list(p.name for p in cur.products),
-            valid_from=cur.valid_from, valid_to=cur.valid_to, partner=cur.partner.company_id if cur.partner else None,
-            min_unit_price=cur.min_unit_price, max_channel_margin=cur.max_channel_margin)
+        new = dict(
+            kind=r.kind,
+            region=r.region,
+            products=product_list(r.products),
+            valid_from=r.valid_from,
+            valid_to=r.valid_to,
+            partner=r.partner,
+            min_unit_price=r.min_unit_price,
+            max_channel_margin=r.max_channel_margin,
+        )
+        old = (
+            None
+            if cur is None
+            else dict(
+                kind=cur.kind,
+                region=cur.region.code,
+                products=product_list(p.name for p in cur.products),
+                valid_from=cur.valid_from,
+                valid_to=cur.valid_to,
+                partner=cur.partner.company_id if cur.partner else None,
+                min_unit_price=cur.min_unit_price,
+                max_channel_margin=cur.max_channel_margin,
+            )
+        )
         owners = {_code_owner(partner)} | ({_code_owner(cur.partner)} if cur is not None else set())
         if differs(old, new) and not all(may_change(role, owner, mine) for owner in owners):
             if cur is not None and cur.partner is None:
                 plan.problem(line, "code", f"{r.code} is a general code (for every partner). {SHARED_REFUSAL}")
             else:
-                plan.problem(line, "partner", f"a code for no partner is a general code. {SHARED_REFUSAL} Or "
-                                                "name one of your partners.")
+                plan.problem(
+                    line,
+                    "partner",
+                    f"a code for no partner is a general code. {SHARED_REFUSAL} Or name one of your partners.",
+                )
             continue
 
-        def step(cur: PromoCodeRow | None = cur, r: Any = r, region: Region = region, partner: Partner | None = partner,
-                 product_ids: frozenset[int] = product_ids) -> None:
+        def step(
+            cur: PromoCodeRow | None = cur,
+            r: Any = r,
+            region: Region = region,
+            partner: Partner | None = partner,
+            product_ids: frozenset[int] = product_ids,
+        ) -> None:
             row = cur or PromoCodeRow(code=r.code)
             row.kind, row.region_id, row.valid_from, row.valid_to = r.kind, region.id, r.valid_from, r.valid_to
             row.partner_id = partner.id if partner else None
@@ -257,7 +340,10 @@ def _codes(ctx: Acting, cmd: Import, plan: Plan, progress: Progress | None) -> N
 # the usage of one partner's line, as compared between imports
 
 _PLANS: dict[str, Callable[[Acting, Import, Plan, Progress | None], None]] = {
-    "regions": _regions, "products": _products, "partners": _partners, "prices": _prices, "codes": _codes,
+    "regions": _regions,
+    "products": _products,
+    "partners": _partners,
+    "prices": _prices,
+    "codes": _codes,
     "usage": plan_usage,
 }
-

@@ -31,8 +31,13 @@ class ImportResult:
     changes: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"import": self.what, "file": self.source, "dry_run": self.dry_run,
-                "counts": {k: vars(c) for k, c in self.counts.items()}, "changes": self.changes}
+        return {
+            "import": self.what,
+            "file": self.source,
+            "dry_run": self.dry_run,
+            "counts": {k: vars(c) for k, c in self.counts.items()},
+            "changes": self.changes,
+        }
 
 
 @dataclass
@@ -51,8 +56,16 @@ class Plan:
     def problem(self, line: int, column: str, text: str) -> None:
         self.problems.append(f"{self.source}:{line}: {column}: {text}")
 
-    def change(self, subject: str, key: str, old: dict[str, Any] | None, new: dict[str, Any],
-               step: Callable[[], None], *, shared: bool = False) -> None:
+    def change(
+        self,
+        subject: str,
+        key: str,
+        old: dict[str, Any] | None,
+        new: dict[str, Any],
+        step: Callable[[], None],
+        *,
+        shared: bool = False,
+    ) -> None:
         """Record a creation (``old`` None) or the fields that differ; nothing if none do.
         ``shared``: the data every distributor shares (each one's audit shows the change)."""
         if old is None:
@@ -89,8 +102,15 @@ def differs(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
     return old is None or any(old.get(k) != v for k, v in new.items())
 
 
-def admin_entry(ctx: Acting, subject: str, key: str, action: str, detail: str, shared: bool = False
-                ) -> dict[str, Any]:
+def admin_entry(ctx: Acting, subject: str, key: str, action: str, detail: str, shared: bool = False) -> dict[str, Any]:
     """A row of the administration history, by the signed-in user, now."""
-    return dict(at=ctx.now, actor=ctx.user.name, distributor_id=ctx.user.distributor_id, subject=subject,
-                key=key[:200], action=action, detail=detail, shared=shared)
+    return dict(
+        at=ctx.now,
+        actor=ctx.user.name,
+        distributor_id=ctx.user.distributor_id,
+        subject=subject,
+        key=key[:200],
+        action=action,
+        detail=detail,
+        shared=shared,
+    )

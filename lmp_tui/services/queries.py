@@ -36,8 +36,11 @@ _SORT: dict[str, tuple[Any, ...]] = {
     "comments": (BillingReport.comment_count,),
     # within a currency (the region's), largest first when descending; a report the partner
     # still prepares shows no total, so it sorts by none
-    "total": (Region.currency, _PREPARING_LAST := case((BillingReport.status.in_(_NO_MONEY), 1), else_=0),
-              case((BillingReport.status.in_(_NO_MONEY), None), else_=BillingReport.total)),
+    "total": (
+        Region.currency,
+        _PREPARING_LAST := case((BillingReport.status.in_(_NO_MONEY), 1), else_=0),
+        case((BillingReport.status.in_(_NO_MONEY), None), else_=BillingReport.total),
+    ),
     "id": (),
 }
 if tuple(_SORT) != SORT_KEYS:
@@ -46,8 +49,22 @@ if tuple(_SORT) != SORT_KEYS:
 #: the columns a statement selects
 Columns = TypeVarTuple("Columns")
 
-CSV_COLUMNS = ("id", "partner", "company_id", "region", "cycle", "status", "review_reason",
-               "auto_submitted", "po_number", "lines", "discrepancies", "comments", "total", "currency")
+CSV_COLUMNS = (
+    "id",
+    "partner",
+    "company_id",
+    "region",
+    "cycle",
+    "status",
+    "review_reason",
+    "auto_submitted",
+    "po_number",
+    "lines",
+    "discrepancies",
+    "comments",
+    "total",
+    "currency",
+)
 
 
 def _like(text: str) -> str:
@@ -84,8 +101,7 @@ def page_statement(distributor_id: int, q: ReportQuery) -> Select[*tuple[Any, ..
     # sorts); only those rows are then joined to their partner and region
     ids = select(BillingReport.id)
     if q.sort == "total":  # the currency is the region's
-        ids = (ids.join(Partner, Partner.id == BillingReport.partner_id)
-               .join(Region, Region.id == Partner.region_id))
+        ids = ids.join(Partner, Partner.id == BillingReport.partner_id).join(Region, Region.id == Partner.region_id)
     page_ids = _filtered(distributor_id, q, ids).order_by(*order).offset(q.offset).limit(q.limit).subquery()
     return (
         select(*_ROW_COLUMNS)
@@ -99,10 +115,12 @@ def page_statement(distributor_id: int, q: ReportQuery) -> Select[*tuple[Any, ..
 def rows_statement(distributor_id: int, q: ReportQuery, limit: int | None = None) -> Select[*tuple[Any, ...]]:
     """Every row of the query from its offset on (or the first ``limit``), in the list's
     order, as one statement: read as one stream, it is one snapshot of the database."""
-    stmt = (_filtered(distributor_id, q, select(*_ROW_COLUMNS))
-            .join(Partner, Partner.id == BillingReport.partner_id)
-            .join(Region, Region.id == Partner.region_id)
-            .order_by(*_order(q)))
+    stmt = (
+        _filtered(distributor_id, q, select(*_ROW_COLUMNS))
+        .join(Partner, Partner.id == BillingReport.partner_id)
+        .join(Region, Region.id == Partner.region_id)
+        .order_by(*_order(q))
+    )
     if q.offset:
         stmt = stmt.offset(q.offset)
     return stmt if limit is None else stmt.limit(limit)
@@ -110,19 +128,25 @@ def rows_statement(distributor_id: int, q: ReportQuery, limit: int | None = None
 
 def status_count_statement(distributor_id: int, q: ReportQuery) -> Select[*tuple[Any, ...]]:
     """(status, count) of the reports that match the query's cycle and partner filters."""
-    return _filtered(distributor_id, q, select(BillingReport.status, func.count()).select_from(BillingReport)
-                     ).group_by(BillingReport.status)
+    return _filtered(distributor_id, q, select(BillingReport.status, func.count()).select_from(BillingReport)).group_by(
+        BillingReport.status
+    )
 
 
 def cycles_statement(distributor_id: int) -> Select[*tuple[Any, ...]]:
     """The distributor's report cycles, newest first."""
-    return (select(BillingReport.cycle).where(BillingReport.distributor_id == distributor_id)
-            .distinct().order_by(BillingReport.cycle.desc()))
+    return (
+        select(BillingReport.cycle)
+        .where(BillingReport.distributor_id == distributor_id)
+        .distinct()
+        .order_by(BillingReport.cycle.desc())
+    )
 
 
 class QueriesMixin(ServiceBase):
-    def query_reports(self, query: ReportQuery | None = None, *, total: int | None = None,
-                      **filters: Any) -> ReportPage:
+    def query_reports(
+        self, query: ReportQuery | None = None, *, total: int | None = None, **filters: Any
+    ) -> ReportPage:
         """One page of the report list, filtered, sorted and counted in the database. A
         caller that knows how many reports match (``total``, e.g. from :meth:`status_counts`
         of the same filters) saves the count."""
@@ -162,13 +186,18 @@ class QueriesMixin(ServiceBase):
     def report_stamp(self, report_id: int) -> ReportStamp:
         """A report's version and its latest history entry: two indexed reads, no lines."""
         with self._reading() as ctx:
-            version = ctx.session.scalar(select(BillingReport.version).where(
-                BillingReport.id == report_id, BillingReport.distributor_id == ctx.user.distributor_id))
+            version = ctx.session.scalar(
+                select(BillingReport.version).where(
+                    BillingReport.id == report_id, BillingReport.distributor_id == ctx.user.distributor_id
+                )
+            )
             if version is None:
                 version = ctx.load(report_id).version  # raises the refusal that names the report
             latest = ctx.session.execute(
                 select(HistoryRow.at, HistoryRow.actor, HistoryRow.action, HistoryRow.detail)
-                .where(HistoryRow.report_id == report_id).order_by(HistoryRow.id.desc()).limit(20)
+                .where(HistoryRow.report_id == report_id)
+                .order_by(HistoryRow.id.desc())
+                .limit(20)
             ).all()
         if not latest:
             return ReportStamp(report_id, int(version), None, None, None, None)
@@ -187,8 +216,9 @@ class QueriesMixin(ServiceBase):
         except Exception as err:  # noqa: BLE001 - the driver's own errors, as a sentence
             from lmp_tui.errors import DatabaseUnavailable
 
-            raise DatabaseUnavailable(f"Cannot watch {self.db.display_url} for changes ({err}); the list "
-                                      "refreshes only with F5.") from None
+            raise DatabaseUnavailable(
+                f"Cannot watch {self.db.display_url} for changes ({err}); the list refreshes only with F5."
+            ) from None
 
     def users(self) -> list[StaffUserView]:
         """The staff users of the signed-in user's distributor."""
@@ -203,24 +233,39 @@ class QueriesMixin(ServiceBase):
         with self._reading() as ctx:
             # the vendor's codes are everyone's; a partner-specific code is shown only to the
             # distributor of that partner (another distributor's partner names stay theirs)
-            stmt = (select(PromoCodeRow).join(Region).outerjoin(Partner, Partner.id == PromoCodeRow.partner_id)
-                    .where(or_(PromoCodeRow.partner_id.is_(None), Partner.distributor_id == ctx.user.distributor_id))
-                    .order_by(Region.code, PromoCodeRow.code))
+            stmt = (
+                select(PromoCodeRow)
+                .join(Region)
+                .outerjoin(Partner, Partner.id == PromoCodeRow.partner_id)
+                .where(or_(PromoCodeRow.partner_id.is_(None), Partner.distributor_id == ctx.user.distributor_id))
+                .order_by(Region.code, PromoCodeRow.code)
+            )
             if region:
                 stmt = stmt.where(func.upper(Region.code) == region.strip().upper())
             return [
                 PromoCodeView(
-                    code=c.code, kind=c.kind, region=c.region.code,
+                    code=c.code,
+                    kind=c.kind,
+                    region=c.region.code,
                     products=tuple(sorted(p.name for p in c.products)),
-                    valid_from=c.valid_from, valid_to=c.valid_to,
+                    valid_from=c.valid_from,
+                    valid_to=c.valid_to,
                     partner=c.partner.name if c.partner else None,
-                    min_unit_price=c.min_unit_price, max_channel_margin=c.max_channel_margin,
+                    min_unit_price=c.min_unit_price,
+                    max_channel_margin=c.max_channel_margin,
                 )
                 for c in ctx.session.scalars(stmt).unique()
             ]
 
-    def export_csv(self, out: IO[str], query: ReportQuery | None = None, *, page_size: int = 2000,
-                   limit: int | None = None, **filters: Any) -> int:
+    def export_csv(
+        self,
+        out: IO[str],
+        query: ReportQuery | None = None,
+        *,
+        page_size: int = 2000,
+        limit: int | None = None,
+        **filters: Any,
+    ) -> int:
         """Export Reports: every report of the query (or the first ``limit``) as CSV, as the
         database was when the export began; returns the count."""
         q = query or parse(ReportQuery, **filters)
@@ -232,16 +277,18 @@ class QueriesMixin(ServiceBase):
             written += len(rows)
         return written
 
-    def iter_pages(self, query: ReportQuery, *, page_size: int = 2000,
-                   limit: int | None = None) -> Iterator[list[ReportRow]]:
+    def iter_pages(
+        self, query: ReportQuery, *, page_size: int = 2000, limit: int | None = None
+    ) -> Iterator[list[ReportRow]]:
         """The query's rows from its offset on, ``page_size`` at a time, all from one
         statement streamed in one read transaction: one snapshot, so a report that others
         change or add meanwhile is neither skipped nor repeated (PostgreSQL reads it through
         a server-side cursor; SQLite's WAL keeps the reader's snapshot), and no page costs
         more than the one before. The transaction stays open until the last page is taken."""
         with self._reading() as ctx:
-            result = ctx.session.execute(rows_statement(ctx.user.distributor_id, query, limit),
-                                         execution_options={"yield_per": page_size})
+            result = ctx.session.execute(
+                rows_statement(ctx.user.distributor_id, query, limit), execution_options={"yield_per": page_size}
+            )
             for rows in result.partitions():
                 yield [ReportRow.from_values(r) for r in rows]
 
@@ -249,18 +296,41 @@ class QueriesMixin(ServiceBase):
 def csv_values(r: ReportRow) -> list[str]:
     """A report row as CSV cells that a spreadsheet shows as text (formula triggers
     neutralised, control characters removed: :func:`lmp_tui.safetext.csv_cell`)."""
-    return [csv_cell(v) for v in (
-        str(r.id), r.partner, r.company_id, r.region, r.cycle, r.status.value,
-        r.review_reason.value if r.review_reason else "", "yes" if r.auto_submitted else "no",
-        r.po_number or "", str(r.line_count), str(r.discrepancy_count), str(r.comment_count),
-        "" if not r.status.shows_money else str(r.total), r.currency,
-    )]
+    return [
+        csv_cell(v)
+        for v in (
+            str(r.id),
+            r.partner,
+            r.company_id,
+            r.region,
+            r.cycle,
+            r.status.value,
+            r.review_reason.value if r.review_reason else "",
+            "yes" if r.auto_submitted else "no",
+            r.po_number or "",
+            str(r.line_count),
+            str(r.discrepancy_count),
+            str(r.comment_count),
+            "" if not r.status.shows_money else str(r.total),
+            r.currency,
+        )
+    ]
 
 
 _ROW_COLUMNS = (
-    BillingReport.id, BillingReport.partner_name, Partner.company_id, Region.code, BillingReport.cycle,
-    BillingReport.status, BillingReport.review_reason, BillingReport.auto_submitted, BillingReport.po_number,
-    BillingReport.line_count, BillingReport.discrepancy_count, BillingReport.comment_count,
-    BillingReport.total, Region.currency, BillingReport.version,
+    BillingReport.id,
+    BillingReport.partner_name,
+    Partner.company_id,
+    Region.code,
+    BillingReport.cycle,
+    BillingReport.status,
+    BillingReport.review_reason,
+    BillingReport.auto_submitted,
+    BillingReport.po_number,
+    BillingReport.line_count,
+    BillingReport.discrepancy_count,
+    BillingReport.comment_count,
+    BillingReport.total,
+    Region.currency,
+    BillingReport.version,
 )
-

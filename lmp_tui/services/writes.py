@@ -98,11 +98,13 @@ class WritesMixin(ServiceBase):
         cycle = parse_cycle(cycle)
         done = []
         with self._writing() as ctx:
-            in_cycle = dict(ctx.session.execute(
-                select(BillingReport.id, BillingReport.status).where(
-                    BillingReport.distributor_id == ctx.user.distributor_id, BillingReport.cycle == cycle)
-                .order_by(BillingReport.id)
-            ).all())
+            in_cycle = dict(
+                ctx.session.execute(
+                    select(BillingReport.id, BillingReport.status)
+                    .where(BillingReport.distributor_id == ctx.user.distributor_id, BillingReport.cycle == cycle)
+                    .order_by(BillingReport.id)
+                ).all()
+            )
             if not in_cycle:
                 raise NotFound(f"There are no reports of cycle {cycle}; check the month (YYYY-MM).")
             for report_id in (i for i, status in in_cycle.items() if status is Status.MSP_PREPARING):

@@ -28,8 +28,10 @@ import asyncssh
 #: what a terminal is left in when its session is cut from outside: no mouse reports, no
 #: bracketed paste, no focus or size reports, the keyboard protocol Textual pushed popped,
 #: main screen, cursor shown, lines wrap again, colours reset
-_TERMINAL_RESET = (b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?1016l\x1b[?2004l\x1b[?1004l"
-                   b"\x1b[?2048l\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?7h\x1b[0m\r\n")
+_TERMINAL_RESET = (
+    b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?1016l\x1b[?2004l\x1b[?1004l"
+    b"\x1b[?2048l\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?7h\x1b[0m\r\n"
+)
 
 #: how long a revoked session's child has to end by itself before it is killed
 REVOKE_GRACE_S = 2.0
@@ -64,8 +66,9 @@ class Session:
         await self._revoke.wait()
 
     def revoked_notice(self, newline: str) -> bytes:
-        return (f"lmp-tui: your access was revoked by an administrator ({self.revoked}); the session is closed."
-                f"{newline}").encode()
+        return (
+            f"lmp-tui: your access was revoked by an administrator ({self.revoked}); the session is closed.{newline}"
+        ).encode()
 
 
 #: the largest terminal a session gets, in columns and in rows: a client that asks for more
@@ -93,8 +96,9 @@ def _set_size(fd: int, rows: int, cols: int) -> None:
 #: interface (exec, same process). It runs in a new session (start_new_session: setsid, done
 #: by subprocess itself), so the terminal is free to take. Not a ``preexec_fn``: Python runs
 #: that between fork and exec, which is unsafe in a process with threads (the server has them).
-_TAKE_TERMINAL = ("import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
-                  "os.execv(sys.argv[1], sys.argv[1:])")
+_TAKE_TERMINAL = (
+    "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); os.execv(sys.argv[1], sys.argv[1:])"
+)
 
 
 def take_terminal(argv: list[str]) -> list[str]:
@@ -115,8 +119,14 @@ class PtyChild:
         _set_size(slave, rows or 24, cols or 80)
         try:
             child = await asyncio.create_subprocess_exec(
-                *take_terminal(argv), stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(workdir),
-                start_new_session=True)
+                *take_terminal(argv),
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=env,
+                cwd=str(workdir),
+                start_new_session=True,
+            )
         finally:
             os.close(slave)
         os.set_blocking(master, False)
@@ -215,17 +225,22 @@ class PtyChild:
             self.session.ended += f", killed after {REVOKE_GRACE_S:g} s" if killed else ", ended by a signal"
         await asyncio.wait({out}, timeout=1.0)  # the screen's last bytes (its own restore) go before the notice
         if not self.process.is_closing():
-            self.process.stdout.write((_TERMINAL_RESET if killed or code < 0 else b"\r\n")
-                                      + self.session.revoked_notice("\r\n"))
+            self.process.stdout.write(
+                (_TERMINAL_RESET if killed or code < 0 else b"\r\n") + self.session.revoked_notice("\r\n")
+            )
         return REVOKED_STATUS
 
     async def _hang_up(self, *, reset: bool) -> None:
         await end_child(self.child, signal.SIGHUP, 3.0)
         if reset and not self.process.is_closing():
             span = f"{round(self.idle_s / 60)} minute(s)" if self.idle_s >= 60 else f"{round(self.idle_s)} seconds"
-            self.process.stdout.write(_TERMINAL_RESET + (
-                f"lmp-tui: no key for {span}, so the session was closed. What you saved is safe; "
-                "unsaved changes are lost. Connect again to go on.\r\n").encode())
+            self.process.stdout.write(
+                _TERMINAL_RESET
+                + (
+                    f"lmp-tui: no key for {span}, so the session was closed. What you saved is safe; "
+                    "unsaved changes are lost. Connect again to go on.\r\n"
+                ).encode()
+            )
 
 
 async def end_child(child: asyncio.subprocess.Process, first: signal.Signals, grace: float) -> bool:
@@ -246,12 +261,19 @@ async def end_child(child: asyncio.subprocess.Process, first: signal.Signals, gr
     return True
 
 
-async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv: list[str], env: dict[str, str],
-                      workdir: Path) -> int:
+async def pipe_child(
+    process: asyncssh.SSHServerProcess, session: Session, argv: list[str], env: dict[str, str], workdir: Path
+) -> int:
     """A command: its standard streams are the session's; its exit status is passed back."""
     child = await asyncio.create_subprocess_exec(
-        *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env=env, cwd=str(workdir), start_new_session=True)
+        *argv,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=str(workdir),
+        start_new_session=True,
+    )
     stdin, stdout, stderr = child.stdin, child.stdout, child.stderr
     assert stdin and stdout and stderr
 
@@ -275,8 +297,10 @@ async def pipe_child(process: asyncssh.SSHServerProcess, session: Session, argv:
         except (BrokenPipeError, ConnectionResetError):  # the command did not read all of it
             pass
 
-    outputs = [asyncio.ensure_future(copy_out(stdout, process.stdout)),
-               asyncio.ensure_future(copy_out(stderr, process.stderr, said))]
+    outputs = [
+        asyncio.ensure_future(copy_out(stdout, process.stdout)),
+        asyncio.ensure_future(copy_out(stderr, process.stderr, said)),
+    ]
     feeding = asyncio.ensure_future(copy_in())
     closed = asyncio.ensure_future(process.wait_closed())
     waiting = asyncio.ensure_future(child.wait())

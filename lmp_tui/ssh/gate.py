@@ -37,11 +37,12 @@ class SignInGate:
         """Why a new connection from ``source`` is closed at once, or None (it is counted
         until it signs in or closes: :meth:`leave`)."""
         if len(self._pending) >= self.limit:
-            return (f"{self.limit} connections were already signing in, the server's limit (serve-ssh "
-                    "--max-startups)")
+            return f"{self.limit} connections were already signing in, the server's limit (serve-ssh --max-startups)"
         if self._by_source[source] >= self.per_source:
-            return (f"{self.per_source} connections from {source} were already signing in, the limit per client "
-                    "address (serve-ssh --max-startups-per-source)")
+            return (
+                f"{self.per_source} connections from {source} were already signing in, the limit per client "
+                "address (serve-ssh --max-startups-per-source)"
+            )
         self._pending[id(who)] = (source, time.monotonic())
         self._by_source[source] += 1
         return None

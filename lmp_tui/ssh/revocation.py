@@ -54,8 +54,9 @@ async def watch_revocations(db: Database, sessions: Callable[[], list[Session]],
             owners = await loop.run_in_executor(None, owners_of_keys, db, [s.fingerprint for s in open_now])
         except Exception as err:  # noqa: BLE001 - the database is out of reach: try again, say so once
             if not failing:
-                log.error("cannot check the open sessions' keys (%s); trying again every %g s", type(err).__name__,
-                          interval)
+                log.error(
+                    "cannot check the open sessions' keys (%s); trying again every %g s", type(err).__name__, interval
+                )
             failing = True
             continue
         if failing:

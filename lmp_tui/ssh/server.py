@@ -59,8 +59,10 @@ from lmp_tui.storage.db import Database
 log = logging.getLogger("lmp_tui.ssh")
 
 HOST_KEY_FILE = "ssh_host_ed25519_key"
-DATABASE_DOWN = ("lmp-tui: the server cannot reach its database just now, so it cannot check your key; try again "
-                 "in a few minutes, and tell whoever runs the server if it goes on.\r\n")
+DATABASE_DOWN = (
+    "lmp-tui: the server cannot reach its database just now, so it cannot check your key; try again "
+    "in a few minutes, and tell whoever runs the server if it goes on.\r\n"
+)
 _TERM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 
 
@@ -87,12 +89,16 @@ class Registry:
     def admit(self, session: Session) -> str | None:
         """Why the session may not start, or None (and it is counted)."""
         if len(self.open) >= self.limits.sessions:
-            return (f"the server holds its limit of {self.limits.sessions} sessions; try again in a few minutes, "
-                    "or ask whoever runs it to raise --max-sessions.")
+            return (
+                f"the server holds its limit of {self.limits.sessions} sessions; try again in a few minutes, "
+                "or ask whoever runs it to raise --max-sessions."
+            )
         mine = sum(1 for s in self.open if s.user == session.user)
         if mine >= self.limits.per_user:
-            return (f"{session.user} already has {mine} session(s) open, the limit per user; close one of them "
-                    "and connect again.")
+            return (
+                f"{session.user} already has {mine} session(s) open, the limit per user; close one of them "
+                "and connect again."
+            )
         self.open.append(session)
         return None
 
@@ -140,8 +146,11 @@ class _Auth(asyncssh.SSHServer):
         if not getattr(self, "signed_in", False):
             if self.refusal is None and self.server.gate.timed_out(waited):
                 self.refusal = f"it did not sign in within {self.server.gate.grace_s:g} s (--login-grace-seconds)"
-            log.info("connection from %s closed without signing in (%s)", self._peer_text,
-                     self.refusal or "no key offered that the server knows")
+            log.info(
+                "connection from %s closed without signing in (%s)",
+                self._peer_text,
+                self.refusal or "no key offered that the server knows",
+            )
 
     def begin_auth(self, username: str) -> bool:
         return True  # always authenticate; the login name itself decides nothing
@@ -165,8 +174,9 @@ class _Auth(asyncssh.SSHServer):
         except Exception as err:  # the database is down: refuse, and say so in the server's log and to the client
             self.refusal = f"the database could not be reached to look the key up ({type(err).__name__})"
             said = f": {err}" if isinstance(err, LmpError) else ""  # the database layer's own sentence
-            log.error("key lookup failed (%s%s): refusing %s from %s", type(err).__name__, said, fingerprint,
-                      self._peer_text)
+            log.error(
+                "key lookup failed (%s%s): refusing %s from %s", type(err).__name__, said, fingerprint, self._peer_text
+            )
             if self.conn is not None and not getattr(self, "told_database_down", False):
                 self.told_database_down = True
                 self.conn.send_auth_banner(DATABASE_DOWN)
@@ -188,8 +198,9 @@ class _Auth(asyncssh.SSHServer):
 
 
 class LmpSshServer:
-    def __init__(self, db: Database, url: str, data_dir: Path, limits: Limits, *, busy_timeout_s: float | None = None
-                 ) -> None:
+    def __init__(
+        self, db: Database, url: str, data_dir: Path, limits: Limits, *, busy_timeout_s: float | None = None
+    ) -> None:
         self.db, self.url, self.data_dir, self.limits = db, url, data_dir, limits
         self.busy_timeout_s = busy_timeout_s
         self.registry = Registry(limits)
@@ -199,10 +210,23 @@ class LmpSshServer:
     async def start(self, host: str, port: int, host_key: asyncssh.SSHKey) -> asyncssh.SSHAcceptor:
         self._revocations = asyncio.ensure_future(watch_revocations(self.db, lambda: list(self.registry.open)))
         return await asyncssh.create_server(
-            lambda: _Auth(self), host, port, server_host_keys=[host_key], process_factory=self._session,
-            encoding=None, line_editor=False, agent_forwarding=False, x11_forwarding=False, allow_scp=False,
-            sftp_factory=None, password_auth=False, kbdint_auth=False, login_timeout=self.limits.login_grace_s,
-            keepalive_interval=60, keepalive_count_max=3)
+            lambda: _Auth(self),
+            host,
+            port,
+            server_host_keys=[host_key],
+            process_factory=self._session,
+            encoding=None,
+            line_editor=False,
+            agent_forwarding=False,
+            x11_forwarding=False,
+            allow_scp=False,
+            sftp_factory=None,
+            password_auth=False,
+            kbdint_auth=False,
+            login_timeout=self.limits.login_grace_s,
+            keepalive_interval=60,
+            keepalive_count_max=3,
+        )
 
     def stop_watching(self) -> None:
         if self._revocations is not None:
@@ -213,9 +237,13 @@ class LmpSshServer:
     async def _session(self, process: asyncssh.SSHServerProcess) -> None:
         auth: _Auth = process.get_extra_info("connection").get_owner()
         peer = process.get_extra_info("peername")
-        session = Session(user=auth.user or "?", fingerprint=auth.fingerprint or "?",
-                          client=f"{peer[0]}:{peer[1]}" if peer else "?", command=process.command,
-                          terminal=process.term_type is not None)
+        session = Session(
+            user=auth.user or "?",
+            fingerprint=auth.fingerprint or "?",
+            client=f"{peer[0]}:{peer[1]}" if peer else "?",
+            command=process.command,
+            terminal=process.term_type is not None,
+        )
         code: int | None = None
         refusal = self.registry.admit(session)
         try:
@@ -224,17 +252,29 @@ class LmpSshServer:
                 code = self._refuse(process, session, refusal)
             elif (revoked := await self._revocation(session)) is not None:
                 session.ended = f"refused: {revoked}"  # since the connection signed in (a shared one)
-                code = self._refuse(process, session, f"your key no longer signs you in ({revoked}): nothing was "
-                                    "run. Ask an admin of your distributor to add your key again (or enable your "
-                                    "user), then connect again.")
+                code = self._refuse(
+                    process,
+                    session,
+                    f"your key no longer signs you in ({revoked}): nothing was "
+                    "run. Ask an admin of your distributor to add your key again (or enable your "
+                    "user), then connect again.",
+                )
             elif session.command == NOT_UTF8_COMMAND:
                 session.command, session.ended = "(not UTF-8 text)", "refused: the command is not UTF-8 text"
-                code = self._refuse(process, session, "the command is not UTF-8 text (the terminal or script sent "
-                                    "other bytes), so nothing was run; type it again in UTF-8.")
+                code = self._refuse(
+                    process,
+                    session,
+                    "the command is not UTF-8 text (the terminal or script sent "
+                    "other bytes), so nothing was run; type it again in UTF-8.",
+                )
             elif not session.terminal and not session.command:
                 session.ended = "refused: no command"
-                code = self._refuse(process, session, "give a command (e.g. `ssh HOST reports --format json`), or "
-                                    "connect with a terminal (ssh -t HOST) for the interface.")
+                code = self._refuse(
+                    process,
+                    session,
+                    "give a command (e.g. `ssh HOST reports --format json`), or "
+                    "connect with a terminal (ssh -t HOST) for the interface.",
+                )
             else:
                 code = await self._run_child(process, session)
                 if code and session.revoked is None and (revoked := await self._revocation(session)) is not None:
@@ -270,9 +310,15 @@ class LmpSshServer:
         """Built from nothing: the database and the user are the server's; of the client's,
         only its terminal type and whether it shows true colour are taken (checked)."""
         env = {
-            "PATH": os.environ.get("PATH", os.defpath), "HOME": str(self.data_dir), "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8", "LMP_DATABASE_URL": self.url, "LMP_USER": session.user,
-            "LMP_SSH_KEY": session.fingerprint, "LMP_DATA_DIR": str(self.data_dir), SSH_SESSION_ENV: "1",
+            "PATH": os.environ.get("PATH", os.defpath),
+            "HOME": str(self.data_dir),
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "LMP_DATABASE_URL": self.url,
+            "LMP_USER": session.user,
+            "LMP_SSH_KEY": session.fingerprint,
+            "LMP_DATA_DIR": str(self.data_dir),
+            SSH_SESSION_ENV: "1",
             "PYTHONIOENCODING": "utf-8",
         }
         if self.busy_timeout_s is not None:
@@ -309,11 +355,20 @@ class LmpSshServer:
     def _log(self, session: Session, code: int | None) -> None:
         end = datetime.now(UTC)
         command = session.command if session.command is not None else "(interface)"
-        log.info("session user=%s key=%s client=%s start=%s end=%s terminal=%s command=%r exit=%s ended=%r "
-                 "in=%d out=%d", session.user, session.fingerprint, session.client,
-                 session.started.isoformat(timespec="seconds"), end.isoformat(timespec="seconds"),
-                 "yes" if session.terminal else "no", command[:200], "-" if code is None else code, session.ended,
-                 session.bytes_in, session.bytes_out)
+        log.info(
+            "session user=%s key=%s client=%s start=%s end=%s terminal=%s command=%r exit=%s ended=%r in=%d out=%d",
+            session.user,
+            session.fingerprint,
+            session.client,
+            session.started.isoformat(timespec="seconds"),
+            end.isoformat(timespec="seconds"),
+            "yes" if session.terminal else "no",
+            command[:200],
+            "-" if code is None else code,
+            session.ended,
+            session.bytes_in,
+            session.bytes_out,
+        )
 
 
 def colour_system(term: str, colorterm: str) -> str:
@@ -344,8 +399,16 @@ def parse_listen(text: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def serve(db: Database, url: str, data_dir: Path, *, listen: str, host_key_path: Path | None, limits: Limits,
-          busy_timeout_s: float | None) -> int:
+def serve(
+    db: Database,
+    url: str,
+    data_dir: Path,
+    *,
+    listen: str,
+    host_key_path: Path | None,
+    limits: Limits,
+    busy_timeout_s: float | None,
+) -> int:
     """Run the server until interrupted (SIGINT or SIGTERM)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_UTCFormatter("%(asctime)s %(message)s"))
@@ -360,8 +423,10 @@ def serve(db: Database, url: str, data_dir: Path, *, listen: str, host_key_path:
         try:
             acceptor = await server.start(host, port, key)
         except OSError as err:
-            raise InvalidInput(f"Cannot listen on {host}:{port} ({err.strerror or err}); another program may be "
-                               "using the port: choose another with --listen HOST:PORT.") from None
+            raise InvalidInput(
+                f"Cannot listen on {host}:{port} ({err.strerror or err}); another program may be "
+                "using the port: choose another with --listen HOST:PORT."
+            ) from None
         bound = acceptor.sockets[0].getsockname()[1] if acceptor.sockets else port
         print(f"lmp-tui serve-ssh: listening on {host}:{bound} for {db.display_url}", flush=True)
         print(f"host key {host_fingerprint(key)} ({key_path}{', made now' if made else ''})", flush=True)

@@ -15,8 +15,14 @@ if TYPE_CHECKING:
     from lmp_tui.storage.db import Database
 
 
-def open_service(url: str | None, user: str | None, demo: bool, announce: Callable[[str], None] | None = None,
-                 *, make_demo: bool = True) -> tuple[BillingService, StaffUserView, Database]:
+def open_service(
+    url: str | None,
+    user: str | None,
+    demo: bool,
+    announce: Callable[[str], None] | None = None,
+    *,
+    make_demo: bool = True,
+) -> tuple[BillingService, StaffUserView, Database]:
     """The service of the signed-in user, its view, and the database to dispose of. The
     demo database is made when missing only with ``make_demo`` (one process makes it)."""
     from lmp_tui.services import BillingService

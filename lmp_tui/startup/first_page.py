@@ -38,14 +38,20 @@ TARGET = Path(__file__).resolve().with_name("first_page_sql.py")
 
 #: the stand-ins of a start's values while the statements are captured, by the name the
 #: module gives their place
-_STAND_INS: dict[str, Any] = {"user": "\x00user\x00", "distributor_id": 2_000_000_011,
-                              "status": Status.UNDER_REVIEW.value}
+_STAND_INS: dict[str, Any] = {
+    "user": "\x00user\x00",
+    "distributor_id": 2_000_000_011,
+    "status": Status.UNDER_REVIEW.value,
+}
 
 
 def user_statement(name: str) -> Select[*tuple[Any, ...]]:
     """The signing-in user: name, role, distributor's name, enabled, distributor id."""
-    return (select(StaffUser.name, StaffUser.role, Distributor.name, StaffUser.enabled, StaffUser.distributor_id)
-            .join(Distributor, Distributor.id == StaffUser.distributor_id).where(StaffUser.name == name))
+    return (
+        select(StaffUser.name, StaffUser.role, Distributor.name, StaffUser.enabled, StaffUser.distributor_id)
+        .join(Distributor, Distributor.id == StaffUser.distributor_id)
+        .where(StaffUser.name == name)
+    )
 
 
 def _statements() -> dict[str, Select[*tuple[Any, ...]]]:
@@ -101,8 +107,12 @@ def capture(db: Database) -> dict[str, Any]:
             params = list(params)
             if not all(p is None or type(p) in (int, str) for p in params):
                 raise ValueError(f"the {name} statement has a parameter that is not a number or text")
-            steps[name] = {"sql": sql, "kinds": [_kind(c.type) for c in stmt.selected_columns],
-                           "params": params, "places": {i: places[p] for i, p in enumerate(params) if p in places}}
+            steps[name] = {
+                "sql": sql,
+                "kinds": [_kind(c.type) for c in stmt.selected_columns],
+                "params": params,
+                "places": {i: places[p] for i, p in enumerate(params) if p in places},
+            }
         conn.rollback()
     if sorted(steps["page_by_status"]["places"].values()) != ["distributor_id", "status"]:
         raise ValueError("the page of one status must take the distributor and the status once each")

@@ -48,8 +48,15 @@ def page_rows(shown: int) -> int:
 
 def first_query(height: int) -> dict[str, Any]:
     """The list's query as it starts, in a terminal of ``height`` lines."""
-    return dict(cycle=None, status=None, partner_text=None, sort=DEFAULT_SORT,
-                descending=sort_order(DEFAULT_SORT).descending, offset=0, limit=page_rows(height - CHROME_LINES))
+    return dict(
+        cycle=None,
+        status=None,
+        partner_text=None,
+        sort=DEFAULT_SORT,
+        descending=sort_order(DEFAULT_SORT).descending,
+        offset=0,
+        limit=page_rows(height - CHROME_LINES),
+    )
 
 
 @dataclass(frozen=True)
@@ -190,7 +197,7 @@ def _child(fd: int, url: str | None, user: str | None, demo: bool, fields: dict[
         data = pickle.dumps(first, protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         code = 0
     except BaseException:  # noqa: BLE001 - the interface's own start says what went wrong
         pass

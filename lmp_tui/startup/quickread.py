@@ -34,7 +34,11 @@ BUSY_TIMEOUT_S = 2.0
 
 _ENUMS: dict[str, Callable[[Any], Any]] = {"Status": Status, "ReviewReason": ReviewReason, "Role": Role}
 _KINDS: dict[str, Callable[[Any], Any]] = {
-    "int": int, "str": str, "bool": bool, "exact": lambda v: exact_from_db(v, "sqlite"), **_ENUMS,
+    "int": int,
+    "str": str,
+    "bool": bool,
+    "exact": lambda v: exact_from_db(v, "sqlite"),
+    **_ENUMS,
 }
 
 
@@ -64,8 +68,9 @@ def answers(fields: dict[str, Any], *, any_status: bool = False) -> bool:
     return asked == made.FIELDS and 0 < fields["limit"] <= made.FIELDS["limit"]
 
 
-def read_first_page(path: Path, user: str, fields: dict[str, Any]) -> tuple[StaffUserView, dict[Status, int],
-                                                                           ReportPage, list[str], Source] | None:
+def read_first_page(
+    path: Path, user: str, fields: dict[str, Any]
+) -> tuple[StaffUserView, dict[Status, int], ReportPage, list[str], Source] | None:
     """The user, counts per status, first page and cycles, and where they were read; None
     when the statements do not apply (another query, schema, or the user is not signed
     in) — errors are the caller's to swallow."""
@@ -115,8 +120,9 @@ class EarlyReader:
             if status is None:
                 rows = _run(db, "page", distributor_id=self.source.distributor_id)
             else:
-                rows = _run(db, "page_by_status", distributor_id=self.source.distributor_id,
-                            status=Status(status).value)
+                rows = _run(
+                    db, "page_by_status", distributor_id=self.source.distributor_id, status=Status(status).value
+                )
         finally:
             db.close()
         total = self.counts.get(Status(status), 0) if status is not None else sum(self.counts.values())
@@ -128,8 +134,7 @@ def _open(path: Path) -> Any:
     import sqlite3
     from urllib.parse import quote
 
-    db = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S,
-                         isolation_level=None)
+    db = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
         db.execute("PRAGMA query_only = ON")
     except BaseException:
@@ -146,5 +151,7 @@ def _run(db: Any, name: str, **values: Any) -> list[tuple[Any, ...]]:
     for at, place in step["places"].items():
         params[at] = values[place]
     convert = [_KINDS[k] for k in step["kinds"]]
-    return [tuple(None if v is None else f(v) for f, v in zip(convert, row, strict=True))
-            for row in db.execute(step["sql"], params)]
+    return [
+        tuple(None if v is None else f(v) for f, v in zip(convert, row, strict=True))
+        for row in db.execute(step["sql"], params)
+    ]

@@ -37,20 +37,21 @@ _MIGRATIONS = Path(__file__).with_name("migrations")
 #: the schema revisions this version knows, oldest first (a test checks them against Alembic)
 REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD_REVISION = REVISIONS[-1]
-CREATE_HINT = ("`lmp-tui init --db URL --distributor NAME --admin LOGIN` starts your own, "
-               "`lmp-tui demo --db URL` makes one with demo data")
+CREATE_HINT = (
+    "`lmp-tui init --db URL --distributor NAME --admin LOGIN` starts your own, "
+    "`lmp-tui demo --db URL` makes one with demo data"
+)
 
 
 def normalise_url(url: str) -> str:
     """``postgresql://`` and ``postgres://`` mean psycopg 3 here."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
-def make_engine(url: str, *, create: bool = False, busy_timeout_s: float | None = None,
-                **kwargs: Any) -> Engine:
+def make_engine(url: str, *, create: bool = False, busy_timeout_s: float | None = None, **kwargs: Any) -> Engine:
     """An engine for ``url``. With ``create``, a SQLite file that does not exist is made,
     with its folder, owner-only (:mod:`lmp_tui.files`): SQLite would make it readable by all."""
     url = normalise_url(url)
@@ -58,8 +59,7 @@ def make_engine(url: str, *, create: bool = False, busy_timeout_s: float | None 
         parsed = make_url(url)
     except (ArgumentError, ValueError):
         raise DatabaseUnavailable(
-            f"'{url}' is not a database URL; use e.g. sqlite:///path/to/file.sqlite3 or "
-            "postgresql://user@host/dbname."
+            f"'{url}' is not a database URL; use e.g. sqlite:///path/to/file.sqlite3 or postgresql://user@host/dbname."
         ) from None
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_file(parsed.database)
@@ -82,8 +82,7 @@ def _create_sqlite_file(path: Path) -> None:
         make_folder(path.parent)
     except OSError as err:
         raise DatabaseUnavailable(
-            f"Cannot create the folder {path.parent} for the database ({err.strerror}); "
-            "check the path given with --db."
+            f"Cannot create the folder {path.parent} for the database ({err.strerror}); check the path given with --db."
         ) from None
     try:
         os.close(create_file(path))
@@ -222,6 +221,7 @@ class Database:
         if state is SchemaState.CURRENT and revision == "head":
             return
         from alembic import command
+
         with self._translated():
             if self.dialect == "sqlite":  # kept by the file: readers and a writer at once
                 raw = self.engine.raw_connection()  # outside any transaction, as SQLite wants
@@ -266,8 +266,10 @@ def alembic_config(connection: Any = None) -> Any:
 def _missing(path: Path, url: str) -> str:
     where = "" if path.parent.is_dir() else f" (the folder {path.parent} does not exist either)"
     if not path.is_absolute():  # sqlite:///x is x in the current folder; an absolute path takes four slashes
-        where += (f"; {path} is relative to the current folder {Path.cwd()}: an absolute path takes four slashes, "
-                  f"sqlite:////{str(path).lstrip('/')}")
+        where += (
+            f"; {path} is relative to the current folder {Path.cwd()}: an absolute path takes four slashes, "
+            f"sqlite:////{str(path).lstrip('/')}"
+        )
     return f"There is no database at {path}{where}; check --db, or create one: {CREATE_HINT.replace('URL', url)}."
 
 
@@ -276,15 +278,21 @@ def _refusal(state: SchemaState, db: Database) -> str:
     if state is SchemaState.EMPTY:
         return f"The database {url} is empty (no lmp-tui tables); {CREATE_HINT.replace('URL', url)}."
     if state is SchemaState.FOREIGN:
-        return (f"The database {url} holds tables that are not lmp-tui's; lmp-tui does not touch it. "
-                "Check --db (or LMP_DATABASE_URL).")
+        return (
+            f"The database {url} holds tables that are not lmp-tui's; lmp-tui does not touch it. "
+            "Check --db (or LMP_DATABASE_URL)."
+        )
     if state is SchemaState.NEWER:
-        return (f"The database {url} was made by a newer version of lmp-tui (schema revision "
-                f"{db.current_revision()}; this version knows up to {HEAD_REVISION}). Install the newer "
-                "lmp-tui to use it.")
+        return (
+            f"The database {url} was made by a newer version of lmp-tui (schema revision "
+            f"{db.current_revision()}; this version knows up to {HEAD_REVISION}). Install the newer "
+            "lmp-tui to use it."
+        )
     if state is SchemaState.BEHIND:
-        return (f"The database {url} was made by an older version of lmp-tui (schema revision "
-                f"{db.current_revision()}); run `lmp-tui db upgrade --db {url}` to bring it up to date.")
+        return (
+            f"The database {url} was made by an older version of lmp-tui (schema revision "
+            f"{db.current_revision()}); run `lmp-tui db upgrade --db {url}` to bring it up to date."
+        )
     return f"The database {url} cannot be used ({state.value})."
 
 
@@ -296,26 +304,38 @@ def translate(err: SQLAlchemyError, url: str) -> LmpError:
     detail = _first_line(orig if orig is not None else err)
     low = detail.lower()
     if isinstance(orig, (ValueError, TypeError, OverflowError)) or "out of range" in low or "overflow" in low:
-        return InvalidInput(f"A value is too large or too precise to store ({detail}); nothing was changed. "
-                            "Amounts are stored up to 99,999,999,999,999.9999 with 4 decimals.")
+        return InvalidInput(
+            f"A value is too large or too precise to store ({detail}); nothing was changed. "
+            "Amounts are stored up to 99,999,999,999,999.9999 with 4 decimals."
+        )
     if "file is not a database" in low or "malformed" in low or "not a database" in low:
-        return DatabaseUnavailable(f"{url} is not an lmp-tui database, or it is damaged ({detail}); nothing "
-                                   "was changed. Check --db, or restore the file from a backup.")
+        return DatabaseUnavailable(
+            f"{url} is not an lmp-tui database, or it is damaged ({detail}); nothing "
+            "was changed. Check --db, or restore the file from a backup."
+        )
     if "database is locked" in low or "database table is locked" in low or "lock timeout" in low:
-        return DatabaseUnavailable("The database is busy: another lmp-tui is writing to it and did not finish "
-                                   "in time; nothing was changed. Try again in a moment.")
+        return DatabaseUnavailable(
+            "The database is busy: another lmp-tui is writing to it and did not finish "
+            "in time; nothing was changed. Try again in a moment."
+        )
     if "readonly" in low or "read-only" in low or "permission denied" in low:
-        return DatabaseUnavailable(f"The database {url} is read-only for you ({detail}); nothing was changed. "
-                                   "Ask whoever runs it for write access, or work on a copy.")
+        return DatabaseUnavailable(
+            f"The database {url} is read-only for you ({detail}); nothing was changed. "
+            "Ask whoever runs it for write access, or work on a copy."
+        )
     if "unable to open database file" in low:
-        return DatabaseUnavailable(f"Cannot open the database file of {url} ({detail}); check the path and "
-                                   "its permissions.")
+        return DatabaseUnavailable(
+            f"Cannot open the database file of {url} ({detail}); check the path and its permissions."
+        )
     if "does not exist" in low and "database" in low:
-        return DatabaseUnavailable(f"{detail.capitalize()} on the server of {url}; create it (createdb), then "
-                                   f"run `lmp-tui init --db {url} --distributor NAME --admin LOGIN`.")
+        return DatabaseUnavailable(
+            f"{detail.capitalize()} on the server of {url}; create it (createdb), then "
+            f"run `lmp-tui init --db {url} --distributor NAME --admin LOGIN`."
+        )
     if "connection" in low or "could not connect" in low or "server" in low:
-        return DatabaseUnavailable(f"Cannot reach the database {url} ({detail}); check the URL and that the "
-                                   "server is running, then try again.")
+        return DatabaseUnavailable(
+            f"Cannot reach the database {url} ({detail}); check the URL and that the server is running, then try again."
+        )
     return DatabaseUnavailable(f"The database {url} refused the request ({detail}); nothing was changed.")
 
 

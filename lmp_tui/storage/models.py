@@ -221,8 +221,10 @@ class AdminHistoryRow(Base):
     ``shared`` and in every distributor's audit (migration 0007)."""
 
     __tablename__ = "admin_history"
-    __table_args__ = (Index("ix_admin_history_dist", "distributor_id", "id"),
-                      Index("ix_admin_history_shared", "shared", "id"))
+    __table_args__ = (
+        Index("ix_admin_history_dist", "distributor_id", "id"),
+        Index("ix_admin_history_shared", "shared", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor: Mapped[str] = mapped_column(String(200))

@@ -27,23 +27,53 @@ from lmp_tui.storage.types import RawExactDecimal
 _PCT = Decimal("0.01")
 _RAW = RawExactDecimal()
 
-_HEAD = (BillingReport.id, BillingReport.version, BillingReport.partner_id, Partner.name, Partner.company_id,
-         BillingReport.distributor_id, Region.code, Region.name, Region.currency, Region.code_kind,
-         Region.code_opens, BillingReport.cycle, BillingReport.period_start, BillingReport.period_end,
-         BillingReport.status, BillingReport.review_reason, BillingReport.auto_submitted, BillingReport.po_number,
-         BillingReport.vendor_comment, BillingReport.usage_approved_at)
-_LINES = (LineItem.line_no, LineItem.product_id, LineItem.name, LineItem.units, LineItem.provisioned,
-          LineItem.used, LineItem.chargeable, LineItem.partner_comment,
-          type_coerce(LineItem.list_unit_price, _RAW), type_coerce(LineItem.list_channel_margin, _RAW),
-          type_coerce(LineItem.unit_price, _RAW), type_coerce(LineItem.channel_margin, _RAW),
-          LineItem.promo_code, LineItem.editable_field, type_coerce(LineItem.code_bound, _RAW))
+_HEAD = (
+    BillingReport.id,
+    BillingReport.version,
+    BillingReport.partner_id,
+    Partner.name,
+    Partner.company_id,
+    BillingReport.distributor_id,
+    Region.code,
+    Region.name,
+    Region.currency,
+    Region.code_kind,
+    Region.code_opens,
+    BillingReport.cycle,
+    BillingReport.period_start,
+    BillingReport.period_end,
+    BillingReport.status,
+    BillingReport.review_reason,
+    BillingReport.auto_submitted,
+    BillingReport.po_number,
+    BillingReport.vendor_comment,
+    BillingReport.usage_approved_at,
+)
+_LINES = (
+    LineItem.line_no,
+    LineItem.product_id,
+    LineItem.name,
+    LineItem.units,
+    LineItem.provisioned,
+    LineItem.used,
+    LineItem.chargeable,
+    LineItem.partner_comment,
+    type_coerce(LineItem.list_unit_price, _RAW),
+    type_coerce(LineItem.list_channel_margin, _RAW),
+    type_coerce(LineItem.unit_price, _RAW),
+    type_coerce(LineItem.channel_margin, _RAW),
+    LineItem.promo_code,
+    LineItem.editable_field,
+    type_coerce(LineItem.code_bound, _RAW),
+)
 _HISTORY = (HistoryRow.at, HistoryRow.actor, HistoryRow.action, HistoryRow.detail, HistoryRow.comment)
 
 
 def read_report(session: Session, report_id: int, distributor_id: int, *, with_history: bool = True) -> Report | None:
     """The report as the domain sees it, or None when it is not one of the distributor's."""
     head = session.execute(
-        select(*_HEAD).join(Partner, Partner.id == BillingReport.partner_id)
+        select(*_HEAD)
+        .join(Partner, Partner.id == BillingReport.partner_id)
         .join(Region, Region.id == Partner.region_id)
         .where(BillingReport.id == report_id, BillingReport.distributor_id == distributor_id)
     ).first()
@@ -70,16 +100,49 @@ def lines_from_rows(rows: Iterable[Sequence[Any]], currency: str, dialect_name: 
             if value is None:
                 value = memo[raw] = money.to_places(exact_value(raw, dialect_name), places)
             return value
+
         return convert
 
     price, percent = converter(prices, quantum), converter(percents, _PCT)
     out = []
-    for (no, product, name, units, prov, used, charge, comment, list_price, list_margin, unit_price, margin, code,
-         opened, bound) in rows:
+    for (
+        no,
+        product,
+        name,
+        units,
+        prov,
+        used,
+        charge,
+        comment,
+        list_price,
+        list_margin,
+        unit_price,
+        margin,
+        code,
+        opened,
+        bound,
+    ) in rows:
         if bound is not None and opened is not None:
             bound = price(bound) if opened is EditableField.UNIT_PRICE else percent(bound)
         else:
             bound = None
-        out.append(Line(no, product, name, units, prov, used, charge, comment, price(list_price),
-                        percent(list_margin), price(unit_price), percent(margin), code, opened, bound))
+        out.append(
+            Line(
+                no,
+                product,
+                name,
+                units,
+                prov,
+                used,
+                charge,
+                comment,
+                price(list_price),
+                percent(list_margin),
+                price(unit_price),
+                percent(margin),
+                code,
+                opened,
+                bound,
+            )
+        )
     return out

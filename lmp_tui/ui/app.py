@@ -62,10 +62,18 @@ class LmpApp(App[int]):
             super().__init__()
             self.changes = changes
 
-    def __init__(self, service: BillingService | None = None, user: StaffUserView | None = None, *,
-                 connect: Connect | None = None, open_report: int | None = None,
-                 export_dir: Path | None = None, over_ssh: bool = False, first_page: Prefetch | None = None,
-                 end_on_sigterm: bool = False) -> None:
+    def __init__(
+        self,
+        service: BillingService | None = None,
+        user: StaffUserView | None = None,
+        *,
+        connect: Connect | None = None,
+        open_report: int | None = None,
+        export_dir: Path | None = None,
+        over_ssh: bool = False,
+        first_page: Prefetch | None = None,
+        end_on_sigterm: bool = False,
+    ) -> None:
         super().__init__()
         self._first_page = first_page
         if service is None and connect is None:
@@ -96,8 +104,9 @@ class LmpApp(App[int]):
         first, child = None, self._first_page if self.service is None else None
         if child is not None and child.finished():  # read beside the start, and there: in the first frame
             first, child = child.take(timeout=FIRST_PAGE_WAIT_S), None
-        self.push_screen(ReportListScreen(self.service, self.user, self.export_dir, first=first,
-                                          open_report=self._open_first))
+        self.push_screen(
+            ReportListScreen(self.service, self.user, self.export_dir, first=first, open_report=self._open_first)
+        )
         self._lmp_started = True
         self.call_after_refresh(self._check_size)
         if self.service is not None:
@@ -244,9 +253,14 @@ class LmpApp(App[int]):
             if leave:
                 self.exit(0)
 
-        self.push_screen(ConfirmDialog("Quit with unsaved changes?",
-                                       f"{n} change(s) are not saved. Quit and discard them? "
-                                       "(Press n, then Ctrl+S to save them.)", yes="Discard and quit"), done)
+        self.push_screen(
+            ConfirmDialog(
+                "Quit with unsaved changes?",
+                f"{n} change(s) are not saved. Quit and discard them? (Press n, then Ctrl+S to save them.)",
+                yes="Discard and quit",
+            ),
+            done,
+        )
 
     def terminate(self) -> None:
         """Asked to end from outside (SIGTERM: serve-ssh ends a session whose key was removed
@@ -257,14 +271,26 @@ class LmpApp(App[int]):
 
     # ---------------------------------------------------------------- plain text, safe stop
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Every toast is plain text, its message and its title: they quote partners' and
         staff's data. Control characters show visibly; ``markup`` is ignored (never markup)."""
         from lmp_tui.safetext import display_text
 
-        super().notify(display_text(message, multiline=True), title=display_text(title), severity=severity,
-                       timeout=timeout, markup=False)
+        super().notify(
+            display_text(message, multiline=True),
+            title=display_text(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def run_guarded(self, *, headless: bool = False) -> int:
         """Run the app and return the exit status. A crash exits non-zero with one sentence
@@ -299,8 +325,10 @@ class LmpApp(App[int]):
         if isinstance(error, WorkerFailed):
             error = error.error
         what = f" ({display_text(type(error).__name__)[:100]})" if error is not None else ""
-        return (f"lmp-tui stopped on an unexpected error{what}; what you had saved is safe, unsaved changes "
-                "are lost. Run with LMP_DEBUG=1 to see the details and report them.")
+        return (
+            f"lmp-tui stopped on an unexpected error{what}; what you had saved is safe, unsaved changes "
+            "are lost. Run with LMP_DEBUG=1 to see the details and report them."
+        )
 
     # ---------------------------------------------------------------- size
 
@@ -331,8 +359,9 @@ def build_app(service: BillingService, *, open_report: int | None = None, export
     return LmpApp(service, service.whoami(), open_report=open_report, export_dir=export_dir)
 
 
-def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int | None,
-            first_page: Prefetch | None = None) -> int:
+def run_app(
+    *, url: str | None, user: str | None, demo: bool, open_report: int | None, first_page: Prefetch | None = None
+) -> int:
     """The interface from the command line: the frame paints at once; the settings, the
     database stack and the database are loaded in the app's first worker (the first page
     may come sooner, from ``first_page``: :mod:`lmp_tui.startup.prefetch`). A refusal (no
@@ -348,8 +377,9 @@ def run_app(*, url: str | None, user: str | None, demo: bool, open_report: int |
 
     from lmp_tui.domain.policy import over_ssh
 
-    app = LmpApp(connect=connect, open_report=open_report, over_ssh=over_ssh(), first_page=first_page,
-                 end_on_sigterm=True)
+    app = LmpApp(
+        connect=connect, open_report=open_report, over_ssh=over_ssh(), first_page=first_page, end_on_sigterm=True
+    )
     signal.signal(signal.SIGTERM, lambda *_: setattr(app, "terminated", True))  # until the app mounts
     try:
         code = app.run_guarded()

@@ -9,10 +9,11 @@ PostgreSQL, the whole table truncated). Now the history is append-only for real:
 report that has history can no longer be deleted either (the cascade would delete its
 history). Replacing a demo drops the tables instead (``Database.reset``).
 """
+
 from alembic import op
 
-revision = '0002'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 

@@ -12,10 +12,11 @@ index holds every column that count needs, so it is read alone (~30 ms). An inde
 ``CREATE INDEX`` in place on SQLite too, no table copy (which would cascade into the
 append-only history, see 0005).
 """
+
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -23,8 +24,8 @@ INDEX = "ix_report_dist_status_key"
 
 
 def upgrade() -> None:
-    op.create_index(INDEX, 'billing_reports', ['distributor_id', 'status', 'cycle', 'partner_key'], unique=False)
+    op.create_index(INDEX, "billing_reports", ["distributor_id", "status", "cycle", "partner_key"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index(INDEX, table_name='billing_reports')
+    op.drop_index(INDEX, table_name="billing_reports")
