@@ -39,6 +39,19 @@ class Terminal:
         except AssertionError as never:
             raise AssertionError(f"{never}; the screen shows:\n{self.screen()}") from None
 
+    def wait_for_choice(self, chosen: str, prompt: str, timeout: float = 45) -> str:
+        """Until a choice box shows ``chosen`` and its list is closed (the open list shows the
+        box's ``prompt`` as its first option; the closed box shows the choice instead)."""
+
+        def seen() -> str | None:
+            shown = self.screen()
+            return shown if chosen in shown and prompt not in shown else None
+
+        try:
+            return wait_until(seen, timeout, f"{chosen!r} chosen and its list closed")
+        except AssertionError as never:
+            raise AssertionError(f"{never}; the screen shows:\n{self.screen()}") from None
+
     def wait_for_focus(self, label: str, timeout: float = 45) -> None:
         """Until the button ``label`` shows focused (Textual paints it in reverse video): the
         keys sent after this reach it, not the widget that had the focus before."""

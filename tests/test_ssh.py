@@ -187,8 +187,9 @@ def test_a_clerk_with_only_a_key_reviews_and_submits_a_report(server: Server, ke
     term.wait_for("PO-LIVE-9", timeout=10)
     # the reports under review; open the first, set its PO, submit it
     term.keys("t", "Down", "Down", "Enter")  # in one burst, as an SSH packet carries them
+    term.wait_for_choice("Under review (", "All statuses")  # chosen, its list closed (see test_smoke_tmux.py)
     term.wait_for("MSP preparing", gone=True)
-    term.wait_for("⏎ Open")  # the list has the keys (see test_smoke_tmux.py)
+    term.wait_for("⏎ Open")
     term.keys("Enter")
     term.wait_for("Total invoice amount")
     term.keys("p")
