@@ -1,5 +1,5 @@
 """Hypothesis drives random sequences of every service call, by every role, on every
-report: no sequence reaches a transition DOMAIN.md does not allow, a refused call changes
+report: no sequence reaches a transition docs/guide.md does not allow, a refused call changes
 nothing, every accepted call adds its history, the total is always the sum of the rounded
 subtotals, and a Completed report never changes."""
 

@@ -1,4 +1,4 @@
-"""DOMAIN.md's money and line rules, pure (no database)."""
+"""docs/guide.md's money and line rules, pure (no database)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The billing report's line items, every field of DOMAIN.md, as a virtual grid on Textual's
+"""The billing report's line items, every field of docs/guide.md, as a virtual grid on Textual's
 Line API (:class:`widgets.virtual_table.VirtualTable`): only the rows on screen are formatted
 (:meth:`LineGrid.format_row`, cached per row), the column widths are measured from the data off
 the interface's thread (by the worker that read the report; for an edit of many lines, those on

@@ -1,4 +1,4 @@
-"""The rules of DOMAIN.md, in one place and with no storage or interface in them.
+"""The rules of docs/guide.md, in one place and with no storage or interface in them.
 
 Statuses, Under-review reasons, roles and the allowed transitions are data (``TRANSITIONS``);
 a billing report and its lines are plain objects whose derived figures (over-provisioned
@@ -27,7 +27,7 @@ class Status(str, enum.Enum):  # noqa: UP042 - StrEnum would turn str(member) in
 
     @property
     def label(self) -> str:
-        """The full name, as DOMAIN.md writes it (details, refusals, exports)."""
+        """The full name, as docs/guide.md writes it (details, refusals, exports)."""
         return STATUS_NAMES[self].label
 
     @property
@@ -49,7 +49,7 @@ class Status(str, enum.Enum):  # noqa: UP042 - StrEnum would turn str(member) in
     def shows_money(self) -> bool:
         """Whether a report in this status shows its pricing (unit prices, margins, codes,
         subtotals, total). While the partner prepares its usage report the distributor sees
-        the usage only (DOMAIN.md), in the interface, the command line and every export."""
+        the usage only (docs/guide.md), in the interface, the command line and every export."""
         return self is not Status.MSP_PREPARING
 
 

@@ -1,6 +1,6 @@
 """Money: exact decimals, rounded in exactly one place.
 
-Rule (DOMAIN.md): each region has a currency; a line's subtotal is rounded **half-up**
+Rule (docs/guide.md): each region has a currency; a line's subtotal is rounded **half-up**
 (``ROUND_HALF_UP``) to the currency's minor unit, and a report's total is the sum of the
 rounded subtotals. Nothing here ever touches a binary float.
 """

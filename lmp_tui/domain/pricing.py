@@ -1,4 +1,4 @@
-"""Promotional pricing codes (DOMAIN.md): verifying a code for a line, applying it, and
+"""Promotional pricing codes (docs/guide.md): verifying a code for a line, applying it, and
 editing the unit price or channel margin it opened, within its bound; resetting to the
 price list; the PO number. Pure functions on :mod:`lmp_tui.domain.model` objects."""
 
@@ -37,7 +37,7 @@ class CodeGrant:
 
 
 def verify_code(report: Report, line: Line, typed: str, code: PromoCode | None) -> CodeGrant:
-    """The checks of DOMAIN.md, in order; the refusal names the check that failed."""
+    """The checks of docs/guide.md, in order; the refusal names the check that failed."""
     kind = report.code_kind.label
     if code is None:
         raise CodeRefused("exists", f"{kind} {typed} does not exist. Check the code with the partner or the vendor.")
