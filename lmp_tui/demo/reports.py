@@ -36,6 +36,7 @@ from lmp_tui.domain.model import (
 )
 from lmp_tui.domain.search import search_key
 from lmp_tui.storage import models as m
+from lmp_tui.storage.convert import line_columns
 from lmp_tui.storage.db import Database
 
 BATCH_REPORTS = 1000
@@ -226,27 +227,7 @@ class ReportWriter:
         )
         for ln in lines:
             self.line_id += 1
-            self.lines.append(
-                dict(
-                    id=self.line_id,
-                    report_id=rid,
-                    line_no=ln.line_no,
-                    product_id=ln.product_id,
-                    name=ln.name,
-                    units=ln.units,
-                    provisioned=ln.provisioned,
-                    used=ln.used,
-                    chargeable=ln.chargeable,
-                    partner_comment=ln.partner_comment,
-                    list_unit_price=ln.list_unit_price,
-                    list_channel_margin=ln.list_channel_margin,
-                    unit_price=ln.unit_price,
-                    channel_margin=ln.channel_margin,
-                    promo_code=ln.promo_code,
-                    editable_field=ln.editable_field,
-                    code_bound=ln.code_bound,
-                )
-            )
+            self.lines.append(dict(id=self.line_id, report_id=rid, **line_columns(ln)))
 
     def _apply_codes(self, region: str, lines: list[Line], currency: str) -> None:
         opens, code = self.region_codes[region]

@@ -16,6 +16,7 @@ from lmp_tui.domain.search import search_key
 from lmp_tui.errors import InvalidTransition
 from lmp_tui.services.base import Acting
 from lmp_tui.services.plan import Plan, Progress, shown
+from lmp_tui.storage.convert import line_columns
 from lmp_tui.storage.models import BillingReport, HistoryRow, LineItem, Partner, PriceListEntry, Product, Region
 
 _LINE_KEY = (
@@ -242,23 +243,7 @@ def _write_usage(
 
     def line_rows(report_id: int, lines: list[Line]) -> None:
         for ln in lines:
-            lines_out.append(
-                dict(
-                    report_id=report_id,
-                    line_no=ln.line_no,
-                    product_id=ln.product_id,
-                    name=ln.name,
-                    units=ln.units,
-                    provisioned=ln.provisioned,
-                    used=ln.used,
-                    chargeable=ln.chargeable,
-                    partner_comment=ln.partner_comment,
-                    list_unit_price=ln.list_unit_price,
-                    list_channel_margin=ln.list_channel_margin,
-                    unit_price=ln.unit_price,
-                    channel_margin=ln.channel_margin,
-                )
-            )
+            lines_out.append(dict(report_id=report_id, **line_columns(ln)))
 
     for batch_start in range(0, len(new_reports), 1000):
         batch = new_reports[batch_start : batch_start + 1000]

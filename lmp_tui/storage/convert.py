@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from lmp_tui.domain import money
 from lmp_tui.domain.model import Action, HistoryEntry, Line, Report
@@ -103,6 +104,15 @@ def code_from_row(row: PromoCodeRow) -> PromoCode:
         min_unit_price=row.min_unit_price,
         max_channel_margin=row.max_channel_margin,
     )
+
+
+def line_columns(line: Line) -> dict[str, Any]:
+    """A line's columns for a bulk insert of ``line_items`` (the report's id is the caller's):
+    the demo and the usage import write new lines with it."""
+    return {name: getattr(line, name) for name in _LINE_COLUMNS}
+
+
+_LINE_COLUMNS = tuple(f.name for f in fields(Line))
 
 
 _LINE_FIELDS = ("chargeable", "unit_price", "channel_margin", "promo_code", "editable_field", "code_bound")
